@@ -1,0 +1,269 @@
+"""The `zdr-lint` command, with ruff's surface: `check`, `rule`, `rules`.
+
+Exit codes: 0 no findings, 1 findings, 2 a usage, settings or I/O problem (the run still checks
+everything it can before exiting 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Optional, Sequence
+
+from zdr_lint import __version__
+from zdr_lint.config import ConfigError, Settings, load_settings, parse_per_file_ignores
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _split(values: Optional[list]) -> Optional[tuple]:
+    """`--select A,B --select C` -> ("A", "B", "C"); None when the flag was not given."""
+    if values is None:
+        return None
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+def _error(message: str) -> None:
+    print(f"zdr-lint: error: {message}", file=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zdr-lint",
+        description="Find uses of Anthropic API features that fall outside Zero Data Retention (ZDR).",
+    )
+    parser.add_argument("--version", action="version", version=f"zdr-lint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="check files and directories (default: .)")
+    check.add_argument("paths", nargs="*", help="files or directories to check; '-' reads stdin")
+    check.add_argument("--select", action="append", help="rule codes, prefixes or names to enable (comma-separated; ALL)")
+    check.add_argument("--extend-select", action="append", help="rules to enable in addition to those selected")
+    check.add_argument("--ignore", action="append", help="rule codes, prefixes or names to disable")
+    check.add_argument("--per-file-ignores", action="append", metavar="PATTERN:CODES", help="e.g. 'tests/*:ZDR001,ZDR002'")
+    check.add_argument("--exclude", action="append", help="path patterns to exclude (replaces the default list)")
+    check.add_argument("--extend-exclude", action="append", help="path patterns to exclude in addition")
+    check.add_argument("--respect-gitignore", dest="respect_gitignore", action="store_true", default=None)
+    check.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false")
+    check.add_argument("--force-exclude", dest="force_exclude", action="store_true", default=None,
+                       help="apply excludes to paths given explicitly too (for pre-commit)")
+    check.add_argument("--output-format", help="full, concise, json, ... (default: full)")
+    check.add_argument("--output-file", "-o", help="write the --output-format report here; the console keeps the human output")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument("--statistics", action="store_true", help="print a count per rule")
+    check.add_argument("--config", help="a pyproject.toml or zdr-lint.toml to read settings from")
+    check.add_argument("--isolated", action="store_true", help="ignore every settings file")
+    check.add_argument("--client-factories", action="append", help="dotted names that return an Anthropic client")
+    check.add_argument("--stdin-filename", help="the path of the code read from stdin (for messages and per-file rules)")
+    check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    check.add_argument("-j", "--jobs", type=int, default=None, help="parallel processes (default: the number of cores)")
+
+    rule = sub.add_parser("rule", help="explain a rule (code or name)")
+    rule.add_argument("code", nargs="?")
+    rule.add_argument("--all", action="store_true", help="explain every rule")
+    rule.add_argument("--output-format", choices=("text", "json"), default="text")
+
+    rules = sub.add_parser("rules", help="list the rules")
+    rules.add_argument("--output-format", choices=("text", "json"), default="text")
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return run_check(args)
+        if args.command == "rule":
+            return run_rule(args)
+        if args.command == "rules":
+            return run_rules(args)
+        parser.print_help()
+        return EXIT_ERROR
+    except ConfigError as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+# --- check ---------------------------------------------------------------------------------------
+def resolve_settings(args) -> Settings:
+    start = Path.cwd()
+    config = Path(args.config) if args.config else None
+    settings = load_settings(config, start=start, isolated=args.isolated)
+    per_file = parse_per_file_ignores(_split(args.per_file_ignores) or ()) if args.per_file_ignores else None
+    overrides = dict(
+        select=_split(args.select),
+        extend_select=_split(args.extend_select),
+        ignore=_split(args.ignore),
+        exclude=_split(args.exclude),
+        extend_exclude=_split(args.extend_exclude),
+        respect_gitignore=args.respect_gitignore,
+        force_exclude=args.force_exclude,
+        output_format=args.output_format,
+        client_factories=_split(args.client_factories),
+        per_file_ignores=per_file,
+    )
+    if overrides["extend_exclude"] is not None:
+        overrides["extend_exclude"] = settings.extend_exclude + overrides["extend_exclude"]
+    return settings.with_overrides(**overrides)
+
+
+def run_check(args) -> int:
+    from zdr_lint.discovery import discover
+    from zdr_lint.engine import Linter, lint_paths
+    from zdr_lint.formats import FormatContext
+    from zdr_lint.plugins import get_registry, report_plugin_errors
+
+    settings = resolve_settings(args)
+    registry = get_registry()
+    report_plugin_errors(registry)
+    formatter = registry.formats.get(settings.output_format)
+    if formatter is None:
+        from zdr_lint.config import closest
+
+        _error(f"unknown output format {settings.output_format!r}{closest(settings.output_format, registry.formats)}; choose from {', '.join(registry.formats)}")
+        return EXIT_ERROR
+    linter = Linter(settings, registry)
+    failed = bool(registry.errors)
+    paths = args.paths or ["."]
+    findings: list = []
+    if paths == ["-"]:
+        name = args.stdin_filename or "-"
+        findings = linter.lint_source(sys.stdin.buffer.read(), name)
+    else:
+        files = []
+        for item in discover(paths, settings):
+            if item.error:
+                _error(f"{item.path}: {item.error}")
+                failed = True
+            else:
+                files.append(item.path)
+        findings = lint_paths(linter, files, args.jobs)
+
+    context = FormatContext(project_root=settings.project_root, rules=registry.rules, version=__version__, statistics=args.statistics)
+    console_format = settings.output_format
+    if args.output_file:
+        try:
+            write_atomically(args.output_file, _render(formatter, findings, context))
+        except OSError as exc:
+            _error(f"{args.output_file}: cannot write: {exc.strerror or exc}")
+            failed = True
+        console_format = "full" if settings.output_format not in ("full", "concise") else settings.output_format
+    if args.statistics:
+        sys.stdout.write(format_statistics(findings, registry.rules))
+    else:
+        sys.stdout.write(_render(registry.formats[console_format], findings, context))
+        if console_format in ("full", "concise") and not args.quiet:
+            _summary(findings)
+    sys.stdout.flush()
+    if failed:
+        return EXIT_ERROR
+    if findings and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _render(formatter, findings, context) -> str:
+    return formatter(findings, context)
+
+
+def _summary(findings: list) -> None:
+    if findings:
+        noun = "finding" if len(findings) == 1 else "findings"
+        files = len({f.path for f in findings})
+        print(f"Found {len(findings)} {noun} in {files} file{'s' if files != 1 else ''}.")
+    else:
+        print("All checks passed!")
+
+
+def format_statistics(findings: list, rules: dict) -> str:
+    counts = Counter(f.code for f in findings)
+    lines = [f"{count:>5}\t{code}\t{rules[code].name if code in rules else ''}\n" for code, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return "".join(lines)
+
+
+def write_atomically(path: str, content: str) -> None:
+    """Write through a temporary file in the same folder and rename: never a half-written report."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(content)
+        os.replace(temp, target)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+# --- rule / rules -------------------------------------------------------------------------------
+def _rule_json(rule) -> dict:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "category": rule.category,
+        "summary": rule.summary,
+        "severity": rule.severity,
+        "status": rule.status,
+        "default_enabled": rule.default_enabled,
+        "url": rule.url(),
+        "explanation": rule.docs(),
+    }
+
+
+def explain(rule) -> str:
+    opt_in = "" if rule.default_enabled else "\nOpt-in: enable it with --extend-select " + rule.code + "\n"
+    return f"# {rule.name} ({rule.code})\n\nCategory: {rule.category}. Severity: {rule.severity}. Status: {rule.status}.\n{opt_in}\n{rule.docs()}\n"
+
+
+def run_rule(args) -> int:
+    from zdr_lint.plugins import get_registry
+
+    registry = get_registry()
+    if args.all:
+        selected = list(registry.rules.values())
+    elif args.code:
+        rule = registry.rule_by_selector(args.code) or registry.rule_by_selector(args.code.upper())
+        if rule is None:
+            from zdr_lint.config import closest
+
+            names = list(registry.rules) + [r.name for r in registry.rules.values()]
+            _error(f"unknown rule {args.code!r}{closest(args.code, names)}")
+            return EXIT_ERROR
+        selected = [rule]
+    else:
+        _error("give a rule code or name, or --all")
+        return EXIT_ERROR
+    if args.output_format == "json":
+        data = [_rule_json(r) for r in selected]
+        print(json.dumps(data if args.all else data[0], indent=2))
+    else:
+        print("\n".join(explain(r) for r in selected), end="")
+    return EXIT_OK
+
+
+def run_rules(args) -> int:
+    from zdr_lint.plugins import get_registry
+
+    registry = get_registry()
+    if args.output_format == "json":
+        print(json.dumps([_rule_json(r) for r in registry.rules.values()], indent=2))
+    else:
+        for rule in registry.rules.values():
+            flag = "" if rule.default_enabled else "  (opt-in)"
+            print(f"{rule.code}  {rule.name:<22} {rule.summary}{flag}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,357 @@
+"""The path of one file: read bytes -> prefilter -> second stage (ast) -> parse (libcst) -> semantic
+model -> rules -> noqa -> findings. `Linter.lint_source` is the one way in for every front end.
+
+Speed comes from doing less: a file without a trigger word is never decoded; a file whose `ast`
+holds no candidate (an Anthropic import used with a resource or request word, or a spelling only
+Anthropic uses) never reaches libcst; positions are computed only for files with findings.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import os
+import sys
+import tokenize
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional, Sequence, Union
+
+from zdr_lint import catalog
+from zdr_lint.config import Settings, expand_selector, relative_path, resolve_selection
+from zdr_lint.finding import Finding, Position
+from zdr_lint.plugins import Registry, get_registry
+
+CANNOT_CHECK = "ZDR000"
+# Below this many files past the prefilter, a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 8
+# libcst visitors recurse once per nesting level; deeply nested generated code needs headroom.
+RECURSION_LIMIT = 12000
+
+
+# --- Stage 1: the prefilter ----------------------------------------------------------------------
+def passes_prefilter(data: Union[bytes, str], words: Sequence[bytes]) -> bool:
+    """Plain substring tests on the lowercased bytes (about ten times faster than a regex here)."""
+    lowered = data.lower()
+    if isinstance(lowered, str):
+        return any(word.decode() in lowered for word in words)
+    return any(word in lowered for word in words)
+
+
+# --- Stage 2: candidates on CPython's ast ----------------------------------------------------------
+_ANNOTATION_FIELDS = {ast.AnnAssign: ("annotation",), ast.arg: ("annotation",), ast.FunctionDef: ("returns",), ast.AsyncFunctionDef: ("returns",)}
+
+
+def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset) -> bool:
+    """Could any rule fire? True for an Anthropic spelling in a string, or for a file that imports
+    the SDK (or a configured client factory) and writes a resource or request word."""
+    refers = False
+    words = False
+    stack = [tree]
+    unique = catalog.UNIQUE_STRING.fullmatch
+    resource_words = catalog.RESOURCE_WORDS
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is ast.Constant:
+            value = node.value
+            if isinstance(value, str) and len(value) < 200 and (
+                unique(value) or any(s in value for s in catalog.UNIQUE_SUBSTRINGS)
+            ):
+                return True
+            continue
+        if kind is ast.Expr and type(node.value) is ast.Constant:
+            continue  # docstrings and bare strings
+        if kind is ast.Attribute:
+            if node.attr in resource_words:
+                words = True
+        elif kind is ast.keyword:
+            if node.arg is None or node.arg in resource_words:
+                words = True
+        elif kind is ast.Name:
+            if node.id in sdk_names:
+                refers = True
+        elif kind is ast.Import:
+            if any(alias.name.split(".")[0] in sdk_modules for alias in node.names):
+                refers = True
+        elif kind is ast.ImportFrom:
+            if node.module and node.level == 0 and node.module.split(".")[0] in sdk_modules:
+                refers = True
+            if any(alias.name in sdk_names for alias in node.names):
+                refers = True
+        if refers and words:
+            return True
+        skip = _ANNOTATION_FIELDS.get(kind)
+        for name in node._fields:
+            if skip and name in skip:
+                continue
+            child = getattr(node, name, None)
+            if isinstance(child, list):
+                stack.extend(c for c in child if isinstance(c, ast.AST))
+            elif isinstance(child, ast.AST):
+                stack.append(child)
+    return False
+
+
+# --- Decoding ------------------------------------------------------------------------------------
+class CannotCheck(Exception):
+    def __init__(self, reason: str, line: int = 1, column: int = 0) -> None:
+        super().__init__(reason)
+        self.reason, self.line, self.column = reason, line, column
+
+
+def decode_source(data: bytes) -> str:
+    """Bytes to text, honouring a BOM and a PEP 263 coding cookie (UTF-8 otherwise)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise CannotCheck(f"cannot decode: {exc}") from None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1)
+        raise CannotCheck(
+            f"cannot decode as {encoding}: {exc.reason} (byte 0x{data[exc.start]:02x}); declare the encoding with a PEP 263 coding comment",
+            line,
+            column,
+        ) from None
+    except LookupError:
+        raise CannotCheck(f"unknown encoding {encoding!r} in the coding comment") from None
+
+
+def module_name_for(path: str, root: Path) -> str:
+    rel = relative_path(path, root)
+    parts = rel.rsplit(".", 1)[0].split("/")
+    if parts and parts[0] == "src":
+        parts = parts[1:]
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(p for p in parts if p and p != "..")
+
+
+# --- The linter ----------------------------------------------------------------------------------
+@dataclass
+class Linter:
+    settings: Settings
+    registry: Registry = field(default_factory=get_registry)
+
+    def __post_init__(self) -> None:
+        self.enabled = resolve_selection(self.settings, self.registry.rules)
+        self.client_factories = tuple(self.settings.client_factories) + self.registry.client_factories
+        factory_names = {name.rsplit(".", 1)[-1] for name in self.client_factories}
+        self.sdk_names = frozenset(factory_names)
+        self.sdk_modules = catalog.SDK_MODULES | {name.split(".")[0] for name in self.client_factories}
+        self.trigger_words = tuple(sorted(set(catalog.TRIGGER_WORDS) | {n.lower().encode() for n in factory_names}))
+        self.known_selectors = frozenset(self.registry.rules) | frozenset(r.name for r in self.registry.rules.values())
+        self._per_file = [
+            (pattern, frozenset().union(*(expand_selector(s, self.registry.rules) for s in selectors)))
+            for pattern, selectors in self.settings.per_file_ignores
+        ]
+        if sys.getrecursionlimit() < RECURSION_LIMIT:
+            sys.setrecursionlimit(RECURSION_LIMIT)
+
+    # which rules run on a path
+    def codes_for(self, path: str) -> frozenset:
+        if not self._per_file:
+            return self.enabled
+        import pathspec
+
+        rel = relative_path(path, self.settings.project_root)
+        codes = set(self.enabled)
+        for pattern, ignored in self._per_file:
+            spec = pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
+            if spec.match_file(rel) or spec.match_file(os.path.basename(path)):
+                codes -= ignored
+        return frozenset(codes)
+
+    def cannot_check(self, path: str, reason: str, line: int = 1, column: int = 0) -> Finding:
+        rule = self.registry.rules[CANNOT_CHECK]
+        return Finding(
+            CANNOT_CHECK, reason, path, Position(line, column), Position(line, column),
+            severity="error", category=rule.category, url=rule.url(),
+        )
+
+    def lint_file(self, path: str) -> list:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except IsADirectoryError:
+            return [self.cannot_check(path, "is a directory, expected a file")]
+        except OSError as exc:
+            return [self.cannot_check(path, f"cannot read: {exc.strerror or exc}")]
+        return self.lint_source(data, path)
+
+    def lint_source(self, source: Union[bytes, str], path: str) -> list:
+        """Findings for one file's content; never raises (problems become ZDR000)."""
+        codes = self.codes_for(path)
+        if not codes:
+            return []
+        if path.endswith(".ipynb"):
+            from zdr_lint import notebook
+
+            return notebook.lint_notebook(self, source, path, codes)
+        if not passes_prefilter(source, self.trigger_words):
+            return []
+        try:
+            text = decode_source(source) if isinstance(source, bytes) else source
+            return self.lint_text(text, path, codes)
+        except CannotCheck as exc:
+            return self._if_enabled(codes, self.cannot_check(path, exc.reason, exc.line, exc.column))
+        except RecursionError:
+            return self._if_enabled(codes, self.cannot_check(path, "too deeply nested to check (RecursionError)"))
+        except MemoryError:
+            return self._if_enabled(codes, self.cannot_check(path, "too large to check (MemoryError)"))
+        except Exception as exc:  # never a traceback: the file gets a ZDR000, the run goes on
+            return self._if_enabled(codes, self.cannot_check(path, f"internal error: {type(exc).__name__}: {exc}"))
+
+    @staticmethod
+    def _if_enabled(codes: frozenset, finding: Finding) -> list:
+        return [finding] if CANNOT_CHECK in codes else []
+
+    def lint_text(self, text: str, path: str, codes: Optional[frozenset] = None) -> list:
+        codes = self.codes_for(path) if codes is None else codes
+        try:
+            tree = ast.parse(text, filename=path)
+        except SyntaxError as exc:
+            raise CannotCheck(f"syntax error: {exc.msg}", exc.lineno or 1, max((exc.offset or 1) - 1, 0)) from None
+        except ValueError as exc:  # e.g. NUL bytes
+            raise CannotCheck(f"syntax error: {exc}") from None
+        if not has_candidate(tree, self.sdk_modules, self.sdk_names):
+            return []
+        return self.lint_candidate(text, path, codes)
+
+    def lint_candidate(self, text: str, path: str, codes: frozenset) -> list:
+        import libcst as cst
+
+        from zdr_lint.semantics import SemanticModel
+
+        try:
+            module = cst.parse_module(text)
+        except cst.ParserSyntaxError as exc:
+            raise CannotCheck(f"syntax error: {exc.message}", exc.raw_line, exc.raw_column) from None
+        model = SemanticModel(module, self.client_factories, module_name_for(path, self.settings.project_root))
+        reports, failures = run_rules(model, [self.registry.rules[c] for c in sorted(codes) if c != CANNOT_CHECK])
+        findings = self._to_findings(module, text, path, reports, codes)
+        for rule, exc in failures:
+            findings.extend(self._if_enabled(codes, self.cannot_check(path, f"internal error in {rule.code}: {type(exc).__name__}: {exc}")))
+        findings.sort(key=lambda f: f.sort_key)
+        return findings
+
+    def _to_findings(self, module, text: str, path: str, reports: list, codes: frozenset) -> list:
+        if not reports:
+            return []
+        from libcst.metadata import MetadataWrapper, PositionProvider
+
+        from zdr_lint.suppression import parse_suppressions
+
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        suppressions = parse_suppressions(text, self.known_selectors)
+        findings = []
+        for report in reports:
+            rule = self.registry.rules[report.code]
+            where = positions[report.node]
+            line = where.start.line
+            if suppressions.suppresses(rule.code, rule.name, line):
+                continue
+            findings.append(
+                Finding(
+                    rule.code, report.message, path,
+                    Position(where.start.line, where.start.column), Position(where.end.line, where.end.column),
+                    severity=rule.severity, confidence=report.confidence, category=rule.category,
+                    url=rule.url(), noqa_line=suppressions.noqa_line(line),
+                )
+            )
+        return findings
+
+
+def run_rules(model, rule_classes: Iterable) -> tuple:
+    """Run each rule's hooks; one rule's crash is that rule's failure, never the other rules'."""
+    from zdr_lint.rules.base import Report
+
+    seen: set = set()
+    reports: list = []
+
+    def sink(report: Report) -> None:
+        key = (report.code, id(report.node))
+        if key not in seen:
+            seen.add(key)
+            reports.append(report)
+
+    failures = []
+    collector = model.collector
+    for rule_class in rule_classes:
+        rule = rule_class(model, sink)
+        hooks = rule_class.hooks()
+        try:
+            if "visit_Module" in hooks:
+                rule.visit_Module()
+            if "check_resource_call" in hooks:
+                for rc in model.resource_calls():
+                    rule.check_resource_call(rc)
+            if "check_request" in hooks:
+                for request in model.requests():
+                    rule.check_request(request)
+            if "visit_Call" in hooks:
+                for node in collector.calls:
+                    rule.visit_Call(node)
+            if "visit_Dict" in hooks:
+                for node in collector.dicts:
+                    rule.visit_Dict(node)
+            if "visit_Assign" in hooks:
+                for node in collector.assigns:
+                    rule.visit_Assign(node)
+        except RecursionError as exc:
+            failures.append((rule_class, exc))
+        except Exception as exc:
+            failures.append((rule_class, exc))
+    return reports, failures
+
+
+# --- Many files --------------------------------------------------------------------------------------
+_worker_linter: Optional[Linter] = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _worker_linter
+    _worker_linter = Linter(settings)
+
+
+def _lint_in_worker(path: str) -> list:
+    assert _worker_linter is not None
+    return _worker_linter.lint_file(path)
+
+
+def lint_paths(linter: Linter, paths: Sequence[str], jobs: Optional[int] = None) -> list:
+    """Findings for many files in a stable order (path, line, column, code), whatever `jobs` is."""
+    jobs = jobs or os.cpu_count() or 1
+    findings: list = []
+    candidates: list = []
+    for path in paths:
+        if path.endswith(".ipynb"):
+            candidates.append(path)
+            continue
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            candidates.append(path)  # lint_file reports the problem
+            continue
+        if passes_prefilter(data, linter.trigger_words):
+            candidates.append(path)
+    if jobs > 1 and len(candidates) >= PARALLEL_THRESHOLD and not linter.registry.errors:
+        chunk = max(1, len(candidates) // (jobs * 8))
+        with ProcessPoolExecutor(max_workers=min(jobs, len(candidates)), initializer=_init_worker, initargs=(linter.settings,)) as pool:
+            for result in pool.map(_lint_in_worker, candidates, chunksize=chunk):
+                findings.extend(result)
+    else:
+        for path in candidates:
+            findings.extend(linter.lint_file(path))
+    findings.sort(key=lambda f: f.sort_key)
+    return findings
+
+
+def lint_source(source: Union[bytes, str], path: str, settings: Optional[Settings] = None) -> list:
+    """Convenience entry: findings for one file's content with the given (or default) settings."""
+    return Linter(settings or Settings()).lint_source(source, path)

@@ -1,0 +1,29 @@
+"""ruff's JSON schema (a list of objects), plus `category`, `confidence` and `cell`."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from zdr_lint.finding import Finding
+
+
+def finding_to_json(f: Finding) -> dict:
+    return {
+        "code": f.code,
+        "message": f.message,
+        "filename": os.path.abspath(f.path) if f.path != "-" else f.path,
+        "location": {"row": f.start.line, "column": f.start.column + 1},
+        "end_location": {"row": f.end.line, "column": f.end.column + 1},
+        "fix": None,
+        "noqa_row": f.noqa_line if f.noqa_line is not None else f.start.line,
+        "url": f.url or None,
+        "category": f.category,
+        "confidence": f.confidence,
+        "severity": f.severity,
+        "cell": f.cell,
+    }
+
+
+def format_json(findings: list, context) -> str:
+    return json.dumps([finding_to_json(f) for f in findings], indent=2) + "\n"

@@ -1,0 +1,93 @@
+"""The plugin API (pluggy): rules, output formats and client factories.
+
+Built-in rules and formats register through these same hooks (see `zdr_lint.builtin`);
+third-party plugins are found through the `zdr_lint` entry-point group.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable
+
+import pluggy
+
+PROJECT = "zdr_lint"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+class ZdrLintSpec:
+    @hookspec
+    def zdr_lint_rules(self) -> list:
+        """Return `Rule` subclasses to register (each with a unique `code` and `name`)."""
+
+    @hookspec
+    def zdr_lint_output_formats(self) -> dict:
+        """Return {name: formatter}; a formatter is `(findings, context) -> str`."""
+
+    @hookspec
+    def zdr_lint_client_factories(self) -> list:
+        """Return dotted names of functions or attributes that produce an Anthropic client."""
+
+
+@dataclass
+class Registry:
+    rules: dict = field(default_factory=dict)  # code -> Rule class
+    formats: dict = field(default_factory=dict)  # name -> formatter
+    client_factories: tuple = ()
+    errors: list = field(default_factory=list)  # one line per plugin that failed
+
+    def rule_by_selector(self, selector: str):
+        for rule in self.rules.values():
+            if selector in (rule.code, rule.name):
+                return rule
+        return None
+
+
+def _collect(hook_caller, what: str, errors: list) -> list:
+    """Call each implementation separately, so one broken plugin cannot take the others down."""
+    results = []
+    for impl in hook_caller.get_hookimpls():
+        try:
+            results.append((impl.plugin_name, impl.function()))
+        except Exception as exc:  # a plugin's bug is reported, never fatal
+            errors.append(f"plugin {impl.plugin_name!r} failed while registering {what}: {type(exc).__name__}: {exc}")
+    return results
+
+
+@lru_cache(maxsize=1)
+def get_registry() -> Registry:
+    manager = pluggy.PluginManager(PROJECT)
+    manager.add_hookspecs(ZdrLintSpec)
+    from zdr_lint import builtin
+
+    manager.register(builtin, name="zdr_lint.builtin")
+    errors: list = []
+    try:
+        manager.load_setuptools_entrypoints(PROJECT)
+    except Exception as exc:
+        errors.append(f"plugin failed to load: {type(exc).__name__}: {exc}")
+    registry = Registry(errors=errors)
+    for plugin, rules in _collect(manager.hook.zdr_lint_rules, "rules", errors):
+        for rule in rules or ():
+            clash = registry.rules.get(rule.code) or registry.rule_by_selector(rule.name)
+            if clash is not None and clash is not rule:
+                errors.append(f"plugin {plugin!r}: rule {rule.code} ({rule.name}) clashes with {clash.code} ({clash.name}); skipped")
+                continue
+            registry.rules[rule.code] = rule
+    for plugin, formats in _collect(manager.hook.zdr_lint_output_formats, "output formats", errors):
+        for name, formatter in (formats or {}).items():
+            registry.formats.setdefault(name, formatter)
+    factories = []
+    for _, names in _collect(manager.hook.zdr_lint_client_factories, "client factories", errors):
+        factories.extend(names or ())
+    registry.client_factories = tuple(factories)
+    registry.rules = dict(sorted(registry.rules.items()))
+    return registry
+
+
+def report_plugin_errors(registry: Registry, stream=sys.stderr) -> None:
+    for line in registry.errors:
+        print(f"zdr-lint: error: {line}", file=stream)

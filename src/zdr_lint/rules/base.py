@@ -1,0 +1,81 @@
+"""The rule base class: metadata, docs, examples, and the hooks the engine calls.
+
+A rule is a small class (in the spirit of Fixit's LintRule). Its docstring is its user doc, with the
+sections What it does / Which ZDR exception / Example / Use instead / References; `VALID` and
+`INVALID` hold examples that tests/test_rule_examples.py runs through the engine.
+
+Hooks, each optional:
+- `visit_Call(node)`, `visit_Dict(node)`, `visit_Assign(node)`: libcst nodes, in source order;
+- `check_resource_call(call)`: a call of a method under an Anthropic client's resource path;
+- `check_request(request)`: an Anthropic Messages request, with its parameters resolved;
+- `visit_Module()`: once per module, for rules that read a module-wide result of the model.
+The semantic model (`self.model`) answers every question about clients and values; rules do not
+re-derive it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, ClassVar, Optional
+
+import libcst as cst
+
+if TYPE_CHECKING:
+    from zdr_lint.semantics import SemanticModel
+
+DOCS_BASE_URL = "https://github.com/zdr-lint/zdr-lint/blob/main/docs/rules"
+
+
+@dataclass(frozen=True)
+class Report:
+    """A finding before positions are known: the node it is written at."""
+
+    code: str
+    node: cst.CSTNode
+    message: str
+    confidence: str
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    category: ClassVar[str]
+    summary: ClassVar[str]
+    # The ZDR exception, for messages: what is kept or where data goes, in a few words.
+    exception: ClassVar[str]
+    # What to do instead, in a few words (ends the message).
+    advice: ClassVar[str]
+    severity: ClassVar[str] = "error"
+    status: ClassVar[str] = "stable"  # "stable" | "preview" | "removed"
+    default_enabled: ClassVar[bool] = True
+    VALID: ClassVar[tuple[str, ...]] = ()
+    INVALID: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, model: "SemanticModel", sink: Callable[[Report], None]) -> None:
+        self.model = model
+        self._sink = sink
+
+    def report(self, node: cst.CSTNode, what: str, *, confidence: str = "high", code: Optional[str] = None) -> None:
+        """Record a finding at `node`. `what` names the use; the rule adds its ZDR exception."""
+        self._sink(Report(code or self.code, node, f"{what}: {self.exception}; {self.advice}", confidence))
+
+    @classmethod
+    def docs(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def url(cls) -> str:
+        return f"{DOCS_BASE_URL}/{cls.code}-{cls.name}.md"
+
+    @classmethod
+    def hooks(cls) -> frozenset[str]:
+        names = ("visit_Module", "visit_Call", "visit_Dict", "visit_Assign", "check_resource_call", "check_request")
+        return frozenset(n for n in names if getattr(cls, n, None) is not None)
+
+    visit_Module: ClassVar[Optional[Callable]] = None
+    visit_Call: ClassVar[Optional[Callable]] = None
+    visit_Dict: ClassVar[Optional[Callable]] = None
+    visit_Assign: ClassVar[Optional[Callable]] = None
+    check_resource_call: ClassVar[Optional[Callable]] = None
+    check_request: ClassVar[Optional[Callable]] = None

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from zdr_lint import catalog
+from zdr_lint.rules.base import Rule
+from zdr_lint.semantics import ResourceCall
+
+
+class FilesApi(Rule):
+    """
+    ## What it does
+    Flags calls to the Files API (`client.files.upload|list|retrieve_metadata|download|delete`, and
+    the same under `client.beta.files`) and content blocks that reference an uploaded file by its
+    `file_id` (`{"type": "document", "source": {"type": "file", "file_id": ...}}`,
+    `{"type": "container_upload", "file_id": ...}`).
+
+    ## Which ZDR exception
+    Files uploaded through the Files API are kept until you delete them or until their expiry
+    (`expires_in_seconds`, 1 hour to 90 days): the API exists so a file can be reused across
+    requests and by code execution. The Files API is not covered by ZDR and not HIPAA eligible
+    (Anthropic's ZDR scope article; the "API and data retention" page marks it ZDR "No", HIPAA "No").
+    `client.beta.files` is also a beta product (ZDR005).
+
+    ## Example
+    ```python
+    import anthropic
+
+    client = anthropic.Anthropic()
+    doc = client.files.upload(file=open("contract.pdf", "rb"))
+    client.messages.create(
+        model="claude-sonnet-4-5",
+        max_tokens=1024,
+        messages=[{"role": "user", "content": [
+            {"type": "document", "source": {"type": "file", "file_id": doc.id}},
+        ]}],
+    )
+    ```
+
+    ## Use instead
+    Send the document inline in the request, so nothing outlives it:
+    ```python
+    import base64
+    data = base64.standard_b64encode(open("contract.pdf", "rb").read()).decode()
+    block = {"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": data}}
+    ```
+    If a file must be uploaded, delete it (`client.files.delete(file_id)`) as soon as the request
+    is done, and record the exception with `# noqa: ZDR001`.
+
+    ## References
+    - Anthropic, "API and data retention": platform.claude.com/docs/en/manage-claude/api-and-data-retention
+    - Anthropic, Files API: platform.claude.com/docs/en/build-with-claude/files
+    """
+
+    code = "ZDR001"
+    name = "files-api"
+    category = "files"
+    summary = "Files API use: uploaded files are kept until deleted"
+    exception = "uploaded files are kept until deleted, outside ZDR"
+    advice = "send the content inline (base64) or delete the file right after use"
+    VALID = (
+        "import openai\nopenai.OpenAI().files.create(file=f, purpose='batch')\n",
+        "import anthropic\nblock = {'type': 'document', 'source': {'type': 'base64', 'data': d}}\n",
+        "class Form:\n    def save(self):\n        self.files.append(1)\n",
+    )
+    INVALID = (
+        "import anthropic\nanthropic.Anthropic().files.upload(file=f)\n",
+        "import anthropic\nc = anthropic.Anthropic()\nf = c.beta.files\nf.list()\n",
+        "block = {'type': 'document', 'source': {'type': 'file', 'file_id': fid}}\n",
+    )
+
+    def check_resource_call(self, rc: ResourceCall) -> None:
+        for rule in catalog.RESOURCE_RULES:
+            if rule.code == self.code and rc.path[: len(rule.prefix)] == rule.prefix and len(rc.path) > len(rule.prefix):
+                self.report(rc.call, f"Files API {rc.path[-1]}")
+                return
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        scope = self.model.scope_of(node)
+        block_type = None
+        for entry in self.model.entry(node, scope, "type"):
+            block_type = self.model.string(entry.value, entry.scope)
+        if block_type not in catalog.FILE_BLOCK_TYPES:
+            return
+        if block_type == "container_upload":
+            for entry in self.model.entry(node, scope, catalog.FILE_ID_KEY):
+                self.report(entry.node, "uploaded file referenced by file_id (container_upload)")
+        for source in self.model.entry(node, scope, "source"):
+            entries = list(self.model.entries(source.value, source.scope))
+            kinds = {self.model.string(e.value, e.scope) for e in entries if e.key == "type"}
+            if catalog.FILE_SOURCE_TYPE in kinds:
+                for entry in entries:
+                    if entry.key == catalog.FILE_ID_KEY:
+                        self.report(entry.node, f"uploaded file referenced by file_id ({block_type} block)")

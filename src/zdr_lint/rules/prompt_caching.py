@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from zdr_lint import catalog
+from zdr_lint.rules.base import Rule
+from zdr_lint.semantics import Request, Scope, is_none
+
+# Blocks and definitions a `cache_control` key is written in (for a dict not traced to a request).
+_ANTHROPIC_BLOCK_TYPES = frozenset(
+    {"text", "image", "document", "tool_use", "tool_result", "search_result", "container_upload", "custom"}
+)
+
+
+class PromptCaching(Rule):
+    """
+    ## What it does
+    Flags prompt caching: a `cache_control` argument of `messages.create` / `stream` /
+    `count_tokens` (automatic caching), a `"cache_control"` key in a content block, system block,
+    tool definition or message that reaches a request, the typed params
+    `CacheControlEphemeralParam` / `BetaCacheControlEphemeralParam`, and cache diagnostics
+    (`diagnostics=` on a request). Removing a key (`block.pop("cache_control")`) is not a use.
+
+    ## Which ZDR exception
+    With caching on, limited metadata and hashed, non-text representations of the cached prompt
+    prefix are kept for the cache lifetime (5 minutes, or 1 hour with `"ttl": "1h"`), per Anthropic's
+    ZDR scope article. Cache diagnostics keep a brief hash fingerprint.
+
+    Where sources disagree: the scope article lists prompt caching among the features that keep
+    data; the "API and data retention" page says the cache lives in memory and marks prompt caching
+    ZDR and HIPAA eligible (cache diagnostics: ZDR qualified, HIPAA "No"). zdr-lint follows the
+    scope article by default and flags it; teams whose agreement covers caching can
+    `--ignore ZDR002`.
+
+    ## Example
+    ```python
+    client.messages.create(
+        model="claude-sonnet-4-5",
+        max_tokens=1024,
+        system=[{"type": "text", "text": LONG_PROMPT, "cache_control": {"type": "ephemeral"}}],
+        messages=messages,
+    )
+    ```
+
+    ## Use instead
+    Send the request without `cache_control`; or, if your ZDR agreement covers caching, ignore the
+    rule in configuration so the decision is written down once:
+    ```toml
+    [tool.zdr-lint]
+    ignore = ["ZDR002"]
+    ```
+
+    ## References
+    - Anthropic, "API and data retention": platform.claude.com/docs/en/manage-claude/api-and-data-retention
+    - Anthropic, Prompt caching: platform.claude.com/docs/en/build-with-claude/prompt-caching
+    """
+
+    code = "ZDR002"
+    name = "prompt-caching"
+    category = "prompt_caching"
+    summary = "Prompt caching: hashed prompt representations kept for the cache TTL"
+    exception = "hashed representations of the prompt are kept for the cache TTL (5 min or 1 h), outside ZDR"
+    advice = "drop cache_control unless your ZDR agreement covers prompt caching"
+    VALID = (
+        "from django.views.decorators.cache import cache_control\n@cache_control(max_age=3600)\ndef v(r): ...\n",
+        "blob.cache_control = 'no-cache'\n",
+        "block.pop('cache_control', None)\n",
+    )
+    INVALID = (
+        "import anthropic\nanthropic.Anthropic().messages.create(model=m, max_tokens=1, messages=[], cache_control={'type': 'ephemeral'})\n",
+        "system = [{'type': 'text', 'text': p, 'cache_control': {'type': 'ephemeral'}}]\n",
+    )
+
+    def check_request(self, request: Request) -> None:
+        for arg in request.arguments:
+            if arg.name == "cache_control" and not is_none(arg.value):
+                self.report(arg.node, "prompt caching (cache_control=)")
+            elif arg.name == "diagnostics" and not is_none(arg.value):
+                self.report(arg.node, "cache diagnostics (diagnostics=)")
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        scope = self.model.scope_of(node)
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement) or is_none(element.value):
+                continue
+            if self.model.string(element.key, scope) != catalog.CACHE_CONTROL_KEY:
+                continue
+            confidence = self._confidence(node, element.value, scope)
+            if confidence is not None:
+                self.report(element, "prompt caching (cache_control block)", confidence=confidence)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        scope = self.model.scope_of(node)
+        for target in node.targets:
+            sub = target.target
+            if isinstance(sub, cst.Subscript) and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
+                key = self.model.string(sub.slice[0].slice.value, scope)
+                if key == catalog.CACHE_CONTROL_KEY and self._is_cache_value(node.value, scope):
+                    self.report(sub, "prompt caching (cache_control set on a block)")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        scope = self.model.scope_of(node)
+        qualname = self.model.qualified_name(node.func, scope)
+        if not self.model.is_sdk_name(qualname):
+            return
+        param = catalog.match_typed_param(qualname.rsplit(".", 1)[-1])
+        if param is not None and param.code == self.code and self.model.key_holding(node) != catalog.CACHE_CONTROL_KEY:
+            self.report(node, param.label)
+
+    def _is_cache_value(self, value: cst.BaseExpression, scope: Scope) -> bool:
+        """`{"type": "ephemeral", ...}` or a CacheControlEphemeralParam: a spelling only Anthropic uses."""
+        for entry in self.model.entry(value, scope, "type"):
+            if self.model.string(entry.value, entry.scope) == catalog.CACHE_CONTROL_TYPE:
+                return True
+        for v, where in self.model.values(value, scope):
+            if isinstance(v, cst.Call):
+                qualname = self.model.qualified_name(v.func, where)
+                if self.model.is_sdk_name(qualname):
+                    param = catalog.match_typed_param(qualname.rsplit(".", 1)[-1])
+                    if param is not None and param.code == self.code:
+                        return True
+        return False
+
+    def _confidence(self, block: cst.Dict, value: cst.BaseExpression, scope: Scope) -> Optional[str]:
+        if self._is_cache_value(value, scope) or self.model.reaches_request(block):
+            return "high"
+        kinds = {self.model.string(e.value, e.scope) for e in self.model.entry(block, scope, "type")}
+        has_schema = bool(self.model.entry(block, scope, catalog.TOOL_SCHEMA_KEY))
+        if kinds & _ANTHROPIC_BLOCK_TYPES or has_schema:
+            return "medium"
+        return None

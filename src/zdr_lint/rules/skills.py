@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from zdr_lint import catalog
+from zdr_lint.rules.base import Rule
+from zdr_lint.semantics import Request, ResourceCall, is_none
+
+
+class SkillsContainers(Rule):
+    """
+    ## What it does
+    Flags the Skills API (`client.skills.*`, `client.beta.skills.*`) and container reuse: a
+    `container=` argument on a Messages request (an existing container id, or
+    `{"skills": [...]}`). The Claude Agent SDK's `skills`, loaded in your own process, are not the
+    Skills API and are not flagged.
+
+    ## Which ZDR exception
+    Agent Skills and reusable containers keep the uploaded skill files and the container state
+    after the request. The "API and data retention" page marks Agent Skills ZDR "No", HIPAA "No".
+
+    ## Example
+    ```python
+    skill = client.skills.create(display_title="invoices", files=files)
+    client.messages.create(..., container={"skills": [{"type": "custom", "skill_id": skill.id}]})
+    ```
+
+    ## Use instead
+    Put the instructions the skill carries into the system prompt, and run its scripts client-side.
+
+    ## References
+    - Anthropic, "API and data retention": platform.claude.com/docs/en/manage-claude/api-and-data-retention
+    - Anthropic, Agent Skills: platform.claude.com/docs/en/agents-and-tools/agent-skills/overview
+    """
+
+    code = "ZDR010"
+    name = "skills-containers"
+    category = "skills_containers"
+    summary = "Skills API / container reuse: skill files and container state kept"
+    exception = "skill files and container state are kept after the request, outside ZDR"
+    advice = "put the skill's instructions in the prompt and run its scripts client-side"
+    VALID = ("from claude_agent_sdk import ClaudeAgentOptions\nClaudeAgentOptions(skills=['pdf'])\n",)
+    INVALID = (
+        "import anthropic\nanthropic.Anthropic().skills.list()\n",
+        "import anthropic\nanthropic.Anthropic().messages.create(model=m, max_tokens=1, messages=[], container='cntr_1')\n",
+    )
+
+    def check_resource_call(self, rc: ResourceCall) -> None:
+        for rule in catalog.RESOURCE_RULES:
+            if rule.code == self.code and rc.path[: len(rule.prefix)] == rule.prefix and len(rc.path) > len(rule.prefix):
+                self.report(rc.call, f"Skills API {rc.path[-1]}")
+                return
+
+    def check_request(self, request: Request) -> None:
+        for arg in request.argument("container"):
+            if not is_none(arg.value):
+                self.report(arg.node, "container reuse (container=)")

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from zdr_lint import catalog
+from zdr_lint.rules.base import Rule
+from zdr_lint.semantics import Request, ResourceCall, is_none, truthy
+
+
+class StructuredOutputs(Rule):
+    """
+    ## What it does
+    Flags structured outputs and strict tool schemas: `output_config` carrying a `format`
+    (`effort` alone is not structured outputs), `OutputConfigParam(format=...)`,
+    `JSONOutputFormatParam`, `client.messages.parse(...)` (GA or beta), the older
+    `output_format=` argument, and Anthropic tool definitions with `"strict": True`
+    (`False` is not a use).
+
+    ## Which ZDR exception
+    The JSON schema, including tool definitions with strict schemas, is cached for up to 24 hours
+    after its last use; prompts and outputs are not kept. Anthropic's ZDR scope article says
+    structured outputs may override ZDR; the "API and data retention" page marks them ZDR
+    "Yes (qualified)" because of that 24-hour schema cache, and HIPAA eligible provided no PHI
+    appears in schema property names, `enum`, `const` or `pattern`. zdr-lint follows the scope
+    article by default and flags them.
+
+    ## Example
+    ```python
+    client.messages.create(
+        model="claude-sonnet-4-5",
+        max_tokens=1024,
+        messages=messages,
+        output_config={"format": {"type": "json_schema", "schema": INVOICE_SCHEMA}},
+    )
+    ```
+
+    ## Use instead
+    Ask for JSON in the prompt and validate the answer yourself (e.g. with pydantic), or keep the
+    schema free of any sensitive value and record the decision with `# noqa: ZDR004`.
+
+    ## References
+    - Anthropic, "API and data retention": platform.claude.com/docs/en/manage-claude/api-and-data-retention
+    - Anthropic, Structured outputs: platform.claude.com/docs/en/build-with-claude/structured-outputs
+    """
+
+    code = "ZDR004"
+    name = "structured-outputs"
+    category = "structured_outputs"
+    summary = "Structured outputs / strict tools: JSON schema cached up to 24 h"
+    exception = "the JSON schema is cached for up to 24 h after last use (ZDR qualified)"
+    advice = "validate free-form JSON yourself, or keep sensitive values out of the schema"
+    VALID = (
+        "import anthropic\nanthropic.Anthropic().messages.create(model=m, max_tokens=1, messages=[], output_config={'effort': 'high'})\n",
+        "tool = {'name': 't', 'input_schema': {}, 'strict': False}\n",
+        "import openai\nopenai.OpenAI().chat.completions.create(response_format={'type': 'json_schema'})\n",
+    )
+    INVALID = (
+        "import anthropic\nanthropic.Anthropic().messages.parse(model=m, max_tokens=1, messages=[], output_format=M)\n",
+        "tool = {'name': 't', 'input_schema': {}, 'strict': True}\n",
+    )
+
+    def check_resource_call(self, rc: ResourceCall) -> None:
+        if rc.path[-2:] == ("messages", "parse"):
+            self.report(rc.call, "structured outputs (messages.parse)")
+
+    def check_request(self, request: Request) -> None:
+        parse = request.path[-1:] == ("parse",)
+        for arg in request.arguments:
+            if arg.name == "output_format" and not parse and not is_none(arg.value):
+                self.report(arg.node, "structured outputs (output_format=)")
+            elif arg.name == catalog.OUTPUT_CONFIG_KEYWORD:
+                for entry in self.model.entry(arg.value, arg.scope, catalog.OUTPUT_CONFIG_FORMAT_KEY):
+                    if not is_none(entry.value):
+                        self.report(entry.node, "structured outputs (output_config format)")
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        scope = self.model.scope_of(node)
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement) or self.model.string(element.key, scope) != catalog.STRICT_KEY:
+                continue
+            if truthy(self.model, element.value, scope) is not True:
+                continue
+            if self.model.entry(node, scope, catalog.TOOL_SCHEMA_KEY) or self.model.reaches_request(node):
+                self.report(element, "strict tool schema (strict: True)")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        scope = self.model.scope_of(node)
+        qualname = self.model.qualified_name(node.func, scope)
+        if not self.model.is_sdk_name(qualname):
+            return
+        param = catalog.match_typed_param(qualname.rsplit(".", 1)[-1])
+        if param is not None and param.code == self.code and self.model.key_holding(node) not in ("format", "output_format"):
+            self.report(node, param.label)

@@ -1,0 +1,836 @@
+"""The semantic model: which objects are Anthropic clients and which values reach Anthropic requests.
+
+One pass over a module (`Collector`) records scopes, bindings, `self.` attributes, function returns,
+container mutations (`.append`, `d["k"] = v`, ...) and the nodes rules look at. Questions are then
+answered on demand and memoised: every rule asks the model, no rule re-derives it.
+
+The model is flow-insensitive on purpose: a name is a client if any assignment makes it one, and a
+list holds every element any statement puts in it. That finds the use wherever the code wrote it,
+at the price of rare over-approximation inside one module.
+"""
+
+from __future__ import annotations
+
+import ast as _ast
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Iterator, Optional, Sequence
+
+import libcst as cst
+
+from zdr_lint import catalog
+
+MAX_DEPTH = 24  # how far a value is followed through names, calls and containers
+
+
+# --- Scopes and bindings -------------------------------------------------------------------------
+@dataclass(eq=False)
+class Binding:
+    kind: str  # "value" | "import" | "param" | "def" | "class" | "iter" | "with"
+    scope: "Scope"  # where `value` is evaluated
+    value: Optional[cst.BaseExpression] = None
+    qualname: Optional[str] = None  # imports: the imported dotted name
+    annotation: Optional[cst.BaseExpression] = None
+    node: Optional[cst.CSTNode] = None  # def / class / param node
+
+
+@dataclass(eq=False)
+class FunctionInfo:
+    node: cst.CSTNode
+    scope: "Scope"  # the function's own scope
+    returns: list = field(default_factory=list)  # returned expressions
+    annotation: Optional[cst.BaseExpression] = None
+    owner: Optional["Scope"] = None  # the class scope, for methods
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: str  # "module" | "class" | "function"
+    parent: Optional["Scope"]
+    node: Optional[cst.CSTNode] = None
+    bindings: dict = field(default_factory=dict)
+    # class scopes: attributes assigned through `self.x` in methods (and class-level bindings)
+    attributes: dict = field(default_factory=dict)
+    function: Optional[FunctionInfo] = None
+    # function scopes of methods: the name of the first parameter (self / cls) and the class scope
+    self_name: Optional[str] = None
+    owner: Optional["Scope"] = None
+
+    def bind(self, name: str, binding: Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+    def lookup(self, name: str) -> Optional["Scope"]:
+        scope: Optional[Scope] = self
+        first = True
+        while scope is not None:
+            # A class body's names are not visible from the functions nested in it.
+            if (first or scope.kind != "class") and name in scope.bindings:
+                return scope
+            first = False
+            scope = scope.parent
+        return None
+
+
+@dataclass(frozen=True)
+class ClientRef:
+    """An expression that evaluates to an Anthropic SDK client."""
+
+    class_name: str
+    platform: Optional[str]  # the cloud processor for Bedrock / Vertex clients, else None
+    confidence: str = "high"
+
+
+@dataclass(frozen=True)
+class ResourceCall:
+    call: cst.Call
+    client: ClientRef
+    path: tuple  # attribute names below the client, response-mode wrappers removed
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A key of a dict-like value: a dict literal element, a `dict(k=v)` keyword, a `d["k"] = v`."""
+
+    key: Optional[str]
+    value: cst.BaseExpression
+    node: cst.CSTNode  # where it is written
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class Argument:
+    name: str
+    value: cst.BaseExpression
+    node: cst.CSTNode
+    scope: Scope
+
+
+@dataclass(eq=False)
+class Request:
+    """A Messages request (`messages.create/stream/count_tokens/parse`, or a batch item's params)."""
+
+    node: cst.CSTNode
+    client: ClientRef
+    path: tuple
+    arguments: list
+    is_beta: bool
+
+    def argument(self, name: str) -> list:
+        return [a for a in self.arguments if a.name == name]
+
+
+# --- Collection -----------------------------------------------------------------------------------
+_MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "setdefault", "__setitem__"})
+
+
+class Collector(cst.CSTVisitor):
+    """One walk over the module: scopes, bindings and the nodes the rules need."""
+
+    def __init__(self) -> None:
+        self.module_scope = Scope("module", None)
+        self.scope = self.module_scope
+        self.scope_of: dict[int, Scope] = {}
+        self.calls: list[cst.Call] = []
+        self.dicts: list[cst.Dict] = []
+        self.assigns: list[cst.Assign] = []
+        self.mutations: dict[str, list] = {}  # name -> [(method, call_or_assign, scope)]
+        self.call_of_argument: dict[int, cst.Call] = {}
+        self.functions: dict[int, FunctionInfo] = {}
+        self.class_scopes: dict[int, Scope] = {}
+        self.container_of: dict[int, cst.CSTNode] = {}  # value -> the dict element or argument holding it
+
+    # scopes
+    def _push(self, kind: str, node: cst.CSTNode) -> Scope:
+        scope = Scope(kind, self.scope, node)
+        self.scope = scope
+        return scope
+
+    def _pop(self) -> None:
+        assert self.scope.parent is not None
+        self.scope = self.scope.parent
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        outer = self.scope
+        outer.bind(node.name.value, Binding("def", outer, node=node))
+        for decorator in node.decorators:
+            decorator.visit(self)
+        for param in _all_params(node.params):
+            if param.default is not None:
+                param.default.visit(self)
+        if node.returns is not None:
+            node.returns.visit(self)
+        scope = self._push("function", node)
+        info = FunctionInfo(node, scope, annotation=node.returns.annotation if node.returns else None)
+        scope.function = info
+        self.functions[id(node)] = info
+        params = _all_params(node.params)
+        if outer.kind == "class":
+            info.owner = outer
+            is_static = any(_decorator_name(d) == "staticmethod" for d in node.decorators)
+            if params and not is_static:
+                scope.self_name = params[0].name.value
+                scope.owner = outer
+        for param in params:
+            scope.bind(
+                param.name.value,
+                Binding("param", scope, value=param.default, annotation=param.annotation.annotation if param.annotation else None, node=param),
+            )
+        node.body.visit(self)
+        self._pop()
+        return False  # children visited by hand
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        scope = self._push("function", node)
+        scope.function = FunctionInfo(node, scope, returns=[node.body])
+        for param in _all_params(node.params):
+            scope.bind(param.name.value, Binding("param", scope, node=param))
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scope.bind(node.name.value, Binding("class", self.scope, node=node))
+        for decorator in node.decorators:
+            decorator.visit(self)
+        for base in node.bases:
+            base.visit(self)
+        self.class_scopes[id(node)] = self._push("class", node)
+        node.body.visit(self)
+        self._pop()
+        return False
+
+    # imports
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            dotted = _dotted(alias.name)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.scope.bind(alias.asname.name.value, Binding("import", self.scope, qualname=dotted))
+            else:
+                root = dotted.split(".")[0]
+                self.scope.bind(root, Binding("import", self.scope, qualname=root))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        module = "." * len(node.relative) + (_dotted(node.module) if node.module is not None else "")
+        for alias in node.names:
+            name = _dotted(alias.name)
+            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+            qual = f"{module}.{name}" if not module.endswith(".") else f"{module}{name}"
+            self.scope.bind(local, Binding("import", self.scope, qualname=qual))
+
+    # assignments
+    def _bind_target(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression], annotation=None, kind="value") -> None:
+        if isinstance(target, cst.Name):
+            self.scope.bind(target.value, Binding(kind, self.scope, value=value, annotation=annotation))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            values = None
+            if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(target.elements):
+                values = [el.value for el in value.elements]
+            for i, el in enumerate(target.elements):
+                inner = el.value
+                if isinstance(inner, cst.StarredElement):
+                    inner = inner.value
+                self._bind_target(inner, values[i] if values and not isinstance(el, cst.StarredElement) else None, kind=kind)
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            owner = self.scope.owner
+            if owner is not None and target.value.value == self.scope.self_name:
+                owner.attributes.setdefault(target.attr.value, []).append(
+                    Binding(kind, self.scope, value=value, annotation=annotation)
+                )
+        elif isinstance(target, cst.Subscript) and value is not None:
+            base = target.value
+            if isinstance(base, cst.Name):
+                self.mutations.setdefault(base.value, []).append(("__setitem__", target, value, self.scope))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self.assigns.append(node)
+        self.scope_of[id(node)] = self.scope
+        for target in node.targets:
+            self._bind_target(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._bind_target(node.target, node.value, annotation=node.annotation.annotation)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name) and isinstance(node.operator, (cst.AddAssign, cst.BitOrAssign)):
+            self.mutations.setdefault(node.target.value, []).append(("extend", node, node.value, self.scope))
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_target(node.target, node.value)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind_target(node.target, node.iter, kind="iter")
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_target(node.asname.name, node.item, kind="with")
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None and self.scope.function is not None:
+            self.scope.function.returns.append(node.value)
+
+    # what rules look at
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(node)
+        self.scope_of[id(node)] = self.scope
+        for arg in node.args:
+            self.call_of_argument[id(arg.value)] = node
+            self.container_of[id(arg.value)] = arg
+        func = node.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in _MUTATING_METHODS:
+            self.mutations.setdefault(func.value.value, []).append((func.attr.value, node, None, self.scope))
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        self.dicts.append(node)
+        self.scope_of[id(node)] = self.scope
+        for element in node.elements:
+            self.container_of[id(element.value)] = element
+
+
+def _all_params(params: cst.Parameters) -> list:
+    out = list(params.posonly_params) + list(params.params)
+    if isinstance(params.star_arg, cst.Param):
+        out.append(params.star_arg)
+    out += list(params.kwonly_params)
+    if params.star_kwarg is not None:
+        out.append(params.star_kwarg)
+    return out
+
+
+def _decorator_name(decorator: cst.Decorator) -> Optional[str]:
+    expr = decorator.decorator
+    if isinstance(expr, cst.Call):
+        expr = expr.func
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    return None
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+@lru_cache(maxsize=512)
+def _parse_string_annotation(text: str) -> Optional[cst.BaseExpression]:
+    try:
+        return cst.parse_expression(text)
+    except Exception:  # a malformed string annotation is simply not resolved
+        return None
+
+
+def literal_string(node: cst.BaseExpression) -> Optional[str]:
+    """The value of a plain string literal (no f-string with fields), else None."""
+    if isinstance(node, cst.SimpleString):
+        try:
+            value = _ast.literal_eval(node.value)
+        except (ValueError, SyntaxError):
+            return None
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        left, right = literal_string(node.left), literal_string(node.right)
+        if left is not None and right is not None:
+            return left + right
+    if isinstance(node, cst.FormattedString) and all(isinstance(p, cst.FormattedStringText) for p in node.parts):
+        return "".join(p.value for p in node.parts)
+    return None
+
+
+# --- The model --------------------------------------------------------------------------------------
+class SemanticModel:
+    def __init__(self, module: cst.Module, client_factories: Sequence[str] = (), module_name: str = "") -> None:
+        collector = Collector()
+        module.visit(collector)
+        self.module = module
+        self.collector = collector
+        self.module_scope = collector.module_scope
+        self.client_factories = frozenset(client_factories)
+        self.module_name = module_name
+        self._client_memo: dict[int, Optional[ClientRef]] = {}
+        self._resource_calls: Optional[list] = None
+        self._requests: Optional[list] = None
+        self._request_dicts: Optional[set] = None
+        self.memo: dict = {}  # per-module results rules share (computed once, on first use)
+
+    # scopes
+    def scope_of(self, node: cst.CSTNode) -> Scope:
+        return self.collector.scope_of.get(id(node), self.module_scope)
+
+    def call_of_argument(self, value: cst.CSTNode) -> Optional[cst.Call]:
+        return self.collector.call_of_argument.get(id(value))
+
+    def key_holding(self, value: cst.CSTNode) -> Optional[str]:
+        """The dict key or keyword a value is written under (`{"k": value}`, `f(k=value)`), if any."""
+        holder = self.collector.container_of.get(id(value))
+        if isinstance(holder, cst.Arg):
+            return holder.keyword.value if holder.keyword is not None else None
+        if isinstance(holder, cst.DictElement):
+            return literal_string(holder.key)
+        return None
+
+    def bindings(self, name: str, scope: Scope) -> list:
+        owner = scope.lookup(name)
+        return owner.bindings[name] if owner is not None else []
+
+    # names
+    def qualified_name(self, node: cst.BaseExpression, scope: Scope) -> Optional[str]:
+        """The dotted import name an expression refers to (`ac.Anthropic` -> `anthropic.Anthropic`)."""
+        if isinstance(node, cst.Name):
+            for binding in self.bindings(node.value, scope):
+                if binding.kind == "import":
+                    return binding.qualname
+            if not self.bindings(node.value, scope) and node.value in _BUILTINS:
+                return f"builtins.{node.value}"
+            return None
+        if isinstance(node, cst.Attribute):
+            base = self.qualified_name(node.value, scope)
+            return f"{base}.{node.attr.value}" if base else None
+        return None
+
+    def is_sdk_name(self, qualname: Optional[str]) -> bool:
+        return bool(qualname) and qualname.split(".")[0] == catalog.SDK_ROOT
+
+    # values
+    def values(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Iterator[tuple]:
+        """The expressions `node` may evaluate to, following names, awaits, branches and local calls."""
+        if depth > MAX_DEPTH:
+            return
+        if isinstance(node, cst.Name):
+            bindings = self.bindings(node.value, scope)
+            followed = False
+            for binding in bindings:
+                if binding.kind == "value" and binding.value is not None:
+                    followed = True
+                    yield from self.values(binding.value, binding.scope, depth + 1)
+                elif binding.kind == "with" and binding.value is not None:
+                    # `with Anthropic() as c` binds the client; `with x.stream() as s` binds a stream
+                    followed = True
+                    yield from self.values(binding.value, binding.scope, depth + 1)
+                elif binding.kind == "iter" and binding.value is not None:
+                    followed = True
+                    yield from self.elements(binding.value, binding.scope, depth + 1)
+            if not followed:
+                yield node, scope
+        elif isinstance(node, cst.Await):
+            yield from self.values(node.expression, scope, depth + 1)
+        elif isinstance(node, cst.IfExp):
+            yield from self.values(node.body, scope, depth + 1)
+            yield from self.values(node.orelse, scope, depth + 1)
+        elif isinstance(node, cst.BooleanOperation):
+            yield from self.values(node.left, scope, depth + 1)
+            yield from self.values(node.right, scope, depth + 1)
+        elif isinstance(node, cst.Call) and (function := self.local_function(node.func, scope)) is not None:
+            for returned in function.returns:
+                yield from self.values(returned, function.scope, depth + 1)
+            yield node, scope
+        elif isinstance(node, cst.Attribute) and (attrs := self.self_attribute(node, scope)) is not None:
+            followed = False
+            for binding in attrs:
+                if binding.value is not None:
+                    followed = True
+                    yield from self.values(binding.value, binding.scope, depth + 1)
+            if not followed:
+                yield node, scope
+        else:
+            yield node, scope
+
+    def string(self, node: cst.BaseExpression, scope: Scope) -> Optional[str]:
+        """The one string constant `node` evaluates to, if it is one."""
+        found = None
+        for value, _ in self.values(node, scope):
+            text = literal_string(value)
+            if text is None or (found is not None and found != text):
+                return None
+            found = text
+        return found
+
+    def strings(self, node: cst.BaseExpression, scope: Scope) -> list:
+        return [s for value, _ in self.values(node, scope) if (s := literal_string(value)) is not None]
+
+    def local_function(self, func: cst.BaseExpression, scope: Scope) -> Optional[FunctionInfo]:
+        """The module's own function or method a call goes to (`make_client()`, `self.build()`)."""
+        if isinstance(func, cst.Name):
+            for binding in self.bindings(func.value, scope):
+                if binding.kind == "def":
+                    return self.collector.functions.get(id(binding.node))
+        elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            owner = self._owner_class(func.value.value, scope)
+            if owner is not None:
+                for binding in owner.bindings.get(func.attr.value, []):
+                    if binding.kind == "def":
+                        return self.collector.functions.get(id(binding.node))
+        return None
+
+    def _owner_class(self, name: str, scope: Scope) -> Optional[Scope]:
+        """The class scope `name` stands for: `self`/`cls` in a method, or a class of this module."""
+        current: Optional[Scope] = scope
+        while current is not None and current.kind == "function":
+            if current.self_name == name and current.owner is not None:
+                return current.owner
+            current = current.parent
+        for binding in self.bindings(name, scope):
+            if binding.kind == "class":
+                return self.collector.class_scopes.get(id(binding.node))
+        return None
+
+    def self_attribute(self, node: cst.Attribute, scope: Scope) -> Optional[list]:
+        """Bindings of `self.x` / `cls.x` / `Klass.x`: method assignments and class-level names."""
+        if not isinstance(node.value, cst.Name):
+            return None
+        owner = self._owner_class(node.value.value, scope)
+        if owner is None:
+            return None
+        name = node.attr.value
+        return list(owner.attributes.get(name, [])) + [
+            b for b in owner.bindings.get(name, []) if b.kind == "value"
+        ]
+
+    def _mutations(self, name: cst.Name, scope: Scope) -> Iterator[tuple]:
+        home = scope.lookup(name.value)
+        for method, node, value, where in self.collector.mutations.get(name.value, ()):
+            if where.lookup(name.value) is home:
+                yield method, node, value, where
+
+    def elements(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Iterator[tuple]:
+        """The items of a list-like value: literals, `+`, `*spread`, `.append`, `+=`, comprehensions."""
+        if depth > MAX_DEPTH:
+            return
+        if isinstance(node, cst.Name):
+            for method, call, value, where in self._mutations(node, scope):
+                if method == "append" and isinstance(call, cst.Call) and call.args:
+                    yield from self.values(call.args[0].value, where, depth + 1)
+                elif method == "insert" and isinstance(call, cst.Call) and len(call.args) > 1:
+                    yield from self.values(call.args[1].value, where, depth + 1)
+                elif method == "extend" and isinstance(call, cst.Call) and call.args:
+                    yield from self.elements(call.args[0].value, where, depth + 1)
+                elif method == "extend" and value is not None:
+                    yield from self.elements(value, where, depth + 1)
+        for value, where in self.values(node, scope, depth + 1):
+            if isinstance(value, (cst.List, cst.Tuple, cst.Set)):
+                for element in value.elements:
+                    if isinstance(element, cst.StarredElement):
+                        yield from self.elements(element.value, where, depth + 1)
+                    else:
+                        yield from self.values(element.value, where, depth + 1)
+            elif isinstance(value, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+                yield from self.values(value.elt, where, depth + 1)
+            elif isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+                yield from self.elements(value.left, where, depth + 1)
+                yield from self.elements(value.right, where, depth + 1)
+            elif isinstance(value, cst.Call) and self.qualified_name(value.func, where) in _SEQUENCE_BUILTINS and value.args:
+                yield from self.elements(value.args[0].value, where, depth + 1)
+            elif isinstance(value, cst.Name) and value is not node:
+                yield from self.elements(value, where, depth + 1)
+
+    def entries(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Iterator[Entry]:
+        """The keys of a dict-like value: literals, `**spread`, `dict(...)`, typed params, `d[k] = v`."""
+        if depth > MAX_DEPTH:
+            return
+        if isinstance(node, cst.Name):
+            for method, call, value, where in self._mutations(node, scope):
+                if method == "__setitem__" and isinstance(call, cst.Subscript) and len(call.slice) == 1:
+                    index = call.slice[0].slice
+                    if isinstance(index, cst.Index):
+                        yield Entry(self.string(index.value, where), value, call, where)
+                elif method in ("update", "setdefault") and isinstance(call, cst.Call):
+                    if method == "setdefault" and len(call.args) > 1:
+                        yield Entry(self.string(call.args[0].value, where), call.args[1].value, call, where)
+                    elif method == "update":
+                        yield from self._call_entries(call, where, depth)
+        for value, where in self.values(node, scope, depth + 1):
+            if isinstance(value, cst.Dict):
+                for element in value.elements:
+                    if isinstance(element, cst.StarredDictElement):
+                        yield from self.entries(element.value, where, depth + 1)
+                    else:
+                        yield Entry(self.string(element.key, where), element.value, element, where)
+            elif isinstance(value, cst.Call) and self.is_dict_constructor(value, where):
+                yield from self._call_entries(value, where, depth)
+            elif isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.BitOr):
+                yield from self.entries(value.left, where, depth + 1)
+                yield from self.entries(value.right, where, depth + 1)
+            elif isinstance(value, cst.Name) and value is not node:
+                yield from self.entries(value, where, depth + 1)
+
+    def _call_entries(self, call: cst.Call, scope: Scope, depth: int) -> Iterator[Entry]:
+        for arg in call.args:
+            if arg.keyword is not None:
+                yield Entry(arg.keyword.value, arg.value, arg, scope)
+            elif arg.star == "**" or (arg.star == "" and arg is call.args[0]):
+                yield from self.entries(arg.value, scope, depth + 1)
+
+    def is_dict_constructor(self, call: cst.Call, scope: Scope) -> bool:
+        """`dict(...)`, or a TypedDict param of the SDK (`CacheControlEphemeralParam(type=...)`)."""
+        qualname = self.qualified_name(call.func, scope)
+        if qualname == "builtins.dict":
+            return True
+        return self.is_sdk_name(qualname) and qualname.rsplit(".", 1)[-1].endswith("Param")
+
+    def entry(self, node: cst.BaseExpression, scope: Scope, key: str) -> list:
+        return [e for e in self.entries(node, scope) if e.key == key]
+
+    # clients
+    def client(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Optional[ClientRef]:
+        """The Anthropic client `node` evaluates to, if it is one."""
+        memo_key = id(node)
+        if memo_key in self._client_memo:
+            return self._client_memo[memo_key]
+        self._client_memo[memo_key] = None  # cycles resolve to "not a client"
+        result = self._client(node, scope, depth)
+        self._client_memo[memo_key] = result
+        return result
+
+    def _client(self, node: cst.BaseExpression, scope: Scope, depth: int) -> Optional[ClientRef]:
+        if depth > MAX_DEPTH:
+            return None
+        if isinstance(node, cst.Call):
+            ref = self.constructed_client(node, scope)
+            if ref is not None:
+                return ref
+            func = node.func
+            qualname = self.qualified_name(func, scope)
+            if qualname is not None and self._is_factory(qualname):
+                return ClientRef("Anthropic", None)
+            function = self.local_function(func, scope)
+            if function is not None:
+                if function.annotation is not None:
+                    ref = self.annotation_client(function.annotation, function.scope.parent or scope)
+                    if ref is not None:
+                        return ref
+                for returned in function.returns:
+                    ref = self.client(returned, function.scope, depth + 1)
+                    if ref is not None:
+                        return ref
+                return None
+            # client.with_options(...) / client.copy(...) return a client
+            if isinstance(func, cst.Attribute) and func.attr.value in catalog.RESPONSE_WRAPPERS:
+                return self.client(func.value, scope, depth + 1)
+            return None
+        if isinstance(node, cst.Name):
+            for binding in self.bindings(node.value, scope):
+                ref = self._binding_client(binding, depth)
+                if ref is not None:
+                    return ref
+            return None
+        if isinstance(node, cst.Attribute):
+            attrs = self.self_attribute(node, scope)
+            if attrs:
+                for binding in attrs:
+                    ref = self._binding_client(binding, depth)
+                    if ref is not None:
+                        return ref
+            qualname = self.qualified_name(node, scope)
+            if qualname is not None and self._is_factory(qualname):
+                return ClientRef("Anthropic", None)
+            return None
+        if isinstance(node, (cst.Await, cst.IfExp, cst.BooleanOperation)):
+            for value, where in self.values(node, scope, depth + 1):
+                ref = self.client(value, where, depth + 1)
+                if ref is not None:
+                    return ref
+        return None
+
+    def _binding_client(self, binding: Binding, depth: int) -> Optional[ClientRef]:
+        if binding.annotation is not None:
+            ref = self.annotation_client(binding.annotation, binding.scope)
+            if ref is not None:
+                return ref
+        if binding.kind == "import" and binding.qualname and self._is_factory(binding.qualname):
+            return ClientRef("Anthropic", None)
+        if binding.kind in ("value", "with", "param") and binding.value is not None:
+            return self.client(binding.value, binding.scope, depth + 1)
+        return None
+
+    def _is_factory(self, qualname: str) -> bool:
+        if qualname in self.client_factories:
+            return True
+        if self.module_name and f"{self.module_name}.{qualname}" in self.client_factories:
+            return True
+        return False
+
+    def constructed_client(self, call: cst.Call, scope: Scope) -> Optional[ClientRef]:
+        """`anthropic.Anthropic(...)`, `AnthropicBedrock(...)`, ...: the class called, if an SDK client."""
+        qualname = self.qualified_name(call.func, scope)
+        return self._client_class(qualname)
+
+    def _client_class(self, qualname: Optional[str]) -> Optional[ClientRef]:
+        if not self.is_sdk_name(qualname):
+            return None
+        name = qualname.rsplit(".", 1)[-1]
+        if name in catalog.CLIENT_CLASSES:
+            return ClientRef(name, catalog.CLOUD_PROCESSED_CLIENTS.get(name))
+        return None
+
+    def annotation_client(self, annotation: cst.BaseExpression, scope: Scope) -> Optional[ClientRef]:
+        """`Anthropic`, `anthropic.AsyncAnthropic`, `Optional[Anthropic]`, `Anthropic | None`, `"Anthropic"`."""
+        if isinstance(annotation, (cst.Name, cst.Attribute)):
+            return self._client_class(self.qualified_name(annotation, scope))
+        if isinstance(annotation, cst.Subscript):
+            for element in annotation.slice:
+                if isinstance(element.slice, cst.Index):
+                    ref = self.annotation_client(element.slice.value, scope)
+                    if ref is not None:
+                        return ref
+            return None
+        if isinstance(annotation, cst.BinaryOperation):
+            return self.annotation_client(annotation.left, scope) or self.annotation_client(annotation.right, scope)
+        text = literal_string(annotation)
+        if text is not None:
+            parsed = _parse_string_annotation(text.strip())
+            if parsed is not None:
+                return self.annotation_client(parsed, scope)
+        return None
+
+    # resources
+    def resource(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Optional[tuple]:
+        """(client, path) for an attribute chain below a client: `c.beta.files` -> (c, ("beta", "files"))."""
+        if depth > MAX_DEPTH:
+            return None
+        path: list[str] = []
+        current = node
+        while isinstance(current, cst.Attribute):
+            client = self.client(current, scope)
+            if client is not None:
+                return client, tuple(reversed(path))
+            if current.attr.value not in catalog.RESPONSE_WRAPPERS:
+                path.append(current.attr.value)
+            current = current.value
+        if isinstance(current, cst.Call) and isinstance(current.func, cst.Attribute) and current.func.attr.value in catalog.RESPONSE_WRAPPERS:
+            inner = self.resource(current.func.value, scope, depth + 1)
+            if inner is not None:
+                return inner[0], inner[1] + tuple(reversed(path))
+        client = self.client(current, scope)
+        if client is not None:
+            return client, tuple(reversed(path))
+        if isinstance(current, cst.Name):
+            # a resource kept in a variable: `files = client.beta.files`
+            for binding in self.bindings(current.value, scope):
+                if binding.kind in ("value", "with") and isinstance(binding.value, cst.Attribute):
+                    inner = self.resource(binding.value, binding.scope, depth + 1)
+                    if inner is not None and inner[1]:
+                        return inner[0], inner[1] + tuple(reversed(path))
+        return None
+
+    def resource_calls(self) -> list:
+        if self._resource_calls is None:
+            found = []
+            for call in self.collector.calls:
+                if not isinstance(call.func, cst.Attribute):
+                    continue
+                resolved = self.resource(call.func, self.scope_of(call))
+                if resolved is not None and resolved[1]:
+                    found.append(ResourceCall(call, resolved[0], resolved[1]))
+            self._resource_calls = found
+        return self._resource_calls
+
+    # requests
+    def requests(self) -> list:
+        if self._requests is None:
+            found = []
+            for rc in self.resource_calls():
+                scope = self.scope_of(rc.call)
+                is_beta = rc.path[:1] == ("beta",)
+                if rc.path[:-1] in catalog.REQUEST_RESOURCES and rc.path[-1] in catalog.REQUEST_METHODS:
+                    found.append(Request(rc.call, rc.client, rc.path, self.call_arguments(rc.call, scope), is_beta))
+                elif rc.path[:-1] in catalog.BATCH_CREATE_RESOURCES and rc.path[-1] == "create":
+                    for arg in self.call_arguments(rc.call, scope):
+                        if arg.name != "requests":
+                            continue
+                        for item, where in self.elements(arg.value, arg.scope):
+                            for params in self.entry(item, where, "params"):
+                                arguments = [
+                                    Argument(e.key, e.value, e.node, e.scope)
+                                    for e in self.entries(params.value, params.scope)
+                                    if e.key is not None
+                                ]
+                                found.append(Request(params.node, rc.client, rc.path, arguments, is_beta))
+            self._requests = found
+        return self._requests
+
+    def call_arguments(self, call: cst.Call, scope: Scope) -> list:
+        """Keyword arguments of a call, with `**kwargs` dicts opened up."""
+        out = []
+        for arg in call.args:
+            if arg.keyword is not None:
+                out.append(Argument(arg.keyword.value, arg.value, arg, scope))
+            elif arg.star == "**":
+                for entry in self.entries(arg.value, scope):
+                    if entry.key is not None:
+                        out.append(Argument(entry.key, entry.value, entry.node, entry.scope))
+        return out
+
+    def request_dicts(self) -> set:
+        """ids of every dict node whose content reaches an Anthropic request."""
+        if self._request_dicts is None:
+            seen: set = set()
+            for request in self.requests():
+                for arg in request.arguments:
+                    self._mark(arg.value, arg.scope, seen, 0)
+            self._request_dicts = seen
+        return self._request_dicts
+
+    def _mark(self, node: cst.BaseExpression, scope: Scope, seen: set, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            return
+        for value, where in self.values(node, scope):
+            if id(value) in seen:
+                continue
+            if isinstance(value, cst.Dict) or (isinstance(value, cst.Call) and self.is_dict_constructor(value, where)):
+                seen.add(id(value))
+                for entry in self.entries(value, where):
+                    self._mark(entry.value, entry.scope, seen, depth + 1)
+            elif isinstance(value, (cst.List, cst.Tuple, cst.BinaryOperation, cst.ListComp, cst.Name)):
+                seen.add(id(value))
+                for element, inner in self.elements(value, where):
+                    self._mark(element, inner, seen, depth + 1)
+
+    def reaches_request(self, node: cst.CSTNode) -> bool:
+        return id(node) in self.request_dicts()
+
+    def resource_call_of(self, call: cst.Call) -> Optional[ResourceCall]:
+        for rc in self.resource_calls():
+            if rc.call is call:
+                return rc
+        return None
+
+
+_BUILTINS = frozenset({"dict", "list", "tuple", "set", "frozenset"})
+_SEQUENCE_BUILTINS = frozenset({"builtins.list", "builtins.tuple", "builtins.set", "builtins.frozenset"})
+
+
+def truthy(model: SemanticModel, node: cst.BaseExpression, scope: Scope) -> Optional[bool]:
+    """True / False for a literal setting (`"1"`, `"true"`, `True`, `1`, ...); None when unknown."""
+    verdicts = set()
+    for value, _ in model.values(node, scope):
+        text = literal_string(value)
+        if text is not None:
+            verdicts.add(text.strip().lower() in catalog.TRUE_STRINGS)
+        elif isinstance(value, cst.Name) and value.value in ("True", "False", "None"):
+            verdicts.add(value.value == "True")
+        elif isinstance(value, cst.Integer):
+            verdicts.add(value.value not in ("0",))
+        else:
+            return None
+    if not verdicts:
+        return None
+    return True in verdicts
+
+
+def is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def is_empty(model: SemanticModel, node: cst.BaseExpression, scope: Scope) -> bool:
+    """A value that turns a feature off: `None`, `[]`, `{}`, `()`."""
+    values = list(model.values(node, scope))
+    return bool(values) and all(
+        is_none(v)
+        or (isinstance(v, (cst.List, cst.Tuple, cst.Dict, cst.Set)) and not v.elements)
+        for v, _ in values
+    )
