@@ -80,7 +80,9 @@ KNOWN_BETA_RESOURCES = frozenset(
 
 # Methods that send a Messages request: their keyword arguments are request parameters.
 REQUEST_RESOURCES = frozenset({("messages",), ("beta", "messages")})
-REQUEST_METHODS = frozenset({"create", "stream", "count_tokens", "parse"})
+REQUEST_METHODS = frozenset({"create", "stream", "count_tokens", "parse", "tool_runner"})
+# Beta-only methods of `beta.messages` with no request keywords of their own (ZDR005 through the prefix).
+BETA_MESSAGES_METHODS = frozenset({"thread"})
 # `messages.batches.create(requests=[{"params": {...}}])`: each params dict is a request too.
 BATCH_CREATE_RESOURCES = frozenset({("messages", "batches"), ("beta", "messages", "batches")})
 
@@ -205,6 +207,8 @@ TELEMETRY_ENV_VARS = {
     "OTEL_LOG_RAW_API_BODIES": "OpenTelemetry logging of raw API bodies",
 }
 TRUE_STRINGS = frozenset({"1", "true", "yes", "on"})
+# Reading the environment (`os.environ[...]`, `os.environ.get`, `os.getenv`): passing a value through is not a switch.
+ENV_READERS = frozenset({"os.environ", "os.getenv"})
 OPEN_TELEMETRY_KEYWORD = "open_telemetry"
 CONTENT_MODE_PATH = ("traces", "content_mode")
 CONTENT_MODE_ON = "content"
@@ -216,6 +220,35 @@ RAW_ENDPOINTS = (
     ("/v1/files", "ZDR001", "Files API"),
     ("/v1/skills", "ZDR010", "Skills API"),
 )
+RAW_ENDPOINT_PATHS = tuple(path for path, _, _ in RAW_ENDPOINTS)
+
+# --- Cloud platforms without the SDK's clients (ZDR011) --------------------------------------------
+# boto3: `boto3.client("bedrock-runtime").invoke_model(modelId="us.anthropic.claude-...")`.
+BOTO3_ROOTS = frozenset({"boto3", "botocore", "aioboto3", "aiobotocore"})
+BOTO3_CLIENT_FACTORIES = frozenset({"client", "create_client"})  # boto3 / aiobotocore sessions
+BEDROCK_RUNTIME_SERVICE = "bedrock-runtime"
+BEDROCK_RUNTIME_METHODS = frozenset({"invoke_model", "invoke_model_with_response_stream", "converse", "converse_stream"})
+BEDROCK_MODEL_ID_KEY = "modelId"
+# An Anthropic model on Bedrock: `anthropic.claude-...`, with any region prefix (`us.`, `eu.`, `global.`)
+# or inside an inference-profile ARN.
+BEDROCK_ANTHROPIC_MODEL = re.compile(r"(?:^|[./:])anthropic\.")
+BEDROCK_MODEL_MARKER = "anthropic.claude"
+# Vertex AI: a `.../publishers/anthropic/models/...` endpoint written as a URL or resource name.
+VERTEX_PUBLISHER_PATH = "publishers/anthropic/models"
+# Substrings that make a string worth resolving as an endpoint (raw API paths, the Vertex publisher).
+ENDPOINT_STRING_MARKERS = RAW_ENDPOINT_PATHS + (VERTEX_PUBLISHER_PATH,)
+
+
+def match_raw_endpoint(url: str) -> Optional[tuple]:
+    """(code, label) for a URL of the Anthropic API host whose path is a raw endpoint, else None."""
+    at = url.find(API_HOST)
+    if at < 0:
+        return None
+    rest = url[at + len(API_HOST):]
+    for path, code, label in RAW_ENDPOINTS:
+        if rest.startswith(path) and rest[len(path):len(path) + 1] in ("", "/", "?", "{", "#"):
+            return code, label
+    return None
 
 # --- The prefilter ----------------------------------------------------------------------------
 # Lowercase byte strings; a file that holds none of them cannot hold a finding and is never parsed.
@@ -261,6 +294,136 @@ UNIQUE_STRING = re.compile(
     ),
     re.IGNORECASE,
 )
-UNIQUE_SUBSTRINGS = (API_HOST, BETA_HEADER)
+# Keyword-argument names that are Anthropic spellings (`dict(os.environ, CLAUDE_CODE_ENABLE_TELEMETRY="1")`).
+UNIQUE_KEYWORDS = frozenset(TELEMETRY_ENV_VARS)
+UNIQUE_SUBSTRINGS = (API_HOST, BETA_HEADER, BEDROCK_MODEL_MARKER, VERTEX_PUBLISHER_PATH)
 # Top-level packages whose import makes a file worth a closer look.
 SDK_MODULES = frozenset({SDK_ROOT})
+
+# --- Wrappers: libraries that send Anthropic requests for you (resolved through imports) ----------
+# Each entry is a callable, named by its import paths; a call of it is a request source whose
+# keywords become request keywords (`betas` -> `betas`, agno's `skills` -> `container`, ...), so the
+# rules that read request keywords fire through their usual `check_request` hook.
+@dataclass(frozen=True)
+class WrapperEntry:
+    qualnames: tuple  # import paths of the class or function
+    label: str
+    # wrapper keyword -> request keyword it becomes (its presence is the use, as for the SDK)
+    keywords: tuple = ()
+    # boolean switches: wrapper keyword -> request keyword, a use only when set to a true value
+    switches: tuple = ()
+    # keywords whose dict entries are passed through as request keywords (LangChain `model_kwargs`)
+    passthrough: tuple = ()
+    # an Anthropic model is required: keyword (or first positional) whose string must match
+    model_keyword: Optional[str] = None
+    # keywords reported as they are: wrapper keyword -> (code, label)
+    direct: tuple = ()
+
+
+ANTHROPIC_MODEL_ID = re.compile(r"(anthropic[/:]|claude-)")
+# A model id routed by a wrapper to a cloud processor (ZDR011): LiteLLM `bedrock/...` and `vertex_ai/...`.
+CLOUD_MODEL_PREFIXES = (("bedrock/", "Amazon Bedrock"), ("vertex_ai/", "Google Vertex AI"))
+
+WRAPPER_ENTRIES: tuple = (
+    WrapperEntry(
+        ("langchain_anthropic.ChatAnthropic", "langchain_anthropic.chat_models.ChatAnthropic", "langchain_anthropic.AnthropicLLM"),
+        "LangChain ChatAnthropic",
+        keywords=(("betas", "betas"), ("mcp_servers", "mcp_servers"), ("container", "container")),
+        passthrough=("model_kwargs",),
+    ),
+    WrapperEntry(
+        ("langchain.chat_models.init_chat_model", "langchain.chat_models.base.init_chat_model"),
+        "LangChain init_chat_model",
+        keywords=(("betas", "betas"), ("mcp_servers", "mcp_servers")),
+        passthrough=("model_kwargs",),
+        model_keyword="model",
+    ),
+    WrapperEntry(
+        ("agno.models.anthropic.Claude", "agno.models.anthropic.claude.Claude"),
+        "agno Claude",
+        keywords=(
+            ("betas", "betas"), ("mcp_servers", "mcp_servers"), ("skills", "container"),
+            ("output_config", "output_config"), ("context_management", "betas"),
+        ),
+        switches=(("cache_system_prompt", "cache_control"), ("cache_tools", "cache_control"), ("extended_cache_time", "cache_control")),
+        passthrough=("request_params",),
+        direct=(("skills", "ZDR006", "agno skills (run in the code execution container)"),),
+    ),
+    WrapperEntry(
+        ("claude_agent_sdk.ClaudeAgentOptions", "claude_agent_sdk.types.ClaudeAgentOptions"),
+        "Claude Agent SDK options",
+        # its mcp_servers and skills run in the local process: not the MCP connector, not the Skills API
+        keywords=(("betas", "betas"), ("output_format", "output_format")),
+    ),
+    WrapperEntry(
+        ("litellm.completion", "litellm.acompletion", "litellm.main.completion", "litellm.main.acompletion"),
+        "LiteLLM completion",
+        keywords=(("betas", "betas"), ("mcp_servers", "mcp_servers"), ("container", "container"), ("cache_control_injection_points", "cache_control")),
+        model_keyword="model",
+    ),
+    WrapperEntry(
+        ("pydantic_ai.models.anthropic.AnthropicModelSettings",),
+        "pydantic-ai AnthropicModelSettings",
+        switches=(
+            ("anthropic_cache", "cache_control"), ("anthropic_cache_instructions", "cache_control"),
+            ("anthropic_cache_tool_definitions", "cache_control"), ("anthropic_cache_messages", "cache_control"),
+        ),
+        keywords=(("anthropic_betas", "betas"), ("anthropic_container", "container")),
+    ),
+)
+# LiteLLM `response_format` becomes structured outputs on an Anthropic model (a JSON schema or a
+# pydantic class; `{"type": "json_object"}` and `{"type": "text"}` carry no schema).
+LITELLM_ROUTER = ("litellm.Router", "litellm.router.Router")
+LITELLM_ROUTER_METHODS = frozenset({"completion", "acompletion"})
+RESPONSE_FORMAT_KEYWORD = "response_format"
+SCHEMALESS_RESPONSE_FORMATS = frozenset({"json_object", "text"})
+# pydantic-ai settings written as a plain dict (`model_settings={"anthropic_cache_instructions": True}`).
+PYDANTIC_AI_CACHE_KEY = re.compile(r"anthropic_cache(_\w+)?")
+# pydantic-ai built-in tools, on an Anthropic model: class name -> (code, label).
+PYDANTIC_AI_AGENT = ("pydantic_ai.Agent", "pydantic_ai.agent.Agent")
+PYDANTIC_AI_ANTHROPIC_MODEL = ("pydantic_ai.models.anthropic.AnthropicModel",)
+PYDANTIC_AI_BUILTIN_TOOLS = {
+    "WebSearchTool": ("ZDR007", "pydantic-ai WebSearchTool (web search server tool)"),
+    "CodeExecutionTool": ("ZDR006", "pydantic-ai CodeExecutionTool (code execution server tool)"),
+    "WebFetchTool": ("ZDR008", "pydantic-ai WebFetchTool (web fetch server tool)"),
+    "UrlContextTool": ("ZDR008", "pydantic-ai UrlContextTool (web fetch server tool)"),
+    "MCPServerTool": ("ZDR009", "pydantic-ai MCPServerTool (MCP connector)"),
+}
+PYDANTIC_AI_TOOL_MODULES = ("pydantic_ai", "pydantic_ai.builtin_tools")
+# LangChain runnables made from a ChatAnthropic: `.bind_tools(tools)` carries tools into the request;
+# `.with_structured_output(schema, method="json_schema")` is structured outputs.
+LANGCHAIN_BIND_TOOLS = "bind_tools"
+LANGCHAIN_STRUCTURED = "with_structured_output"
+LANGCHAIN_STRUCTURED_METHOD = "json_schema"
+# instructor: these return a patched client whose `messages.create` / `chat.completions.create` are requests.
+INSTRUCTOR_FROM_CLIENT = ("instructor.from_anthropic", "instructor.patch", "instructor.apatch")
+INSTRUCTOR_FROM_PROVIDER = ("instructor.from_provider",)
+INSTRUCTOR_REQUEST_PATHS = frozenset({("chat", "completions", "create"), ("chat", "completions", "create_with_completion"), ("create",), ("create_with_completion",)})
+INSTRUCTOR_BATCH = ("instructor.batch.BatchProcessor", "instructor.BatchProcessor", "instructor.batch.processor.BatchProcessor")
+# Wrappers whose model is served by a cloud processor (ZDR011 where constructed).
+CLOUD_WRAPPERS = {
+    "langchain_google_vertexai.model_garden.ChatAnthropicVertex": "Google Vertex AI",
+    "langchain_google_vertexai.ChatAnthropicVertex": "Google Vertex AI",
+    "agno.models.aws.Claude": "Amazon Bedrock",
+    "agno.models.aws.claude.Claude": "Amazon Bedrock",
+    "agno.models.vertexai.Claude": "Google Vertex AI",
+    "agno.models.vertexai.claude.Claude": "Google Vertex AI",
+}
+# Libraries whose import makes a file worth a closer look (added to the `ast` gate below).
+WRAPPER_MODULES = frozenset(
+    {q.split(".")[0] for e in WRAPPER_ENTRIES for q in e.qualnames}
+    | {q.split(".")[0] for q in LITELLM_ROUTER + PYDANTIC_AI_AGENT + INSTRUCTOR_FROM_CLIENT + INSTRUCTOR_BATCH}
+    | {q.split(".")[0] for q in CLOUD_WRAPPERS}
+)
+WRAPPER_WORDS = frozenset(
+    {q.rsplit(".", 1)[-1] for e in WRAPPER_ENTRIES for q in e.qualnames}
+    | {k for e in WRAPPER_ENTRIES for k, _ in e.keywords + e.switches} | {k for e in WRAPPER_ENTRIES for k in e.passthrough}
+    | {LANGCHAIN_BIND_TOOLS, LANGCHAIN_STRUCTURED, RESPONSE_FORMAT_KEYWORD, "builtin_tools", "from_anthropic", "from_provider", "patch"}
+    | {q.rsplit(".", 1)[-1] for q in LITELLM_ROUTER + INSTRUCTOR_BATCH + tuple(CLOUD_WRAPPERS)}
+    | LITELLM_ROUTER_METHODS | set(PYDANTIC_AI_BUILTIN_TOOLS)
+)
+# Raw HTTP libraries (src/zdr_lint/raw_http.py) and the words their calls are written with.
+HTTP_MODULES = frozenset({"httpx", "requests", "aiohttp", "urllib", "urllib3"})
+HTTP_WORDS = frozenset({"get", "post", "put", "delete", "patch", "request", "stream", "urlopen", "Request", "urljoin", "Client", "AsyncClient", "Session", "ClientSession", "base_url"})
+SDK_MODULES = SDK_MODULES | WRAPPER_MODULES | HTTP_MODULES
+RESOURCE_WORDS = RESOURCE_WORDS | WRAPPER_WORDS | HTTP_WORDS

@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--output-format", choices=("text", "json"), default="text")
+
+    sub.add_parser("server", help="run the language server over stdio (needs zdr-lint[lsp])")
     return parser
 
 
@@ -83,6 +85,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return run_rule(args)
         if args.command == "rules":
             return run_rules(args)
+        if args.command == "server":
+            return run_server()
         parser.print_help()
         return EXIT_ERROR
     except ConfigError as exc:
@@ -263,6 +267,18 @@ def run_rules(args) -> int:
             flag = "" if rule.default_enabled else "  (opt-in)"
             print(f"{rule.code}  {rule.name:<22} {rule.summary}{flag}")
     return EXIT_OK
+
+
+# --- server ----------------------------------------------------------------------------------------
+def run_server() -> int:
+    try:
+        from zdr_lint import lsp
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        _error("the language server needs pygls: pip install 'zdr-lint[lsp]'")
+        return EXIT_ERROR
+    return lsp.main()
 
 
 if __name__ == "__main__":

@@ -16,12 +16,15 @@ import tokenize
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Iterable, Optional, Sequence, Union
 
 from zdr_lint import catalog
 from zdr_lint.config import Settings, expand_selector, relative_path, resolve_selection
 from zdr_lint.finding import Finding, Position
 from zdr_lint.plugins import Registry, get_registry
+
+if TYPE_CHECKING:  # typing only
+    from zdr_lint.project import ProjectIndex
 
 CANNOT_CHECK = "ZDR000"
 # Below this many files past the prefilter, a process pool costs more than it saves.
@@ -67,11 +70,15 @@ def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset) -
             if node.attr in resource_words:
                 words = True
         elif kind is ast.keyword:
+            if node.arg in catalog.UNIQUE_KEYWORDS:
+                return True
             if node.arg is None or node.arg in resource_words:
                 words = True
         elif kind is ast.Name:
             if node.id in sdk_names:
                 refers = True
+            elif node.id in resource_words:  # a bare client class: `AnthropicBedrock(...)`
+                words = True
         elif kind is ast.Import:
             if any(alias.name.split(".")[0] in sdk_modules for alias in node.names):
                 refers = True
@@ -92,6 +99,56 @@ def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset) -
             elif isinstance(child, ast.AST):
                 stack.append(child)
     return False
+
+
+# --- Large literal data ----------------------------------------------------------------------------
+# libcst needs about 150x the source size in memory and ~15 s per MB: a generated 10 MB module of data
+# would take minutes and gigabytes. A top-level statement that only binds literal data holding no word
+# of the catalog cannot produce or carry a finding, so a large one is blanked (its lines kept, so every
+# position stays right) before libcst sees the file.
+LARGE_STATEMENT_CHARS = 2000
+# In a file this large every literal-only statement goes, however small (generated data modules).
+LARGE_FILE_CHARS = 256_000
+_LITERAL_NODES = (ast.Constant, ast.Dict, ast.List, ast.Tuple, ast.Set, ast.UnaryOp, ast.unaryop, ast.expr_context, ast.Name)
+
+
+def _plain_data(value: ast.AST) -> bool:
+    words = catalog.RESOURCE_WORDS
+    for node in ast.walk(value):
+        if not isinstance(node, _LITERAL_NODES):
+            return False
+        if isinstance(node, ast.Name) and node.id not in ("True", "False", "None"):
+            return False
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+            if text in words or text == catalog.OUTPUT_CONFIG_FORMAT_KEY or catalog.UNIQUE_STRING.fullmatch(text):
+                return False
+    return True
+
+
+def blank_large_data(text: str, tree: ast.Module) -> str:
+    """`text` with large literal-only top-level statements replaced by empty lines."""
+    body = tree.body
+    every_size = len(text) > LARGE_FILE_CHARS
+    drop = []
+    for i, stmt in enumerate(body):
+        if not isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr)) or stmt.value is None:
+            continue
+        end = stmt.end_lineno or stmt.lineno
+        if (i > 0 and (body[i - 1].end_lineno or 0) >= stmt.lineno) or (i + 1 < len(body) and body[i + 1].lineno <= end):
+            continue  # shares a line with another statement
+        if not every_size and end - stmt.lineno < 3 and (stmt.end_col_offset or 0) < LARGE_STATEMENT_CHARS:
+            continue
+        if _plain_data(stmt.value):
+            drop.append((stmt.lineno, end))
+    if not drop:
+        return text
+    lines = text.splitlines(keepends=True)
+    for first, last in drop:
+        for index in range(first - 1, min(last, len(lines))):
+            line = lines[index]
+            lines[index] = line[len(line.rstrip("\r\n")):]
+    return "".join(lines)
 
 
 # --- Decoding ------------------------------------------------------------------------------------
@@ -136,12 +193,18 @@ def module_name_for(path: str, root: Path) -> str:
 class Linter:
     settings: Settings
     registry: Registry = field(default_factory=get_registry)
+    project: Optional["ProjectIndex"] = None  # the project-wide first pass (zdr_lint.project)
 
     def __post_init__(self) -> None:
         self.enabled = resolve_selection(self.settings, self.registry.rules)
         self.client_factories = tuple(self.settings.client_factories) + self.registry.client_factories
+        if self.project is not None:
+            self.client_factories += tuple(sorted(self.project.client_names))
         factory_names = {name.rsplit(".", 1)[-1] for name in self.client_factories}
-        self.sdk_names = frozenset(factory_names)
+        if self.project is not None:
+            factory_names |= self.project.trigger_words()
+        # every component counts for the ast gate: `from . import llm` refers to `app.llm.client`
+        self.sdk_names = frozenset(part for name in self.client_factories for part in name.split(".") if part) | frozenset(factory_names)
         self.sdk_modules = catalog.SDK_MODULES | {name.split(".")[0] for name in self.client_factories}
         self.trigger_words = tuple(sorted(set(catalog.TRIGGER_WORDS) | {n.lower().encode() for n in factory_names}))
         self.known_selectors = frozenset(self.registry.rules) | frozenset(r.name for r in self.registry.rules.values())
@@ -218,20 +281,25 @@ class Linter:
             raise CannotCheck(f"syntax error: {exc.msg}", exc.lineno or 1, max((exc.offset or 1) - 1, 0)) from None
         except ValueError as exc:  # e.g. NUL bytes
             raise CannotCheck(f"syntax error: {exc}") from None
-        if not has_candidate(tree, self.sdk_modules, self.sdk_names):
+        if not has_candidate(tree, self.sdk_modules, self.sdk_names) and not (self.project is not None and self.project.forces(path)):
             return []
-        return self.lint_candidate(text, path, codes)
+        return self.lint_candidate(text, path, codes, blank_large_data(text, tree))
 
-    def lint_candidate(self, text: str, path: str, codes: frozenset) -> list:
+    def lint_candidate(self, text: str, path: str, codes: frozenset, parse_text: Optional[str] = None) -> list:
         import libcst as cst
 
         from zdr_lint.semantics import SemanticModel
 
         try:
-            module = cst.parse_module(text)
+            module = cst.parse_module(text if parse_text is None else parse_text)
         except cst.ParserSyntaxError as exc:
             raise CannotCheck(f"syntax error: {exc.message}", exc.raw_line, exc.raw_column) from None
-        model = SemanticModel(module, self.client_factories, module_name_for(path, self.settings.project_root))
+        if self.project is not None:
+            module_name, is_package = self.project.module_of(path)
+        else:
+            module_name, is_package = module_name_for(path, self.settings.project_root), path.endswith("__init__.py")
+        model = SemanticModel(module, self.client_factories, module_name)
+        model.project, model.is_package = self.project, is_package
         reports, failures = run_rules(model, [self.registry.rules[c] for c in sorted(codes) if c != CANNOT_CHECK])
         findings = self._to_findings(module, text, path, reports, codes)
         for rule, exc in failures:
@@ -269,6 +337,7 @@ class Linter:
 def run_rules(model, rule_classes: Iterable) -> tuple:
     """Run each rule's hooks; one rule's crash is that rule's failure, never the other rules'."""
     from zdr_lint.rules.base import Report
+    from zdr_lint.wrappers import direct_uses
 
     seen: set = set()
     reports: list = []
@@ -302,6 +371,9 @@ def run_rules(model, rule_classes: Iterable) -> tuple:
             if "visit_Assign" in hooks:
                 for node in collector.assigns:
                     rule.visit_Assign(node)
+            if "check_direct_use" in hooks:
+                for use in direct_uses(model):
+                    rule.check_direct_use(use)
         except RecursionError as exc:
             failures.append((rule_class, exc))
         except Exception as exc:
@@ -313,9 +385,9 @@ def run_rules(model, rule_classes: Iterable) -> tuple:
 _worker_linter: Optional[Linter] = None
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, project=None) -> None:
     global _worker_linter
-    _worker_linter = Linter(settings)
+    _worker_linter = Linter(settings, project=project)
 
 
 def _lint_in_worker(path: str) -> list:
@@ -328,6 +400,12 @@ def lint_paths(linter: Linter, paths: Sequence[str], jobs: Optional[int] = None)
     jobs = jobs or os.cpu_count() or 1
     findings: list = []
     candidates: list = []
+    if linter.project is None:
+        # the first, cheap pass over the project: exported clients, factories, constants
+        from zdr_lint.project import build_index
+
+        index = build_index(paths, linter.trigger_words, linter.client_factories)
+        linter = Linter(linter.settings, linter.registry, project=index)
     for path in paths:
         if path.endswith(".ipynb"):
             candidates.append(path)
@@ -342,7 +420,7 @@ def lint_paths(linter: Linter, paths: Sequence[str], jobs: Optional[int] = None)
             candidates.append(path)
     if jobs > 1 and len(candidates) >= PARALLEL_THRESHOLD and not linter.registry.errors:
         chunk = max(1, len(candidates) // (jobs * 8))
-        with ProcessPoolExecutor(max_workers=min(jobs, len(candidates)), initializer=_init_worker, initargs=(linter.settings,)) as pool:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(candidates)), initializer=_init_worker, initargs=(linter.settings, linter.project)) as pool:
             for result in pool.map(_lint_in_worker, candidates, chunksize=chunk):
                 findings.extend(result)
     else:

@@ -19,6 +19,8 @@ from typing import Iterable, Iterator, Optional, Sequence
 import libcst as cst
 
 from zdr_lint import catalog
+from zdr_lint.project import member_qualname, resolve_relative
+from zdr_lint.wrappers import wrapped_client, wrapper_requests
 
 MAX_DEPTH = 24  # how far a value is followed through names, calls and containers
 
@@ -120,6 +122,7 @@ class Request:
 
 
 # --- Collection -----------------------------------------------------------------------------------
+_PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
 _MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "setdefault", "__setitem__"})
 
 
@@ -138,6 +141,10 @@ class Collector(cst.CSTVisitor):
         self.functions: dict[int, FunctionInfo] = {}
         self.class_scopes: dict[int, Scope] = {}
         self.container_of: dict[int, cst.CSTNode] = {}  # value -> the dict element or argument holding it
+        # strings that may spell a raw API endpoint (docstrings and bare string statements left out)
+        self.endpoint_strings: list = []
+        self._not_values: set = set()  # ids of docstrings / bare strings and of parts of larger strings
+        self.left_of: dict[int, cst.BaseExpression] = {}  # `a + "b"`: id("b") -> a
 
     # scopes
     def _push(self, kind: str, node: cst.CSTNode) -> Scope:
@@ -281,11 +288,50 @@ class Collector(cst.CSTVisitor):
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in _MUTATING_METHODS:
             self.mutations.setdefault(func.value.value, []).append((func.attr.value, node, None, self.scope))
 
+    def visit_Expr(self, node: cst.Expr) -> None:
+        if isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            self._not_values.add(id(node.value))
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        if isinstance(node.operator, cst.Add):
+            self.left_of[id(node.right)] = node.left
+
+    def _string(self, node: cst.BaseString, text: str) -> None:
+        if id(node) in self._not_values:
+            return
+        if any(marker in text for marker in catalog.ENDPOINT_STRING_MARKERS):
+            self.endpoint_strings.append(node)
+            self.scope_of[id(node)] = self.scope
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
+        skip = id(node) in self._not_values
+        for part in (node.left, node.right):
+            self._not_values.add(id(part))
+        if not skip:
+            self._string(node, _raw_string_text(node))
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self._string(node, node.value)
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self._string(node, _raw_string_text(node))
+
     def visit_Dict(self, node: cst.Dict) -> None:
         self.dicts.append(node)
         self.scope_of[id(node)] = self.scope
         for element in node.elements:
             self.container_of[id(element.value)] = element
+
+
+def _raw_string_text(node: cst.BaseExpression) -> str:
+    """The source text of a string's literal parts (for a cheap substring test)."""
+    if isinstance(node, cst.SimpleString):
+        return node.value
+    if isinstance(node, cst.ConcatenatedString):
+        return _raw_string_text(node.left) + _raw_string_text(node.right)
+    if isinstance(node, cst.FormattedString):
+        return "".join(p.value if isinstance(p, cst.FormattedStringText) else "{}" for p in node.parts)
+    return ""
 
 
 def _all_params(params: cst.Parameters) -> list:
@@ -344,6 +390,10 @@ def literal_string(node: cst.BaseExpression) -> Optional[str]:
 
 # --- The model --------------------------------------------------------------------------------------
 class SemanticModel:
+    # Set by the engine: the project index (zdr_lint.project) and whether the module is a package.
+    project = None
+    is_package = False
+
     def __init__(self, module: cst.Module, client_factories: Sequence[str] = (), module_name: str = "") -> None:
         collector = Collector()
         module.visit(collector)
@@ -435,6 +485,10 @@ class SemanticModel:
                 if binding.value is not None:
                     followed = True
                     yield from self.values(binding.value, binding.scope, depth + 1)
+            if not followed and (prop := self.property_function(node, scope)) is not None:
+                for returned in prop.returns:
+                    followed = True
+                    yield from self.values(returned, prop.scope, depth + 1)
             if not followed:
                 yield node, scope
         else:
@@ -461,8 +515,8 @@ class SemanticModel:
                     return self.collector.functions.get(id(binding.node))
         elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
             owner = self._owner_class(func.value.value, scope)
-            if owner is not None:
-                for binding in owner.bindings.get(func.attr.value, []):
+            for cls in self.class_chain(owner):
+                for binding in cls.bindings.get(func.attr.value, []):
                     if binding.kind == "def":
                         return self.collector.functions.get(id(binding.node))
         return None
@@ -479,6 +533,36 @@ class SemanticModel:
                 return self.collector.class_scopes.get(id(binding.node))
         return None
 
+    def property_function(self, node: cst.Attribute, scope: Scope) -> Optional[FunctionInfo]:
+        """The method behind `self.x` when `x` is a `@property` / `@cached_property` of the class."""
+        if not isinstance(node.value, cst.Name):
+            return None
+        owner = self._owner_class(node.value.value, scope)
+        for cls in self.class_chain(owner):
+            for binding in cls.bindings.get(node.attr.value, []):
+                if binding.kind == "def" and any(_decorator_name(d) in _PROPERTY_DECORATORS for d in binding.node.decorators):
+                    return self.collector.functions.get(id(binding.node))
+        return None
+
+    def class_chain(self, owner: Optional[Scope]) -> list:
+        """A class scope and its base classes defined in this module (`class Child(Base)`), nearest first."""
+        chain: list = []
+        pending = [owner] if owner is not None else []
+        while pending and len(chain) < MAX_DEPTH:
+            cls = pending.pop(0)
+            if cls in chain:
+                continue
+            chain.append(cls)
+            if isinstance(cls.node, cst.ClassDef) and cls.parent is not None:
+                for base in cls.node.bases:
+                    if base.keyword is None and isinstance(base.value, cst.Name):
+                        for binding in self.bindings(base.value.value, cls.parent):
+                            if binding.kind == "class":
+                                found = self.collector.class_scopes.get(id(binding.node))
+                                if found is not None:
+                                    pending.append(found)
+        return chain
+
     def self_attribute(self, node: cst.Attribute, scope: Scope) -> Optional[list]:
         """Bindings of `self.x` / `cls.x` / `Klass.x`: method assignments and class-level names."""
         if not isinstance(node.value, cst.Name):
@@ -487,9 +571,12 @@ class SemanticModel:
         if owner is None:
             return None
         name = node.attr.value
-        return list(owner.attributes.get(name, [])) + [
-            b for b in owner.bindings.get(name, []) if b.kind == "value"
-        ]
+        found: list = []
+        for cls in self.class_chain(owner):
+            found += list(cls.attributes.get(name, [])) + [b for b in cls.bindings.get(name, []) if b.kind == "value"]
+            if found:
+                break  # the nearest class that sets the attribute
+        return found
 
     def _mutations(self, name: cst.Name, scope: Scope) -> Iterator[tuple]:
         home = scope.lookup(name.value)
@@ -594,7 +681,10 @@ class SemanticModel:
             if ref is not None:
                 return ref
             func = node.func
-            qualname = self.qualified_name(func, scope)
+            ref = wrapped_client(self, node, scope)  # instructor.from_anthropic(...) and the like
+            if ref is not None:
+                return ref
+            qualname = self.qualified_name(func, scope) or member_qualname(self, func, scope)
             if qualname is not None and self._is_factory(qualname):
                 return ClientRef("Anthropic", None)
             function = self.local_function(func, scope)
@@ -617,7 +707,8 @@ class SemanticModel:
                 ref = self._binding_client(binding, depth)
                 if ref is not None:
                     return ref
-            return None
+            qualname = member_qualname(self, node, scope)  # a star-imported client
+            return ClientRef("Anthropic", None) if qualname is not None and self._is_factory(qualname) else None
         if isinstance(node, cst.Attribute):
             attrs = self.self_attribute(node, scope)
             if attrs:
@@ -625,7 +716,17 @@ class SemanticModel:
                     ref = self._binding_client(binding, depth)
                     if ref is not None:
                         return ref
-            qualname = self.qualified_name(node, scope)
+            prop = self.property_function(node, scope)  # `self.client` as a @property
+            if prop is not None:
+                if prop.annotation is not None:
+                    ref = self.annotation_client(prop.annotation, prop.scope.parent or scope)
+                    if ref is not None:
+                        return ref
+                for returned in prop.returns:
+                    ref = self.client(returned, prop.scope, depth + 1)
+                    if ref is not None:
+                        return ref
+            qualname = self.qualified_name(node, scope) or member_qualname(self, node, scope)
             if qualname is not None and self._is_factory(qualname):
                 return ClientRef("Anthropic", None)
             return None
@@ -648,6 +749,8 @@ class SemanticModel:
         return None
 
     def _is_factory(self, qualname: str) -> bool:
+        if qualname.startswith("."):  # a relative import, recorded as ".mod.name"
+            qualname = resolve_relative(qualname, self.module_name, self.is_package) or qualname
         if qualname in self.client_factories:
             return True
         if self.module_name and f"{self.module_name}.{qualname}" in self.client_factories:
@@ -750,6 +853,7 @@ class SemanticModel:
                                     if e.key is not None
                                 ]
                                 found.append(Request(params.node, rc.client, rc.path, arguments, is_beta))
+            found.extend(wrapper_requests(self))  # wrappers and project constants: more request sources
             self._requests = found
         return self._requests
 
@@ -792,6 +896,92 @@ class SemanticModel:
 
     def reaches_request(self, node: cst.CSTNode) -> bool:
         return id(node) in self.request_dicts()
+
+    # raw HTTP
+    def string_text(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Optional[str]:
+        """The text a string expression spells: f-string fields and `a + "..."` resolved where they
+        are constants (an unknown field reads as `{}`); None when it is not a string."""
+        if depth > MAX_DEPTH:
+            return None
+        if isinstance(node, cst.SimpleString):
+            text = literal_string(node)
+        elif isinstance(node, cst.ConcatenatedString):
+            left, right = self.string_text(node.left, scope, depth + 1), self.string_text(node.right, scope, depth + 1)
+            text = left + right if left is not None and right is not None else None
+        elif isinstance(node, cst.FormattedString):
+            parts = []
+            for part in node.parts:
+                if isinstance(part, cst.FormattedStringText):
+                    parts.append(part.value)
+                else:
+                    parts.append(self.string(part.expression, scope) or "{}")
+            text = "".join(parts)
+        else:
+            return self.string(node, scope)
+        left_operand = self.collector.left_of.get(id(node))
+        if text is not None and left_operand is not None:
+            prefix = self.string(left_operand, scope)
+            if prefix is None and isinstance(left_operand, (cst.FormattedString, cst.ConcatenatedString)):
+                prefix = self.string_text(left_operand, scope, depth + 1)
+            text = (prefix or "") + text
+        return text
+
+    def raw_endpoints(self) -> list:
+        """(string node, code, label) for each URL written in the module that calls a raw API endpoint."""
+        cached = self.memo.get("raw_endpoints")
+        if cached is None:
+            cached = []
+            for node in self.collector.endpoint_strings:
+                text = self.string_text(node, self.scope_of(node))
+                matched = catalog.match_raw_endpoint(text) if text else None
+                if matched is not None:
+                    cached.append((node, *matched))
+            self.memo["raw_endpoints"] = cached
+        return cached
+
+    def vertex_endpoints(self) -> list:
+        """String nodes that spell a Vertex AI `publishers/anthropic/models` endpoint."""
+        cached = self.memo.get("vertex_endpoints")
+        if cached is None:
+            cached = []
+            for node in self.collector.endpoint_strings:
+                text = self.string_text(node, self.scope_of(node))
+                if text and catalog.VERTEX_PUBLISHER_PATH in text:
+                    cached.append(node)
+            self.memo["vertex_endpoints"] = cached
+        return cached
+
+    # boto3
+    def is_bedrock_runtime(self, node: cst.BaseExpression, scope: Scope) -> bool:
+        """A boto3 (or aiobotocore) client for the `bedrock-runtime` service."""
+        for value, where in self.values(node, scope):
+            if isinstance(value, cst.Await):
+                value = value.expression
+            if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)):
+                continue
+            if value.func.attr.value not in catalog.BOTO3_CLIENT_FACTORIES:
+                continue
+            service = None
+            for arg in value.args:
+                named = arg.keyword is not None and arg.keyword.value == "service_name"
+                if named or (arg.keyword is None and not arg.star and arg is value.args[0]):
+                    service = self.string(arg.value, where)
+                    break
+            if service == catalog.BEDROCK_RUNTIME_SERVICE and self._from_boto3(value.func.value, where):
+                return True
+        return False
+
+    def _from_boto3(self, node: cst.BaseExpression, scope: Scope) -> bool:
+        """`boto3` itself, or a session made by it (`boto3.Session()`, `boto3.session.Session()`)."""
+        qualname = self.qualified_name(node, scope)
+        if qualname is not None:
+            return qualname.split(".")[0] in catalog.BOTO3_ROOTS
+        for value, where in self.values(node, scope):
+            if isinstance(value, cst.Call):
+                name = self.qualified_name(value.func, where)
+                if name is not None and name.split(".")[0] in catalog.BOTO3_ROOTS:
+                    return True
+        return False
 
     def resource_call_of(self, call: cst.Call) -> Optional[ResourceCall]:
         for rc in self.resource_calls():

@@ -60,6 +60,17 @@ class Rule:
         """Record a finding at `node`. `what` names the use; the rule adds its ZDR exception."""
         self._sink(Report(code or self.code, node, f"{what}: {self.exception}; {self.advice}", confidence))
 
+    def report_raw_endpoints(self) -> None:
+        """Report each URL of the Anthropic API host whose raw endpoint belongs to this rule."""
+        for node, code, label in self.model.raw_endpoints():
+            if code == self.code:
+                self.report(node, f"{label} over raw HTTP")
+
+    def check_direct_use(self, use) -> None:
+        """A use found outside the SDK's request keywords (a wrapper library, raw HTTP: zdr_lint.wrappers)."""
+        if use.code == self.code:
+            self.report(use.node, use.label)
+
     @classmethod
     def docs(cls) -> str:
         return inspect.cleandoc(cls.__doc__ or "")
@@ -70,7 +81,7 @@ class Rule:
 
     @classmethod
     def hooks(cls) -> frozenset[str]:
-        names = ("visit_Module", "visit_Call", "visit_Dict", "visit_Assign", "check_resource_call", "check_request")
+        names = ("visit_Module", "visit_Call", "visit_Dict", "visit_Assign", "check_resource_call", "check_request", "check_direct_use")
         return frozenset(n for n in names if getattr(cls, n, None) is not None)
 
     visit_Module: ClassVar[Optional[Callable]] = None

@@ -9,7 +9,8 @@ class MessageBatches(Rule):
     """
     ## What it does
     Flags every call of the Message Batches API: `client.messages.batches.create|retrieve|list|
-    cancel|delete|results` and the same under `client.beta.messages.batches` (also ZDR005).
+    cancel|delete|results` and the same under `client.beta.messages.batches` (also ZDR005), and raw
+    HTTP calls to `https://api.anthropic.com/v1/messages/batches`.
 
     ## Which ZDR exception
     Batch requests and their results are stored until processed and stay retrievable (results for
@@ -43,6 +44,9 @@ class MessageBatches(Rule):
         "chain.batch([1, 2])\n",
     )
     INVALID = ("import anthropic\nanthropic.Anthropic().messages.batches.list()\n",)
+
+    def visit_Module(self) -> None:
+        self.report_raw_endpoints()
 
     def check_resource_call(self, rc: ResourceCall) -> None:
         for rule in catalog.RESOURCE_RULES:

@@ -13,7 +13,8 @@ class FilesApi(Rule):
     Flags calls to the Files API (`client.files.upload|list|retrieve_metadata|download|delete`, and
     the same under `client.beta.files`) and content blocks that reference an uploaded file by its
     `file_id` (`{"type": "document", "source": {"type": "file", "file_id": ...}}`,
-    `{"type": "container_upload", "file_id": ...}`).
+    `{"type": "container_upload", "file_id": ...}`), and raw HTTP calls to
+    `https://api.anthropic.com/v1/files`.
 
     ## Which ZDR exception
     Files uploaded through the Files API are kept until you delete them or until their expiry
@@ -67,7 +68,11 @@ class FilesApi(Rule):
         "import anthropic\nanthropic.Anthropic().files.upload(file=f)\n",
         "import anthropic\nc = anthropic.Anthropic()\nf = c.beta.files\nf.list()\n",
         "block = {'type': 'document', 'source': {'type': 'file', 'file_id': fid}}\n",
+        "import httpx\nhttpx.post('https://api.anthropic.com/v1/files', files=f)\n",
     )
+
+    def visit_Module(self) -> None:
+        self.report_raw_endpoints()
 
     def check_resource_call(self, rc: ResourceCall) -> None:
         for rule in catalog.RESOURCE_RULES:

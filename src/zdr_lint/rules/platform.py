@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from zdr_lint import catalog
 from zdr_lint.rules.base import Rule
 
 
@@ -11,7 +12,10 @@ class ThirdPartyPlatform(Rule):
     Flags the construction of a client served by a cloud provider that processes the data itself:
     `AnthropicBedrock`, `AsyncAnthropicBedrock`, `AnthropicBedrockMantle`,
     `AsyncAnthropicBedrockMantle` (Amazon Bedrock) and `AnthropicVertex`, `AsyncAnthropicVertex`
-    (Google-managed Vertex AI). Importing the class or using it in a type hint is not a use.
+    (Google-managed Vertex AI); a boto3 `bedrock-runtime` client's `invoke_model*` / `converse*`
+    call with an Anthropic model id (`anthropic.claude-...`, with any region prefix such as `us.`);
+    and a Vertex AI `publishers/anthropic/models/...` endpoint written in a URL or resource name.
+    Importing the class or using it in a type hint is not a use.
     `AnthropicFoundry`, `AnthropicAWS` and `AnthropicGoogleCloud` are processed by Anthropic and
     are not flagged; every other rule still applies to their calls (and to Bedrock's and Vertex's).
 
@@ -48,10 +52,31 @@ class ThirdPartyPlatform(Rule):
     VALID = (
         "from anthropic import AnthropicBedrock\ndef f(c: AnthropicBedrock) -> None: ...\n",
         "from anthropic import AnthropicFoundry\nAnthropicFoundry()\n",
+        "import boto3\nrt = boto3.client('bedrock-runtime')\nrt.invoke_model(modelId='amazon.titan-text-express-v1', body=b)\n",
     )
-    INVALID = ("from anthropic import AnthropicBedrock\nAnthropicBedrock(aws_region='us-east-1')\n",)
+    INVALID = (
+        "from anthropic import AnthropicBedrock\nAnthropicBedrock(aws_region='us-east-1')\n",
+        "import boto3\nrt = boto3.client('bedrock-runtime')\nrt.converse(modelId='us.anthropic.claude-sonnet-4-5-20250929-v1:0', messages=[])\n",
+        "url = f'https://{r}-aiplatform.googleapis.com/v1/projects/{p}/locations/{r}/publishers/anthropic/models/{m}:rawPredict'\n",
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
-        ref = self.model.constructed_client(node, self.model.scope_of(node))
+        scope = self.model.scope_of(node)
+        ref = self.model.constructed_client(node, scope)
         if ref is not None and ref.platform is not None:
             self.report(node, f"{ref.platform} client ({ref.class_name})")
+            return
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value in catalog.BEDROCK_RUNTIME_METHODS):
+            return
+        for arg in self.model.call_arguments(node, scope):
+            if arg.name != catalog.BEDROCK_MODEL_ID_KEY:
+                continue
+            model_ids = self.model.strings(arg.value, arg.scope)
+            if any(catalog.BEDROCK_ANTHROPIC_MODEL.search(m) for m in model_ids) and self.model.is_bedrock_runtime(func.value, scope):
+                self.report(node, f"Amazon Bedrock through boto3 ({func.attr.value})")
+                return
+
+    def visit_Module(self) -> None:
+        for node in self.model.vertex_endpoints():
+            self.report(node, "Google Vertex AI endpoint (publishers/anthropic)")

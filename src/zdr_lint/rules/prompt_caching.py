@@ -102,6 +102,14 @@ class PromptCaching(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         scope = self.model.scope_of(node)
+        if self.model.is_dict_constructor(node, scope):
+            # `dict(..., cache_control=...)`, `TextBlockParam(..., cache_control=...)`: the keyword is the use
+            for arg in node.args:
+                if arg.keyword is None or arg.keyword.value != catalog.CACHE_CONTROL_KEY or is_none(arg.value):
+                    continue
+                confidence = self._confidence(node, arg.value, scope)
+                if confidence is not None:
+                    self.report(arg, "prompt caching (cache_control block)", confidence=confidence)
         qualname = self.model.qualified_name(node.func, scope)
         if not self.model.is_sdk_name(qualname):
             return
@@ -123,7 +131,7 @@ class PromptCaching(Rule):
                         return True
         return False
 
-    def _confidence(self, block: cst.Dict, value: cst.BaseExpression, scope: Scope) -> Optional[str]:
+    def _confidence(self, block: cst.CSTNode, value: cst.BaseExpression, scope: Scope) -> Optional[str]:
         if self._is_cache_value(value, scope) or self.model.reaches_request(block):
             return "high"
         kinds = {self.model.string(e.value, e.scope) for e in self.model.entry(block, scope, "type")}

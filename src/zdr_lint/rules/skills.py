@@ -8,7 +8,8 @@ from zdr_lint.semantics import Request, ResourceCall, is_none
 class SkillsContainers(Rule):
     """
     ## What it does
-    Flags the Skills API (`client.skills.*`, `client.beta.skills.*`) and container reuse: a
+    Flags the Skills API (`client.skills.*`, `client.beta.skills.*`, raw HTTP to
+    `https://api.anthropic.com/v1/skills`) and container reuse: a
     `container=` argument on a Messages request (an existing container id, or
     `{"skills": [...]}`). The Claude Agent SDK's `skills`, loaded in your own process, are not the
     Skills API and are not flagged.
@@ -42,6 +43,9 @@ class SkillsContainers(Rule):
         "import anthropic\nanthropic.Anthropic().skills.list()\n",
         "import anthropic\nanthropic.Anthropic().messages.create(model=m, max_tokens=1, messages=[], container='cntr_1')\n",
     )
+
+    def visit_Module(self) -> None:
+        self.report_raw_endpoints()
 
     def check_resource_call(self, rc: ResourceCall) -> None:
         for rule in catalog.RESOURCE_RULES:

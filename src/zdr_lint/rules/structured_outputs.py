@@ -85,6 +85,15 @@ class StructuredOutputs(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         scope = self.model.scope_of(node)
+        if self.model.is_dict_constructor(node, scope):
+            # `ToolParam(..., strict=True)`, `dict(name=..., input_schema=..., strict=True)`
+            for arg in node.args:
+                if arg.keyword is None or arg.keyword.value != catalog.STRICT_KEY:
+                    continue
+                if truthy(self.model, arg.value, scope) is not True:
+                    continue
+                if self.model.entry(node, scope, catalog.TOOL_SCHEMA_KEY) or self.model.reaches_request(node):
+                    self.report(arg, "strict tool schema (strict: True)")
         qualname = self.model.qualified_name(node.func, scope)
         if not self.model.is_sdk_name(qualname):
             return

@@ -8,7 +8,7 @@ from zdr_lint import catalog
 from zdr_lint.rules.base import Rule
 from zdr_lint.semantics import Scope, truthy
 
-_ENVIRON = "os.environ"
+_PUTENV = "os.putenv"
 
 
 class Telemetry(Rule):
@@ -16,7 +16,7 @@ class Telemetry(Rule):
     ## What it does
     Flags Claude Code telemetry switched on from Python: `CLAUDE_CODE_ENABLE_TELEMETRY` set to a
     true value (in `os.environ`, `os.putenv`, or an `env={...}` dict passed to `ClaudeAgentOptions`
-    or a subprocess), the content-logging variables `OTEL_LOG_USER_PROMPTS`,
+    or a subprocess, literal or built with `env["..."] = ...`), the content-logging variables `OTEL_LOG_USER_PROMPTS`,
     `OTEL_LOG_ASSISTANT_RESPONSES`, `OTEL_LOG_TOOL_DETAILS`, `OTEL_LOG_TOOL_CONTENT`,
     `OTEL_LOG_RAW_API_BODIES` set true, and the SDK client option
     `open_telemetry={"traces": {"content_mode": "content"}}`. Reading these variables is not a use;
@@ -57,15 +57,34 @@ class Telemetry(Rule):
     INVALID = (
         "import os\nos.environ['CLAUDE_CODE_ENABLE_TELEMETRY'] = '1'\n",
         "env = {'OTEL_LOG_USER_PROMPTS': '1'}\n",
+        "import os, subprocess\nsubprocess.run(['claude'], env=dict(os.environ, CLAUDE_CODE_ENABLE_TELEMETRY='1'))\n",
     )
 
     def _check(self, node: cst.CSTNode, name: Optional[str], value: Optional[cst.BaseExpression], scope: Scope) -> None:
         if name not in catalog.TELEMETRY_ENV_VARS or value is None:
             return
         verdict = truthy(self.model, value, scope)
-        if verdict is False:
+        if verdict is False or (verdict is None and self._passes_through(value, scope)):
             return
         self.report(node, f"{catalog.TELEMETRY_ENV_VARS[name]} switched on ({name})", confidence="high" if verdict else "medium")
+
+    def _passes_through(self, value: cst.BaseExpression, scope: Scope) -> bool:
+        """A value read from the environment (`os.environ.get(...)`, `os.getenv(...)`,
+        `os.environ[...]`): forwarding the parent's setting does not switch anything on."""
+        values = list(self.model.values(value, scope))
+        for v, where in values:
+            if isinstance(v, cst.Call):
+                func = v.func
+                if isinstance(func, cst.Attribute) and func.attr.value == "get":
+                    func = func.value
+                if self.model.qualified_name(func, where) not in catalog.ENV_READERS:
+                    return False
+            elif isinstance(v, cst.Subscript):
+                if self.model.qualified_name(v.value, where) not in catalog.ENV_READERS:
+                    return False
+            else:
+                return False
+        return bool(values)
 
     def visit_Dict(self, node: cst.Dict) -> None:
         scope = self.model.scope_of(node)
@@ -77,21 +96,21 @@ class Telemetry(Rule):
         scope = self.model.scope_of(node)
         for target in node.targets:
             sub = target.target
-            if (
-                isinstance(sub, cst.Subscript)
-                and len(sub.slice) == 1
-                and isinstance(sub.slice[0].slice, cst.Index)
-                and self.model.qualified_name(sub.value, scope) == _ENVIRON
-            ):
+            # `os.environ[...] = ...`, or an env dict being built (`env[...] = ...`): the names are
+            # Claude Code's own, so any mapping set this way is an environment for it.
+            if isinstance(sub, cst.Subscript) and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
                 self._check(sub, self.model.string(sub.slice[0].slice.value, scope), node.value, scope)
 
     def visit_Call(self, node: cst.Call) -> None:
         scope = self.model.scope_of(node)
         qualname = self.model.qualified_name(node.func, scope)
         positional = [a.value for a in node.args if a.keyword is None and not a.star]
-        if qualname in (f"{_ENVIRON}.setdefault", "os.putenv") and len(positional) == 2:
+        # The variable names are Claude Code's own, so any mapping they are set in is an environment
+        # for it: `os.environ.setdefault`, `env.update(X="1")`, `dict(os.environ, X="1")`, `os.putenv`.
+        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+        if (method == "setdefault" or qualname == _PUTENV) and len(positional) == 2:
             self._check(node, self.model.string(positional[0], scope), positional[1], scope)
-        elif qualname == f"{_ENVIRON}.update":
+        elif method == "update" or self.model.is_dict_constructor(node, scope):
             for arg in node.args:
                 if arg.keyword is not None:
                     self._check(arg, arg.keyword.value, arg.value, scope)

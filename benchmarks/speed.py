@@ -1,0 +1,356 @@
+"""How fast is zdr-lint against ruff on real trees? One run, medians, ratios measured side by side.
+
+    python benchmarks/speed.py                 # all trees, 3 repeats
+    python benchmarks/speed.py -n 5 ordinary   # one tree, 5 repeats
+    python benchmarks/speed.py --no-split      # skip the per-file cost split
+
+The trees are built (once) by benchmarks/build_trees.py into benchmarks/.cache/. For each tree this
+prints the median wall time of: reading every file (the I/O floor), the prefilter alone, `zdr-lint
+check -j1`, `zdr-lint check` on all cores, and `ruff check --no-cache --select F401`, each with its
+ratio to ruff in the same run. Repeats are interleaved (one round of every command, then the next),
+so a busy machine slows every command alike. Then, for the LLM-heavy tree, a single-process
+instrumented pass splits the per-file cost into read / prefilter / ast stage / libcst parse /
+semantic model / rules / positions.
+
+The checked code is only read, never imported or run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import build_trees  # noqa: E402
+
+SOURCE_SUFFIXES = build_trees.SOURCE_SUFFIXES
+# (target, defect) ratios of `zdr-lint check` on all cores to ruff, from the issue.
+TARGETS = {"no-anthropic": (1.0, None), "ordinary": (15.0, 35.0), "llm-heavy": (60.0, 150.0)}
+ZDR_FLAGS = ["--isolated", "--exit-zero", "-q", "--output-format", "concise", "--no-respect-gitignore"]
+
+
+def find_tool(name: str) -> str:
+    """The tool next to this interpreter (the venv's), else on PATH."""
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    found = shutil.which(name)
+    if not found:
+        sys.exit(f"speed.py: error: {name} not found (pip install 'zdr-lint[benchmark]')")
+    return found
+
+
+def source_files(root: Path) -> list:
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        found.extend(os.path.join(folder, f) for f in sorted(files) if f.endswith(SOURCE_SUFFIXES))
+    return found
+
+
+def read_all(paths: list) -> list:
+    data = []
+    for path in paths:
+        with open(path, "rb") as handle:
+            data.append(handle.read())
+    return data
+
+
+class Problems:
+    """Anything that went wrong in a measured command: printed at the end, never as a traceback."""
+
+    def __init__(self) -> None:
+        self.items: list = []
+
+    def add(self, text: str) -> None:
+        if text not in self.items:
+            self.items.append(text)
+
+
+def run_command(cmd: list, problems: Problems, label: str) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace")
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0 or "Traceback" in done.stderr:
+        tail = done.stderr.strip().splitlines()[-1:] or ["(no message)"]
+        problems.add(f"{label}: exit {done.returncode}: {tail[0]}")
+    return elapsed
+
+
+def measure_tree(name: str, root: Path, repeats: int, jobs: int, problems: Problems) -> dict:
+    from zdr_lint import catalog
+    from zdr_lint.engine import passes_prefilter
+
+    paths = source_files(root)
+    data = read_all(paths)  # also warms the page cache for everyone
+    size = sum(len(d) for d in data)
+    words = catalog.TRIGGER_WORDS
+    passing = sum(1 for d in data if passes_prefilter(d, words))
+    zdr, ruff = find_tool("zdr-lint"), find_tool("ruff")
+
+    def read_step() -> float:
+        start = time.perf_counter()
+        read_all(paths)
+        return time.perf_counter() - start
+
+    def prefilter_step() -> float:
+        start = time.perf_counter()
+        for d in data:
+            passes_prefilter(d, words)
+        return time.perf_counter() - start
+
+    steps = {
+        "read": ("reading every file (I/O floor)", read_step),
+        "prefilter": ("prefilter alone (in memory)", prefilter_step),
+        "zdr_j1": ("zdr-lint check -j1", lambda: run_command([zdr, "check", *ZDR_FLAGS, "-j1", str(root)], problems, f"{name}: zdr-lint -j1")),
+        "zdr_all": (f"zdr-lint check (all cores, -j{jobs})", lambda: run_command([zdr, "check", *ZDR_FLAGS, f"-j{jobs}", str(root)], problems, f"{name}: zdr-lint -j{jobs}")),
+        "ruff": ("ruff check --no-cache --select F401", lambda: run_command([ruff, "check", "--no-cache", "--select", "F401", "--exit-zero", "-q", "--no-respect-gitignore", str(root)], problems, f"{name}: ruff")),
+    }
+    times: dict = {key: [] for key in steps}
+    for _ in range(repeats):
+        for key, (_, step) in steps.items():
+            times[key].append(step())
+    medians = {key: statistics.median(values) for key, values in times.items()}
+    return {
+        "tree": name, "files": len(paths), "bytes": size, "prefilter_passing": passing,
+        "labels": {key: label for key, (label, _) in steps.items()},
+        "medians": medians, "runs": times,
+    }
+
+
+def verdict(name: str, ratio: float) -> str:
+    target, defect = TARGETS.get(name, (None, None))
+    if target is None:
+        return ""
+    text = f"target <= {target:g}x" + (f", > {defect:g}x is a defect" if defect else "")
+    if ratio <= target:
+        status = "MET"
+    elif defect is not None and ratio > defect:
+        status = "DEFECT"
+    else:
+        status = "MISSED"
+    return f"{text}: {status}"
+
+
+def print_tree(result: dict, repeats: int) -> None:
+    medians, ruff = result["medians"], result["medians"]["ruff"]
+    print(f"\n== {result['tree']}: {result['files']} files, {result['bytes'] / 1e6:.1f} MB, "
+          f"{result['prefilter_passing']} pass the prefilter; median of {repeats}")
+    print(f"   {'':42} {'seconds':>8} {'x ruff':>8}")
+    for key, label in result["labels"].items():
+        ratio = medians[key] / ruff if ruff else float("nan")
+        extra = verdict(result["tree"], ratio) if key == "zdr_all" else ""
+        print(f"   {label:42} {medians[key]:8.3f} {ratio:7.2f}x  {extra}")
+
+
+# --- The per-file cost split (one process, instrumented) -------------------------------------------
+STAGES = (
+    ("read", "read bytes"),
+    ("prefilter", "prefilter"),
+    ("second", "second stage (decode + ast.parse + has_candidate)"),
+    ("parse", "libcst parse"),
+    ("model", "semantic model (SemanticModel construction)"),
+    ("rules", "rules (engine.run_rules)"),
+    ("positions", "positions (PositionProvider) + noqa"),
+)
+
+
+def cost_split(root: Path) -> dict:
+    """Run the engine's stages one by one on every file, timing each; mirrors Linter.lint_text."""
+    import libcst as cst
+
+    from zdr_lint.config import Settings
+    from zdr_lint.engine import (CANNOT_CHECK, CannotCheck, Linter, decode_source, has_candidate, module_name_for,
+                                 passes_prefilter, run_rules)
+    from zdr_lint.semantics import SemanticModel
+
+    linter = Linter(Settings(project_root=root))
+    rules = [linter.registry.rules[c] for c in sorted(linter.enabled) if c != CANNOT_CHECK]
+    totals = {key: 0.0 for key, _ in STAGES}
+    reached = {key: 0 for key, _ in STAGES}
+    counts = {"files": 0, "prefilter": 0, "ast": 0, "findings_files": 0, "findings": 0, "cannot_check": 0}
+    slowest: list = []
+    clock = time.perf_counter
+    for path in source_files(root):
+        counts["files"] += 1
+        file_start = t = clock()
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+            now = clock(); totals["read"] += now - t; reached["read"] += 1; t = now
+            passed = path.endswith(".ipynb") or passes_prefilter(data, linter.trigger_words)
+            now = clock(); totals["prefilter"] += now - t; reached["prefilter"] += 1; t = now
+            if not passed:
+                continue
+            counts["prefilter"] += 1
+            reached["second"] += 1
+            if path.endswith(".ipynb"):
+                continue  # notebooks take their own path; none in these trees
+            text = decode_source(data)
+            try:
+                tree = ast.parse(text, filename=path)
+            except (SyntaxError, ValueError):
+                raise CannotCheck("syntax error") from None
+            candidate = has_candidate(tree, linter.sdk_modules, linter.sdk_names)
+            now = clock(); totals["second"] += now - t; t = now
+            if not candidate:
+                continue
+            counts["ast"] += 1
+            reached["parse"] += 1
+            module = cst.parse_module(text)
+            now = clock(); totals["parse"] += now - t; t = now
+            reached["model"] += 1
+            model = SemanticModel(module, linter.client_factories, module_name_for(path, root))
+            now = clock(); totals["model"] += now - t; t = now
+            reached["rules"] += 1
+            reports, failures = run_rules(model, rules)
+            now = clock(); totals["rules"] += now - t; t = now
+            if failures:
+                counts["cannot_check"] += 1
+            if reports:
+                reached["positions"] += 1
+                findings = linter._to_findings(module, text, path, reports, linter.enabled)
+                now = clock(); totals["positions"] += now - t; t = now
+                if findings:
+                    counts["findings_files"] += 1
+                    counts["findings"] += len(findings)
+        except (CannotCheck, RecursionError, MemoryError, cst.ParserSyntaxError):
+            counts["cannot_check"] += 1
+        except Exception as exc:  # reported as a count and a line, never a traceback
+            counts["cannot_check"] += 1
+            counts.setdefault("internal_errors", []).append(f"{path}: {type(exc).__name__}: {exc}"[:200])
+        finally:
+            slowest.append((clock() - file_start, path))
+    slowest.sort(reverse=True)
+    return {"totals": totals, "reached": reached, "counts": counts,
+            "slowest": [(round(s, 3), os.path.relpath(p, root)) for s, p in slowest[:5]]}
+
+
+def print_split(name: str, split: dict) -> None:
+    totals, reached, counts = split["totals"], split["reached"], split["counts"]
+    whole = sum(totals.values())
+    print(f"\n== per-file cost split, {name} tree (one process, instrumented)")
+    print(f"   files {counts['files']}; pass the prefilter {counts['prefilter']}; pass the ast stage "
+          f"{counts['ast']}; with findings {counts['findings_files']} ({counts['findings']} findings); "
+          f"cannot check (ZDR000) {counts['cannot_check']}")
+    print(f"   {'stage':52} {'files':>6} {'total s':>8} {'ms/file':>8} {'share':>6}")
+    for key, label in STAGES:
+        n = reached[key]
+        per = totals[key] / n * 1000 if n else 0.0
+        share = totals[key] / whole * 100 if whole else 0.0
+        print(f"   {label:52} {n:6d} {totals[key]:8.3f} {per:8.2f} {share:5.1f}%")
+    print(f"   {'all stages':52} {'':6} {whole:8.3f}")
+    print("   slowest files: " + "; ".join(f"{p} {s:.2f}s" for s, p in split["slowest"]))
+    for line in counts.get("internal_errors", [])[:10]:
+        print(f"   internal error: {line}")
+
+
+# --- The robustness hazard from the issue -----------------------------------------------------------
+HAZARD = "sympy/polys/numberfields/resolvent_lookup.py"
+
+
+def hazard_check(ordinary: Path) -> str:
+    """Force the deeply nested sympy file through every stage (libcst included): ZDR000 at most."""
+    from zdr_lint.config import Settings
+    from zdr_lint.engine import CANNOT_CHECK, Linter, decode_source
+
+    path = ordinary / HAZARD
+    if not path.exists():
+        return f"hazard check: {HAZARD} not in the tree"
+    linter = Linter(Settings(project_root=ordinary))
+    try:
+        normal = linter.lint_file(str(path))
+        text = decode_source(path.read_bytes())
+        start = time.perf_counter()
+        try:
+            forced = linter.lint_candidate(text, str(path), linter.enabled)
+        except RecursionError:
+            forced = "RecursionError escaped lint_candidate (lint_source turns it into ZDR000)"
+        elapsed = time.perf_counter() - start
+    except Exception as exc:
+        return f"hazard check: FAILED, {type(exc).__name__}: {exc}"
+    codes = sorted({f.code for f in normal})
+    if isinstance(forced, str):
+        return f"hazard check: {HAZARD}: normal path {codes or 'no findings'}; forced through libcst: {forced}"
+    forced_codes = sorted({f.code for f in forced})
+    ok = set(codes) <= {CANNOT_CHECK} and set(forced_codes) <= {CANNOT_CHECK}
+    return (f"hazard check: {HAZARD}: normal path {codes or 'no findings'}; forced through libcst "
+            f"{forced_codes or 'no findings'} in {elapsed:.2f}s: {'OK' if ok else 'FAILED'}")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as handle:
+            names = [line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
+
+
+def versions() -> str:
+    import zdr_lint
+
+    ruff = subprocess.run([find_tool("ruff"), "--version"], capture_output=True, text=True).stdout.strip()
+    return f"zdr-lint {zdr_lint.__version__}; {ruff}"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("trees", nargs="*", metavar="TREE", help=f"trees to measure (default: {', '.join(build_trees.TREE_NAMES)})")
+    parser.add_argument("-n", "--repeats", type=int, default=3, help="repeats per command; medians are printed (default 3)")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="jobs for the all-cores run (default: the number of cores)")
+    parser.add_argument("--no-split", action="store_true", help="skip the per-file cost split")
+    parser.add_argument("--split-tree", default="llm-heavy", help="tree for the cost split (default llm-heavy)")
+    parser.add_argument("--json", metavar="PATH", help="also write every measurement here")
+    args = parser.parse_args(argv)
+    names = tuple(args.trees) or build_trees.TREE_NAMES
+    unknown = [n for n in names if n not in build_trees.TREE_NAMES]
+    if unknown:
+        parser.error(f"unknown tree {unknown[0]!r} (choose from {', '.join(build_trees.TREE_NAMES)})")
+
+    roots = build_trees.build(names, verbose=False)
+    print(f"# zdr-lint speed, {datetime.datetime.now().isoformat(timespec='minutes')}")
+    print(f"# {machine()}; {versions()}")
+    print(f"# zdr-lint check {' '.join(ZDR_FLAGS)} TREE > /dev/null")
+    problems = Problems()
+    report: dict = {"date": datetime.date.today().isoformat(), "machine": machine(), "versions": versions(), "trees": []}
+    for name in names:
+        result = measure_tree(name, roots[name], args.repeats, args.jobs, problems)
+        print_tree(result, args.repeats)
+        report["trees"].append(result)
+    if not args.no_split:
+        split_root = build_trees.build((args.split_tree,), verbose=False)[args.split_tree]
+        split = cost_split(split_root)
+        print_split(args.split_tree, split)
+        report["split"] = {"tree": args.split_tree, **split}
+    ordinary = build_trees.build(("ordinary",), verbose=False)["ordinary"] if "ordinary" in names else None
+    if ordinary is not None:
+        line = hazard_check(ordinary)
+        print("\n" + line)
+        report["hazard"] = line
+    if problems.items:
+        print("\nproblems seen while measuring:")
+        for item in problems.items:
+            print(f"   {item}")
+    report["problems"] = problems.items
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2, default=str) + "\n")
+    return 1 if problems.items else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
