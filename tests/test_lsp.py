@@ -233,6 +233,15 @@ async def test_settings_come_from_the_workspace_and_reload_when_pyproject_change
 
 
 @pytest.mark.asyncio
+async def test_broken_settings_are_shown_and_the_defaults_used(client: LanguageClient, tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.zdr-lint]\nignor = ["ZDR003"]\n', encoding="utf-8")
+    await start(client, tmp_path)
+    uri = (tmp_path / "app.py").as_uri()
+    assert sorted(by_code(await published(client, uri, open_doc(client, uri, WITH_FINDINGS)))) == ["ZDR001", "ZDR003"]
+    assert any("unknown setting 'ignor'" in m.message and m.type == types.MessageType.Error for m in client.messages)
+
+
+@pytest.mark.asyncio
 async def test_ipynb_text_gets_diagnostics_where_the_cell_line_is_written(client: LanguageClient, tmp_path):
     await start(client, tmp_path)
     path = NOTEBOOKS / "findings.ipynb"

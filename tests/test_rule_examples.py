@@ -9,7 +9,8 @@ from zdr_lint.engine import Linter
 from zdr_lint.plugins import get_registry
 
 RULES = get_registry().rules
-LINTER = Linter(Settings())
+# opt-in rules (ZDR100) are enabled too, so their INVALID examples can fire
+LINTER = Linter(Settings(extend_select=tuple(code for code, rule in RULES.items() if not rule.default_enabled)))
 
 
 def _examples(kind: str) -> list:

@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="apply excludes to paths given explicitly too (for pre-commit)")
     check.add_argument("--output-format", help="full, concise, json, ... (default: full)")
     check.add_argument("--output-file", "-o", help="write the --output-format report here; the console keeps the human output")
+    check.add_argument("--add-noqa", nargs="?", const="", default=None, metavar="REASON",
+                       help="write `# noqa: CODE` on each line with a finding (--add-noqa=REASON adds a reason)")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     check.add_argument("--statistics", action="store_true", help="print a count per rule")
     check.add_argument("--config", help="a pyproject.toml or zdr-lint.toml to read settings from")
@@ -77,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # a bare --add-noqa must not swallow the path after it as its REASON
+    argv = ["--add-noqa=" if a == "--add-noqa" else a for a in argv]
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
@@ -114,6 +119,10 @@ def resolve_settings(args) -> Settings:
         client_factories=_split(args.client_factories),
         per_file_ignores=per_file,
     )
+    if overrides["select"] is not None:
+        # as in ruff, a --select on the command line starts the rule selection afresh
+        overrides["ignore"] = overrides["ignore"] or ()
+        overrides["extend_select"] = overrides["extend_select"] or ()
     if overrides["extend_exclude"] is not None:
         overrides["extend_exclude"] = settings.extend_exclude + overrides["extend_exclude"]
     return settings.with_overrides(**overrides)
@@ -151,6 +160,9 @@ def run_check(args) -> int:
                 files.append(item.path)
         findings = lint_paths(linter, files, args.jobs)
 
+    if args.add_noqa is not None:
+        return run_add_noqa(args, findings, registry, failed)
+
     context = FormatContext(project_root=settings.project_root, rules=registry.rules, version=__version__, statistics=args.statistics)
     console_format = settings.output_format
     if args.output_file:
@@ -172,6 +184,21 @@ def run_check(args) -> int:
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def run_add_noqa(args, findings: list, registry, failed: bool) -> int:
+    from zdr_lint.add_noqa import add_noqa
+
+    if args.paths == ["-"]:
+        _error("--add-noqa cannot edit code read from stdin")
+        return EXIT_ERROR
+    known = frozenset(registry.rules) | frozenset(r.name for r in registry.rules.values())
+    result = add_noqa(findings, args.add_noqa.strip(), known)
+    for path, reason in result.errors:
+        _error(f"{path}: {reason}")
+    noun = "directive" if result.added == 1 else "directives"
+    print(f"Added {result.added} noqa {noun} in {len(result.files)} file{'s' if len(result.files) != 1 else ''}.")
+    return EXIT_ERROR if failed or result.errors else EXIT_OK
 
 
 def _render(formatter, findings, context) -> str:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # typing only
     from zdr_lint.project import ProjectIndex
 
 CANNOT_CHECK = "ZDR000"
+UNUSED_NOQA = "ZDR100"  # opt-in: reported by the engine after suppression, not by a rule hook
 # Below this many files past the prefilter, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 8
 # libcst visitors recurse once per nesting level; deeply nested generated code needs headroom.
@@ -126,8 +127,8 @@ def _plain_data(value: ast.AST) -> bool:
     return True
 
 
-def blank_large_data(text: str, tree: ast.Module) -> str:
-    """`text` with large literal-only top-level statements replaced by empty lines."""
+def blank_large_data(text: str, tree: ast.Module) -> tuple:
+    """(`text` with large literal-only top-level statements replaced by empty lines, their first lines)."""
     body = tree.body
     every_size = len(text) > LARGE_FILE_CHARS
     drop = []
@@ -142,13 +143,13 @@ def blank_large_data(text: str, tree: ast.Module) -> str:
         if _plain_data(stmt.value):
             drop.append((stmt.lineno, end))
     if not drop:
-        return text
+        return text, frozenset()
     lines = text.splitlines(keepends=True)
     for first, last in drop:
         for index in range(first - 1, min(last, len(lines))):
             line = lines[index]
             lines[index] = line[len(line.rstrip("\r\n")):]
-    return "".join(lines)
+    return "".join(lines), frozenset(first for first, _ in drop)
 
 
 # --- Decoding ------------------------------------------------------------------------------------
@@ -256,7 +257,7 @@ class Linter:
 
             return notebook.lint_notebook(self, source, path, codes)
         if not passes_prefilter(source, self.trigger_words):
-            return []
+            return self._noqa_only(source, path, codes)
         try:
             text = decode_source(source) if isinstance(source, bytes) else source
             return self.lint_text(text, path, codes)
@@ -282,10 +283,14 @@ class Linter:
         except ValueError as exc:  # e.g. NUL bytes
             raise CannotCheck(f"syntax error: {exc}") from None
         if not has_candidate(tree, self.sdk_modules, self.sdk_names) and not (self.project is not None and self.project.forces(path)):
-            return []
-        return self.lint_candidate(text, path, codes, blank_large_data(text, tree))
+            return self._noqa_only(text, path, codes)
+        parse_text, blanked = blank_large_data(text, tree)
+        return self.lint_candidate(text, path, codes, parse_text, tree, blanked)
 
-    def lint_candidate(self, text: str, path: str, codes: frozenset, parse_text: Optional[str] = None) -> list:
+    def lint_candidate(
+        self, text: str, path: str, codes: frozenset, parse_text: Optional[str] = None,
+        tree: Optional[ast.Module] = None, blanked: frozenset = frozenset(),
+    ) -> list:
         import libcst as cst
 
         from zdr_lint.semantics import SemanticModel
@@ -301,21 +306,23 @@ class Linter:
         model = SemanticModel(module, self.client_factories, module_name)
         model.project, model.is_package = self.project, is_package
         reports, failures = run_rules(model, [self.registry.rules[c] for c in sorted(codes) if c != CANNOT_CHECK])
-        findings = self._to_findings(module, text, path, reports, codes)
+        findings = self._to_findings(module, text, path, reports, codes, tree, model.collector.top_of, blanked)
         for rule, exc in failures:
             findings.extend(self._if_enabled(codes, self.cannot_check(path, f"internal error in {rule.code}: {type(exc).__name__}: {exc}")))
         findings.sort(key=lambda f: f.sort_key)
         return findings
 
-    def _to_findings(self, module, text: str, path: str, reports: list, codes: frozenset) -> list:
+    def _to_findings(
+        self, module, text: str, path: str, reports: list, codes: frozenset,
+        tree: Optional[ast.Module] = None, top_of: Optional[dict] = None, blanked: frozenset = frozenset(),
+    ) -> list:
         if not reports:
-            return []
-        from libcst.metadata import MetadataWrapper, PositionProvider
-
+            return self._noqa_only(text, path, codes)
+        from zdr_lint.positions import locate
         from zdr_lint.suppression import parse_suppressions
 
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-        suppressions = parse_suppressions(text, self.known_selectors)
+        positions = locate(module, [r.node for r in reports], top_of or {}, tree, blanked)
+        suppressions = parse_suppressions(text, self.known_selectors, tree)
         findings = []
         for report in reports:
             rule = self.registry.rules[report.code]
@@ -331,6 +338,42 @@ class Linter:
                     url=rule.url(), noqa_line=suppressions.noqa_line(line),
                 )
             )
+        return findings + self._unused_noqa(suppressions, path, codes)
+
+    def _noqa_only(self, source: Union[bytes, str], path: str, codes: frozenset) -> list:
+        """ZDR100 in a file where no rule fired: every ZDR code its noqa directives name is unused.
+        A file that never says "noqa" is not decoded or tokenized for it."""
+        if UNUSED_NOQA not in codes or ("noqa" if isinstance(source, str) else b"noqa") not in source.lower():
+            return []
+        from zdr_lint.suppression import parse_suppressions
+
+        try:
+            text = decode_source(source) if isinstance(source, bytes) else source
+        except CannotCheck:
+            return []
+        return self._unused_noqa(parse_suppressions(text, self.known_selectors), path, codes)
+
+    def _unused_noqa(self, suppressions, path: str, codes: frozenset) -> list:
+        """ZDR100: the enabled ZDR codes of each `# noqa: ...` that suppressed nothing on its line."""
+        if UNUSED_NOQA not in codes:
+            return []
+        rules = self.registry.rules
+        code_of = {code: code for code in rules} | {rule.name: code for code, rule in rules.items()}
+        rule = rules[UNUSED_NOQA]
+        findings = []
+        for directive in suppressions.lines.values():
+            named = [(token, code_of.get(token)) for token in directive.codes or ()]
+            if any(code == UNUSED_NOQA for _, code in named):
+                continue  # `# noqa: ZDR100` keeps the directive on purpose
+            unused = [token for token, code in named if code in codes and code not in directive.used]
+            if unused:
+                findings.append(
+                    Finding(
+                        UNUSED_NOQA, f"unused noqa directive ({', '.join(unused)}): it suppresses nothing on this line; remove it",
+                        path, Position(directive.line, directive.start), Position(directive.line, directive.end),
+                        severity=rule.severity, category=rule.category, url=rule.url(), noqa_line=directive.line,
+                    )
+                )
         return findings
 
 
@@ -404,7 +447,7 @@ def lint_paths(linter: Linter, paths: Sequence[str], jobs: Optional[int] = None)
         # the first, cheap pass over the project: exported clients, factories, constants
         from zdr_lint.project import build_index
 
-        index = build_index(paths, linter.trigger_words, linter.client_factories)
+        index = build_index(paths, linter.client_factories)
         linter = Linter(linter.settings, linter.registry, project=index)
     for path in paths:
         if path.endswith(".ipynb"):
@@ -416,7 +459,7 @@ def lint_paths(linter: Linter, paths: Sequence[str], jobs: Optional[int] = None)
         except OSError:
             candidates.append(path)  # lint_file reports the problem
             continue
-        if passes_prefilter(data, linter.trigger_words):
+        if passes_prefilter(data, linter.trigger_words) or (UNUSED_NOQA in linter.enabled and b"noqa" in data.lower()):
             candidates.append(path)
     if jobs > 1 and len(candidates) >= PARALLEL_THRESHOLD and not linter.registry.errors:
         chunk = max(1, len(candidates) // (jobs * 8))

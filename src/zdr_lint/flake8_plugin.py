@@ -22,19 +22,51 @@ from zdr_lint import __version__
 # flake8 reports the column it is given plus one: results carry 0-based columns, as Finding does.
 Result = tuple  # (line, column, "ZDRnnn message", type)
 
-_LINTERS: dict = {}  # directory -> Linter (or the settings error message), one per process
+_LINTERS: dict = {}  # directory -> Linter (or the settings error message), one cache per process
+_PROJECTS: dict = {}  # (settings file, import root) -> Linter with the project index
+
+
+def import_root(directory: str) -> str:
+    """The folder Python would import the file's top-level package from (the file's own folder
+    when it is not in a package)."""
+    folder = os.path.abspath(directory)
+    while os.path.isfile(os.path.join(folder, "__init__.py")) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    return folder
+
+
+def importable_files(root: str) -> list:
+    """The modules importable from `root`: its own .py files, and every package below it."""
+    files = []
+    for folder, dirs, names in os.walk(root):
+        if folder != root and "__init__.py" not in names:
+            dirs[:] = []
+            continue
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.isfile(os.path.join(folder, d, "__init__.py")))
+        files.extend(os.path.join(folder, n) for n in sorted(names) if n.endswith((".py", ".pyi")))
+    return files
 
 
 def _linter_for(directory: str):
-    """The Linter for files in `directory`, from the nearest settings file (cached per directory)."""
+    """The Linter for files in `directory`: the nearest settings file (cached per directory), and
+    the project index of the modules importable beside the file, as `zdr-lint check` builds it
+    for the files it is given (cached per settings file and import root)."""
     cached = _LINTERS.get(directory)
     if cached is not None:
         return cached
     from zdr_lint.config import ConfigError, load_settings
     from zdr_lint.engine import Linter
+    from zdr_lint.project import build_index
 
     try:
-        linter = Linter(load_settings(start=Path(directory)))
+        settings = load_settings(start=Path(directory))
+        root = import_root(directory)
+        key = (settings.config_path, root)
+        linter = _PROJECTS.get(key)
+        if linter is None:
+            base = Linter(settings)
+            index = build_index(importable_files(root), client_factories=base.client_factories)
+            linter = _PROJECTS[key] = Linter(settings, base.registry, project=index)
     except ConfigError as exc:
         linter = f"settings problem: {exc}"
     _LINTERS[directory] = linter

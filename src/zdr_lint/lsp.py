@@ -33,7 +33,7 @@ from typing import Callable, Optional, Sequence
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.uris import from_fs_path, to_fs_path
+from pygls.uris import to_fs_path
 
 from zdr_lint import __version__
 from zdr_lint.config import ConfigError, Settings, load_settings
@@ -419,7 +419,7 @@ class ZdrLanguageServer(LanguageServer):
         previous = self.pending.pop(uri, None)
         if previous is not None:
             previous.cancel()
-        task = asyncio.get_event_loop().create_task(self._lint_later(uri, delay))
+        task = asyncio.get_running_loop().create_task(self._lint_later(uri, delay))
         self.pending[uri] = task
 
     async def _lint_later(self, uri: str, delay: float) -> None:
@@ -429,7 +429,7 @@ class ZdrLanguageServer(LanguageServer):
             job = self._snapshot(uri)
             if job is None:
                 return
-            loop = asyncio.get_event_loop()
+            loop = asyncio.get_running_loop()
             results = await loop.run_in_executor(self.executor, job.run)
             if not job.is_current(self):
                 return  # a newer edit is on its way
@@ -445,7 +445,7 @@ class ZdrLanguageServer(LanguageServer):
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
 
-    def _snapshot(self, uri: str) -> Optional["_Job"]:
+    def _snapshot(self, uri: str) -> "Optional[_TextJob | _NotebookJob]":
         notebook = self.workspace.get_notebook_document(notebook_uri=uri)
         if notebook is not None:
             cells = []
@@ -783,4 +783,4 @@ def main() -> int:
     return 0
 
 
-__all__ = ["create_server", "main", "to_client_column", "from_client_column", "NotebookText", "from_fs_path"]
+__all__ = ["create_server", "main", "to_client_column", "from_client_column", "NotebookText"]

@@ -57,6 +57,26 @@ def _collect(hook_caller, what: str, errors: list) -> list:
     return results
 
 
+def _load_entry_points(manager: pluggy.PluginManager, errors: list) -> None:
+    """Load each `zdr_lint` entry point on its own, so one that fails is named and the rest load."""
+    from importlib.metadata import entry_points
+
+    try:
+        found = list(entry_points(group=PROJECT))
+    except Exception as exc:  # a corrupt installed distribution
+        errors.append(f"cannot list plugins: {type(exc).__name__}: {exc}")
+        return
+    for ep in found:
+        if manager.get_plugin(ep.name) is not None or manager.is_blocked(ep.name):
+            continue
+        dist = getattr(getattr(ep, "dist", None), "name", None)
+        where = f"{ep.name!r} ({ep.value}{', from ' + dist if dist else ''})"
+        try:
+            manager.register(ep.load(), name=ep.name)
+        except Exception as exc:  # a broken plugin is reported, never fatal
+            errors.append(f"plugin {where} failed to load: {type(exc).__name__}: {' '.join(str(exc).split())}")
+
+
 @lru_cache(maxsize=1)
 def get_registry() -> Registry:
     manager = pluggy.PluginManager(PROJECT)
@@ -65,10 +85,7 @@ def get_registry() -> Registry:
 
     manager.register(builtin, name="zdr_lint.builtin")
     errors: list = []
-    try:
-        manager.load_setuptools_entrypoints(PROJECT)
-    except Exception as exc:
-        errors.append(f"plugin failed to load: {type(exc).__name__}: {exc}")
+    _load_entry_points(manager, errors)
     registry = Registry(errors=errors)
     for plugin, rules in _collect(manager.hook.zdr_lint_rules, "rules", errors):
         for rule in rules or ():

@@ -18,8 +18,8 @@ an import cycle simply stops adding names). A module that is missing, unreadable
 contributes nothing; the run never stops for it.
 
 Only files that pass the prefilter are parsed at first; a file that does not is parsed later only
-if it spells a name the index has learned (the same substring test the prefilter uses), so the
-first pass stays cheap on a large tree.
+if it spells a name the index has learned together with the name of the module it comes from
+(the same substring test the prefilter uses), so the first pass stays cheap on a large tree.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 
@@ -106,10 +107,30 @@ class _Module:
     star_uses: set = field(default_factory=set)  # qualnames spread with ** into a Messages request
 
 
+_STATEMENTS_WITH_BODIES = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
+
+
+def _walk_function(fn: ast.AST):
+    """The statements of a function and the expressions that bind or return, without descending
+    into nested functions or classes (they are not this function's locals)."""
+    stack = list(reversed(fn.body))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, _STATEMENTS_WITH_BODIES) or type(node).__name__ in ("TryStar", "Match"):
+            for name in ("body", "orelse", "finalbody"):
+                stack.extend(reversed(getattr(node, name, []) or []))
+            for handler in getattr(node, "handlers", []) or []:
+                stack.extend(reversed(handler.body))
+            for case in getattr(node, "cases", []) or []:
+                stack.extend(reversed(case.body))
+        if isinstance(node, (ast.Assign, ast.Return, ast.Expr, ast.AnnAssign)) and node.value is not None:
+            # walrus targets inside expressions
+            stack.extend(n for n in ast.walk(node.value) if isinstance(n, ast.NamedExpr))
+
+
 def _locals_of(fn: ast.AST, info: _Function) -> None:
-    for node in ast.walk(fn):
-        if node is not fn and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue  # names of nested functions stay out (approximation: their bodies are still walked)
+    for node in _walk_function(fn):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Name):
@@ -208,7 +229,7 @@ def _module_statement(stmt: ast.stmt, mod: _Module) -> None:
                 fn = _function(item, in_class=True)
                 cls.methods[item.name] = fn
                 if fn.self_name:
-                    for node in ast.walk(item):
+                    for node in _walk_function(item):
                         targets = []
                         if isinstance(node, ast.Assign):
                             targets = [(t, node.value, None) for t in node.targets]
@@ -318,11 +339,8 @@ class _Evaluator:
         if isinstance(node, ast.BinOp):
             return self.annotation(node.left, mod) or self.annotation(node.right, mod)
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            try:
-                parsed = ast.parse(node.value.strip(), mode="eval").body
-            except SyntaxError:
-                return False
-            return self.annotation(parsed, mod)
+            parsed = _parse_annotation(node.value.strip())
+            return parsed is not None and self.annotation(parsed, mod)
         return False
 
     def _is_class(self, q: str) -> bool:
@@ -388,6 +406,16 @@ class _Evaluator:
         return None
 
 
+@lru_cache(maxsize=4096)
+def _parse_annotation(text: str) -> Optional[ast.AST]:
+    if catalog.SDK_ROOT not in text and not any(c in text for c in catalog.CLIENT_CLASSES):
+        return None  # cannot name a client class (a project class is named by its own module)
+    try:
+        return ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
 def _string_constant(node: ast.AST, mod: _Module, strings: dict) -> Optional[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
@@ -419,12 +447,12 @@ def _is_request_dict(node: ast.AST) -> bool:
     return False
 
 
-def build_index(
-    paths: Iterable[str],
-    trigger_words: Sequence[bytes] = catalog.TRIGGER_WORDS,
-    client_factories: Sequence[str] = (),
-) -> ProjectIndex:
-    """Index the Python files among `paths` (notebooks and unreadable files are skipped)."""
+def build_index(paths: Iterable[str], client_factories: Sequence[str] = ()) -> ProjectIndex:
+    """Index the Python files among `paths` (notebooks and unreadable files are skipped).
+
+    First round: files that spell the SDK's name, a configured factory or a URL marker (only they
+    can define a client or a base URL); later rounds: files that spell a learned name together
+    with its module; last: modules whose constants are spread into a request elsewhere."""
     from zdr_lint.engine import passes_prefilter
 
     pending: dict = {}  # path -> bytes, for files not parsed yet
@@ -450,7 +478,9 @@ def build_index(
             return  # two files claim one module name (e.g. scripts in several folders): first wins
         modules[name] = _collect(tree, name, path, is_package)
 
-    words = list(trigger_words)
+    lowered = {p: data.lower() for p, data in pending.items()}
+    words = [catalog.SDK_ROOT.encode(), *(u.lower().encode() for u in URL_MARKERS)]
+    words += [name.rsplit(".", 1)[-1].lower().encode() for name in client_factories]
     for path in [p for p, data in pending.items() if passes_prefilter(data, words)]:
         parse(path, pending.pop(path))
 
@@ -461,13 +491,12 @@ def build_index(
     for _ in range(MAX_ROUNDS):
         _fixpoint(modules, names, strings)
         # files that spell a learned name may import it: parse them too, then go round again
-        new_words = {q.rsplit(".", 1)[-1].lower().encode() for q in list(names) + list(strings)}
-        new_words |= {n.lower().encode() for q in names for n in q.split(".")[:-1] if n}
-        new_words -= learned
+        # (a file must spell the name and the module it comes from: `client` and `llm`)
+        new_words = {_pair(q, modules) for q in list(names) + list(strings)} - learned
         if not new_words:
             break
         learned |= new_words
-        fresh = [p for p, data in pending.items() if passes_prefilter(data, tuple(new_words))]
+        fresh = [p for p in pending if _spells_any(lowered[p], new_words)]
         if not fresh:
             continue
         for path in fresh:
@@ -496,10 +525,41 @@ def build_index(
     )
 
 
+def _pair(qualname: str, modules: dict) -> tuple:
+    """(name, module) words a file must both spell to use `qualname`: `app.llm.Service.client` ->
+    (b"client", b"llm")."""
+    parts = qualname.split(".")
+    module = parts[0]
+    for i in range(len(parts) - 1, 0, -1):
+        if ".".join(parts[:i]) in modules:
+            module = parts[i - 1]
+            break
+    return parts[-1].lower().encode(), module.lower().encode()
+
+
+def _spells_any(lowered: bytes, pairs: set) -> bool:
+    return any(name in lowered and module in lowered for name, module in pairs)
+
+
+def _children(known, prefix: str, direct_only: bool = False) -> list:
+    """Names below `prefix.` (a sorted list makes this a range scan, not a pass over every name)."""
+    import bisect
+
+    start = prefix + "."
+    at = bisect.bisect_left(known, start)
+    out = []
+    while at < len(known) and known[at].startswith(start):
+        if not direct_only or "." not in known[at][len(start):]:
+            out.append(known[at])
+        at += 1
+    return out
+
+
 def _fixpoint(modules: dict, names: set, strings: dict) -> None:
     ev = _Evaluator(modules, names)
     for _ in range(MAX_ROUNDS):
         before = (len(names), len(strings))
+        sorted_names, sorted_strings = sorted(names), sorted(strings)
         for mod in modules.values():
             prefix = f"{mod.name}." if mod.name else ""
             for local, values in mod.assigns.items():
@@ -519,12 +579,12 @@ def _fixpoint(modules: dict, names: set, strings: dict) -> None:
                 if target in strings:
                     strings[prefix + local] = strings[target]
                 # names below a re-exported class or module: `from .llm import Service` -> app.Service.client
-                for known in [n for n in names if n.startswith(target + ".")]:
+                for known in _children(sorted_names, target):
                     names.add(prefix + local + known[len(target):])
             for star in mod.stars:
-                for known in [n for n in names if n.startswith(star + ".")]:
+                for known in _children(sorted_names, star):
                     names.add(prefix + known[len(star) + 1:])
-                for known in [n for n in strings if n.startswith(star + ".") and "." not in n[len(star) + 1:]]:
+                for known in _children(sorted_strings, star, direct_only=True):
                     strings.setdefault(prefix + known[len(star) + 1:], strings[known])
             for fname, fn in mod.functions.items():
                 q = prefix + fname

@@ -140,11 +140,23 @@ class Collector(cst.CSTVisitor):
         self.call_of_argument: dict[int, cst.Call] = {}
         self.functions: dict[int, FunctionInfo] = {}
         self.class_scopes: dict[int, Scope] = {}
+        self.top_of: dict[int, cst.CSTNode] = {}  # node -> its top-level statement
+        self._top_ids: set = set()
+        self._top: Optional[cst.CSTNode] = None
         self.container_of: dict[int, cst.CSTNode] = {}  # value -> the dict element or argument holding it
         # strings that may spell a raw API endpoint (docstrings and bare string statements left out)
         self.endpoint_strings: list = []
         self._not_values: set = set()  # ids of docstrings / bare strings and of parts of larger strings
         self.left_of: dict[int, cst.BaseExpression] = {}  # `a + "b"`: id("b") -> a
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # Remember each node's top-level statement: positions are then computed per statement.
+        if type(node) is cst.Module:
+            self._top_ids = {id(stmt) for stmt in node.body}
+        elif id(node) in self._top_ids:
+            self._top = node
+        self.top_of[id(node)] = self._top
+        return super().on_visit(node)
 
     # scopes
     def _push(self, kind: str, node: cst.CSTNode) -> Scope:

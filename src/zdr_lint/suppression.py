@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -66,9 +67,24 @@ def _codes(text: Optional[str], known: frozenset) -> Optional[tuple]:
     return tuple(out) if out else None
 
 
-def parse_suppressions(text: str, known: frozenset = frozenset()) -> Suppressions:
-    """Read the comments of `text` (decoded source); `known` holds rule codes and names."""
+def _string_lines_from_ast(tree: ast.AST, result: Suppressions) -> None:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Constant, ast.JoinedStr)) and (node.end_lineno or node.lineno) > node.lineno:
+            if isinstance(node, ast.JoinedStr) or isinstance(node.value, (str, bytes)):
+                for line in range(node.lineno, node.end_lineno):
+                    result.noqa_line_of[line] = node.end_lineno
+
+
+def parse_suppressions(text: str, known: frozenset = frozenset(), tree: Optional[ast.AST] = None) -> Suppressions:
+    """Read the comments of `text` (decoded source); `known` holds rule codes and names.
+
+    Tokenizing is the costly part (seconds on a multi-megabyte file), so a file that never says
+    "noqa" is not tokenized: its multi-line strings come from the `ast` tree when one is given."""
     result = Suppressions()
+    if tree is not None and "noqa" not in text.lower():
+        _string_lines_from_ast(tree, result)
+        _continuations(text, result)
+        return result
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError, IndentationError):
@@ -85,7 +101,14 @@ def parse_suppressions(text: str, known: frozenset = frozenset()) -> Suppression
                 result.noqa_line_of[line] = tok.end[0]
         if tok.type == getattr(tokenize, "FSTRING_START", -2):
             statement_start = tok.start[0]
-    # backslash continuations: the comment goes on the last physical line of the statement
+    _continuations(text, result)
+    return result
+
+
+def _continuations(text: str, result: Suppressions) -> None:
+    """Backslash continuations: the comment goes on the last physical line of the statement."""
+    if "\\\n" not in text and "\\\r" not in text:
+        return
     lines = text.splitlines()
     run_start = None
     for number, line in enumerate(lines, start=1):
@@ -95,7 +118,6 @@ def parse_suppressions(text: str, known: frozenset = frozenset()) -> Suppression
             for continued in range(run_start, number):
                 result.noqa_line_of.setdefault(continued, number)
             run_start = None
-    return result
 
 
 def _read_comment(comment: str, line: int, column: int, physical: str, result: Suppressions, known: frozenset) -> None:

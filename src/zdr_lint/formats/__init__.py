@@ -18,9 +18,23 @@ class FormatContext:
 
 from zdr_lint.formats.text import format_concise, format_full  # noqa: E402
 from zdr_lint.formats.json_format import format_json  # noqa: E402
+from zdr_lint.formats.grouped import format_grouped  # noqa: E402
+from zdr_lint.formats.json_lines import format_json_lines  # noqa: E402
+from zdr_lint.formats.junit import format_junit  # noqa: E402
+from zdr_lint.formats.github import format_github  # noqa: E402
+from zdr_lint.formats.gitlab import format_gitlab  # noqa: E402
+from zdr_lint.formats.pylint import format_pylint  # noqa: E402
+from zdr_lint.formats.sarif import format_sarif  # noqa: E402
 
 BUILTIN_FORMATS = {
     "full": format_full,
     "concise": format_concise,
+    "grouped": format_grouped,
     "json": format_json,
+    "json-lines": format_json_lines,
+    "junit": format_junit,
+    "github": format_github,
+    "gitlab": format_gitlab,
+    "pylint": format_pylint,
+    "sarif": format_sarif,
 }

@@ -5,7 +5,7 @@ from zdr_lint.rules.batches import MessageBatches
 from zdr_lint.rules.beta import BetaFeatures
 from zdr_lint.rules.files_api import FilesApi
 from zdr_lint.rules.mcp import McpConnector
-from zdr_lint.rules.meta import CannotCheck
+from zdr_lint.rules.meta import CannotCheck, UnusedNoqa
 from zdr_lint.rules.platform import ThirdPartyPlatform
 from zdr_lint.rules.prompt_caching import PromptCaching
 from zdr_lint.rules.server_tools import CodeExecution, WebFetch, WebSearch
@@ -27,6 +27,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     SkillsContainers,
     ThirdPartyPlatform,
     Telemetry,
+    UnusedNoqa,
 )
 
 __all__ = ["Rule", "BUILTIN_RULES"]

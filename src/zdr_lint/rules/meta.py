@@ -35,3 +35,50 @@ class CannotCheck(Rule):
     summary = "The file could not be checked"
     exception = "the file could not be checked, so its uses are unknown"
     advice = "fix the file or exclude it"
+
+
+class UnusedNoqa(Rule):
+    """
+    ## What it does
+    Reports a `# noqa: ZDR...` directive (by code or by rule name) whose zdr-lint codes suppress
+    nothing on its line: the use it once silenced has gone, or it sits on the wrong line. Opt-in,
+    like ruff's RUF100: enable it with `--extend-select ZDR100` (or `extend-select = ["ZDR100"]`
+    in `[tool.zdr-lint]`). Only codes of rules enabled for the file are judged; other tools' codes
+    (`E501`) and blanket `# noqa` are left alone.
+
+    ## Which ZDR exception
+    None by itself. A stale suppression is a hole waiting to be filled: a new ZDR-affecting use
+    written on that line later would be silenced without review.
+
+    ## Example
+    ```python
+    client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=msgs)  # noqa: ZDR002
+    ```
+
+    ## Use instead
+    Remove the directive (or the unused codes from it):
+    ```python
+    client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=msgs)
+    ```
+
+    ## References
+    - ruff's unused-noqa (RUF100): docs.astral.sh/ruff/rules/unused-noqa/
+    """
+
+    code = "ZDR100"
+    name = "unused-noqa"
+    category = "suppression"
+    summary = "A noqa directive suppresses nothing"
+    exception = "the directive suppresses no finding"
+    advice = "remove it"
+    severity = "warning"
+    default_enabled = False
+    VALID = (
+        "import anthropic\nanthropic.Anthropic().files.list()  # noqa: ZDR001\n",
+        "import anthropic\nanthropic.Anthropic().files.list()  # noqa: files-api\n",
+        "x = 1  # noqa: E501\ny = 2  # noqa\n",
+    )
+    INVALID = (
+        "x = 1  # noqa: ZDR001\n",
+        "import anthropic\nanthropic.Anthropic().files.list()  # noqa: ZDR001, ZDR003\n",
+    )

@@ -1,0 +1,208 @@
+"""`zdr-lint check --add-noqa[=REASON]`: write `# noqa: CODE` where each finding can be suppressed.
+
+- The directive goes on the finding's noqa line (`Finding.noqa_line`: the last line of a multi-line
+  string or backslash-continued statement), so the engine's own suppression reads it back.
+- An existing `# noqa: CODES` on that line is merged (`# noqa: E501, ZDR001`), its free text kept;
+  a blanket `# noqa` already suppresses everything and is left alone.
+- Only the lines that get a directive change: the rest of the file keeps its bytes (encoding, BOM,
+  line endings, trailing whitespace). The result must parse to the same `ast` as before, or the file
+  is left untouched and reported. Files are written atomically (a temporary file, then a rename).
+- A second run finds nothing left to suppress and changes nothing.
+- In a notebook (`.ipynb`) the directive goes on the finding's line in its cell; the notebook's
+  JSON keeps its key order, indentation and line endings (`zdr_lint.notebook`).
+- ZDR000 (a file that cannot be checked) is not suppressed this way.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import os
+import re
+import tempfile
+import tokenize
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from zdr_lint.finding import Finding
+
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+_NOQA_HEAD = re.compile(r"#\s*noqa\s*:\s*", re.IGNORECASE)
+_CODE_LIKE = re.compile(r"[A-Z]+[0-9]+")
+_NOT_SUPPRESSIBLE = frozenset({"ZDR000"})
+
+
+@dataclass
+class AddNoqaResult:
+    added: int = 0  # directives written or extended, one per line
+    files: list = field(default_factory=list)  # files changed
+    errors: list = field(default_factory=list)  # (path, reason): files left untouched
+
+
+def _split_lines(data: bytes) -> list:
+    """[(content, line ending)], splitting only where Python's tokenizer ends a line."""
+    lines, start = [], 0
+    for match in _LINE_BREAK.finditer(data):
+        lines.append((data[start : match.start()], match.group()))
+        start = match.end()
+    if start < len(data):
+        lines.append((data[start:], b""))
+    return lines
+
+
+def _comments(text: str) -> dict:
+    """line -> column of the first comment token on that line."""
+    out: dict = {}
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        if tok.type == tokenize.COMMENT:
+            out.setdefault(tok.start[0], tok.start[1])
+    return out
+
+
+def merge_directive(line: str, comment_column: Optional[int], codes: list, reason: str, known: frozenset) -> Optional[str]:
+    """`line` (no line ending) with `codes` added to its noqa comment, or None when nothing changes."""
+    if comment_column is not None:
+        comment = line[comment_column:]
+        for match in re.finditer(r"#", comment):
+            head = _NOQA_HEAD.match(comment, match.start())
+            if head is None:
+                if re.match(r"#\s*noqa\b(?!\s*:)", comment[match.start():], re.IGNORECASE):
+                    return None  # a blanket noqa suppresses every code already
+                continue
+            rest = comment[head.end():]
+            existing, pos = [], 0
+            for token in re.finditer(r"[\w\-]+", rest):
+                between = rest[pos : token.start()]
+                if (existing and not re.fullmatch(r"[\s,]*", between)) or (not existing and token.start()):
+                    break
+                if not (token.group() in known or _CODE_LIKE.fullmatch(token.group())):
+                    break
+                existing.append(token.group())
+                pos = token.end()
+            if not existing:
+                return None  # `# noqa: free text` reads as a blanket noqa
+            pos += head.end()
+            missing = [c for c in codes if c not in existing]
+            if not missing:
+                return None
+            merged = ", ".join(existing + missing)
+            start = comment_column + head.start()
+            end = comment_column + pos
+            return line[:start] + "# noqa: " + merged + line[end:]
+    directive = "# noqa: " + ", ".join(codes) + (f" -- {reason}" if reason else "")
+    stripped = line.rstrip(" \t")
+    return f"{stripped}  {directive}" if stripped.strip() else None
+
+
+def add_noqa_to_file(path: str, findings: Iterable[Finding], reason: str = "", known: frozenset = frozenset()) -> tuple:
+    """(directives added, error or None) for one file; writes the file only when it changes."""
+    from zdr_lint.engine import CannotCheck, decode_source
+
+    by_line: dict = defaultdict(list)
+    for f in findings:
+        if f.code in _NOT_SUPPRESSIBLE or f.cell is not None:
+            continue
+        line = f.noqa_line if f.noqa_line is not None else f.start.line
+        if f.code not in by_line[line]:
+            by_line[line].append(f.code)
+    if not by_line:
+        return 0, None
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        text = decode_source(data)
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        before = ast.dump(ast.parse(text))
+        comments = _comments(text)
+    except (OSError, CannotCheck, SyntaxError, ValueError, tokenize.TokenError) as exc:
+        return 0, f"cannot add noqa: {exc}"
+    lines = _split_lines(data)
+    bom = data.startswith(b"\xef\xbb\xbf")
+    added = 0
+    for number, codes in sorted(by_line.items()):
+        if not 0 < number <= len(lines):
+            continue
+        raw, ending = lines[number - 1]
+        offset = 3 if bom and number == 1 else 0
+        content = raw[offset:].decode(encoding if encoding != "utf-8-sig" else "utf-8")
+        if content.rstrip().endswith("\\"):
+            continue  # a comment cannot follow a line continuation
+        new = merge_directive(content, comments.get(number), sorted(codes), reason, known)
+        if new is None:
+            continue
+        lines[number - 1] = (raw[:offset] + new.encode(encoding if encoding != "utf-8-sig" else "utf-8"), ending)
+        added += 1
+    if not added:
+        return 0, None
+    result = b"".join(content + ending for content, ending in lines)
+    try:
+        if ast.dump(ast.parse(decode_source(result))) != before:
+            return 0, "cannot add noqa: the edit would change the code"
+    except (CannotCheck, SyntaxError, ValueError) as exc:
+        return 0, f"cannot add noqa: the edit would break the file ({exc})"
+    try:
+        write_bytes_atomically(path, result)
+    except OSError as exc:
+        return 0, f"cannot write: {exc.strerror or exc}"
+    return added, None
+
+
+def write_bytes_atomically(path: str, data: bytes) -> None:
+    """Write beside the file and rename over it, keeping the file's permission bits."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".zdr-tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        try:
+            os.chmod(temp, os.stat(path).st_mode & 0o7777)
+        except OSError:
+            pass
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def add_noqa_to_notebook_file(path: str, findings: list, known: frozenset) -> tuple:
+    """A notebook: the directive goes on the line of the finding's cell (zdr_lint.notebook)."""
+    from zdr_lint.notebook import add_noqa_to_notebook
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        text = add_noqa_to_notebook(data, findings, known)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return 0, f"cannot add noqa: {exc}"
+    if text is None:
+        return 0, None
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    try:
+        write_bytes_atomically(path, bom + text.encode("utf-8"))
+    except OSError as exc:
+        return 0, f"cannot write: {exc.strerror or exc}"
+    return len({(f.cell, f.noqa_line or f.start.line) for f in findings if f.cell is not None and f.code not in _NOT_SUPPRESSIBLE}), None
+
+
+def add_noqa(findings: Iterable[Finding], reason: str = "", known: frozenset = frozenset()) -> AddNoqaResult:
+    """Add directives for every finding, file by file."""
+    result = AddNoqaResult()
+    by_path: dict = defaultdict(list)
+    for f in findings:
+        if f.path not in ("-", "stdin"):
+            by_path[f.path].append(f)
+    for path, items in by_path.items():
+        if path.endswith(".ipynb"):
+            added, error = add_noqa_to_notebook_file(path, items, known)
+        else:
+            added, error = add_noqa_to_file(path, items, reason, known)
+        if error:
+            result.errors.append((path, error))
+        if added:
+            result.added += added
+            result.files.append(path)
+    return result

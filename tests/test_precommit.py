@@ -1,0 +1,141 @@
+"""The pre-commit hook, run by the real `pre-commit try-repo` against this working tree.
+
+try-repo reads a repository's commits (uncommitted changes to tracked files go in through a
+temporary commit, untracked files do not), so the test first copies the working tree as it is
+(every file git does not ignore) into a scratch repository and commits it there. try-repo builds
+the hook's own virtualenv and `pip install`s zdr-lint into it, as a user's pre-commit does. Tests
+never touch the network, so pip runs with no index: the project builds with the setuptools that
+virtualenv seeds, and its runtime dependencies come from this interpreter's site-packages, offered
+through PYTHONPATH (a folder holding only those distributions, so nothing else leaks in).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as metadata
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PRE_COMMIT = BIN / "pre-commit"
+
+pytestmark = pytest.mark.skipif(
+    not PRE_COMMIT.exists() or shutil.which("git") is None, reason="pre-commit and git are needed"
+)
+
+
+def runtime_closure(name: str) -> list:
+    """The installed distributions zdr-lint needs at run time (itself excluded)."""
+    from packaging.requirements import Requirement
+
+    seen, todo, dists = set(), [name], []
+    while todo:
+        dist = metadata.distribution(todo.pop())
+        key = re.sub(r"[-_.]+", "-", dist.metadata["Name"]).lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        if key != name:
+            dists.append(dist)
+        for text in dist.requires or ():
+            req = Requirement(text)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(req.name)
+    return dists
+
+
+def dependency_site(folder: Path) -> Path:
+    folder.mkdir()
+    for dist in runtime_closure("zdr-lint"):
+        base = Path(dist.locate_file(""))
+        tops = {Path(str(f)).parts[0] for f in dist.files or () if not str(f).startswith("..")}
+        for top in tops:
+            target = folder / top
+            if not target.exists() and (base / top).exists():
+                target.symlink_to(base / top)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory) -> dict:
+    pytest.importorskip("packaging")
+    base = tmp_path_factory.mktemp("precommit")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PRE_COMMIT", "GIT_", "VIRTUALENV_"))}
+    environ.update(
+        PRE_COMMIT_HOME=str(base / "cache"),
+        PYTHONPATH=str(dependency_site(base / "deps")),
+        PIP_NO_INDEX="1",
+        PIP_NO_BUILD_ISOLATION="0",  # pip reads this as --no-build-isolation
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.invalid",
+        GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.invalid",
+        GIT_CONFIG_NOSYSTEM="1", HOME=str(base),
+        PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+    )
+    return environ
+
+
+def git(repo: Path, *args: str, env: dict) -> None:
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, timeout=60)
+
+
+def working_tree_copy(dest: Path, env: dict) -> Path:
+    """This working tree, committed as it is into a scratch repository."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, check=True, timeout=60,
+    ).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    git(dest, "init", "-q", env=env)
+    git(dest, "add", "-A", env=env)
+    git(dest, "commit", "-q", "-m", "working tree", env=env)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory, env: dict) -> Path:
+    if not (ROOT / ".git").exists():
+        pytest.skip("needs this repository's git checkout to list its files")
+    return working_tree_copy(tmp_path_factory.mktemp("zdr-lint-tree"), env)
+
+
+def try_repo(repo: Path, env: dict, hook_repo: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(PRE_COMMIT), "try-repo", str(hook_repo), "zdr-lint", "--verbose", *args],
+        cwd=repo, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+def test_hook_fails_on_a_staged_finding_and_passes_clean_files(tmp_path: Path, env: dict, hook_repo: Path) -> None:
+    repo = tmp_path / "user-project"
+    repo.mkdir()
+    git(repo, "init", "-q", env=env)
+    (repo / "pyproject.toml").write_text('[tool.zdr-lint]\nextend-exclude = ["vendor"]\n')
+    (repo / "clean.py").write_text("import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model='claude-sonnet-4-5', max_tokens=8, messages=[])\n")
+    (repo / "vendor").mkdir()
+    (repo / "vendor" / "third_party.py").write_text("import anthropic\nanthropic.Anthropic().files.list()\n")
+    (repo / "README.md").write_text("files.list() is not Python\n")
+    git(repo, "add", "pyproject.toml", "clean.py", "vendor/third_party.py", "README.md", env=env)
+
+    # staged: a clean file and an excluded one (pre-commit passes it explicitly; --force-exclude drops it)
+    passed = try_repo(repo, env, hook_repo)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "zdr-lint" in passed.stdout and "Passed" in passed.stdout
+
+    (repo / "uploads.py").write_text("import anthropic\nclient = anthropic.Anthropic()\nclient.files.upload(file=open('a.pdf', 'rb'))\n")
+    git(repo, "add", "uploads.py", env=env)
+    failed = try_repo(repo, env, hook_repo)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "Failed" in failed.stdout
+    assert "uploads.py:3:1: ZDR001" in failed.stdout
+    assert "third_party.py" not in failed.stdout and "clean.py:" not in failed.stdout
