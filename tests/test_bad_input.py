@@ -174,3 +174,12 @@ def test_internal_error_in_one_rule_is_a_zdr000_and_other_rules_still_report(tmp
     got = linter.lint_source(USE, "x.py")
     assert [f.code for f in got] == ["ZDR000", "ZDR001"]
     assert got[0].message == "internal error in ZDR900: ValueError: boom"
+
+
+def test_very_long_operator_chain_never_crashes_the_process(good):
+    # libcst's native parser would crash the process on this; CPython's ast refuses it first.
+    (good / "chain.py").write_text("import anthropic\nanthropic.Anthropic().files.list()\nx = " + "+".join(["c"] * 10_000) + "\n")
+    result = check(good, ".")
+    got = findings(result)
+    assert [g[:2] for g in got] == [("chain.py", "ZDR000"), ("good.py", "ZDR001")]
+    assert "too deeply nested" in got[0][3]

@@ -20,8 +20,24 @@ class Discovered:
     error: Optional[str] = None  # a one-line problem (missing path, unreadable directory)
 
 
-def _spec(patterns) -> pathspec.PathSpec:
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+def _pattern_style() -> str:
+    # pathspec >= 0.12 names git's own semantics "gitignore"; older releases only "gitwildmatch".
+    try:
+        pathspec.PathSpec.from_lines("gitignore", [])
+        return "gitignore"
+    except (KeyError, LookupError):
+        return "gitwildmatch"
+
+
+_STYLE = _pattern_style()
+
+
+def make_spec(patterns) -> pathspec.PathSpec:
+    """A PathSpec with .gitignore semantics (used for excludes and per-file-ignores too)."""
+    return pathspec.PathSpec.from_lines(_STYLE, patterns)
+
+
+_spec = make_spec
 
 
 class Excluder:

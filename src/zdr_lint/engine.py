@@ -9,6 +9,7 @@ Anthropic uses) never reaches libcst; positions are computed only for files with
 from __future__ import annotations
 
 import ast
+import contextlib
 import io
 import os
 import sys
@@ -32,6 +33,33 @@ UNUSED_NOQA = "ZDR100"  # opt-in: reported by the engine after suppression, not 
 PARALLEL_THRESHOLD = 8
 # libcst visitors recurse once per nesting level; deeply nested generated code needs headroom.
 RECURSION_LIMIT = 12000
+# CPython's ast refuses nesting deeper than about 2,500 levels under the default limit; libcst's
+# native parser crashes the process (not an exception) somewhere past 5,000. So `ast.parse` runs
+# under the default limit and is the gate: what it refuses never reaches libcst.
+AST_RECURSION_LIMIT = 1000
+
+
+@contextlib.contextmanager
+def recursion_limit(limit: int):
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+def parse_ast(text: str, path: str) -> ast.Module:
+    """CPython's ast of `text`; a file it refuses is a CannotCheck with the reason and position."""
+    try:
+        with recursion_limit(AST_RECURSION_LIMIT):
+            return ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        raise CannotCheck(f"syntax error: {exc.msg}", exc.lineno or 1, max((exc.offset or 1) - 1, 0)) from None
+    except ValueError as exc:  # e.g. NUL bytes
+        raise CannotCheck(f"syntax error: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise CannotCheck("too deeply nested to check (Python's parser gives up)") from None
 
 
 # --- Stage 1: the prefilter ----------------------------------------------------------------------
@@ -209,23 +237,20 @@ class Linter:
         self.sdk_modules = catalog.SDK_MODULES | {name.split(".")[0] for name in self.client_factories}
         self.trigger_words = tuple(sorted(set(catalog.TRIGGER_WORDS) | {n.lower().encode() for n in factory_names}))
         self.known_selectors = frozenset(self.registry.rules) | frozenset(r.name for r in self.registry.rules.values())
+        from zdr_lint.discovery import make_spec
+
         self._per_file = [
-            (pattern, frozenset().union(*(expand_selector(s, self.registry.rules) for s in selectors)))
+            (make_spec([pattern]), frozenset().union(*(expand_selector(s, self.registry.rules) for s in selectors)))
             for pattern, selectors in self.settings.per_file_ignores
         ]
-        if sys.getrecursionlimit() < RECURSION_LIMIT:
-            sys.setrecursionlimit(RECURSION_LIMIT)
 
     # which rules run on a path
     def codes_for(self, path: str) -> frozenset:
         if not self._per_file:
             return self.enabled
-        import pathspec
-
         rel = relative_path(path, self.settings.project_root)
         codes = set(self.enabled)
-        for pattern, ignored in self._per_file:
-            spec = pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
+        for spec, ignored in self._per_file:
             if spec.match_file(rel) or spec.match_file(os.path.basename(path)):
                 codes -= ignored
         return frozenset(codes)
@@ -276,12 +301,7 @@ class Linter:
 
     def lint_text(self, text: str, path: str, codes: Optional[frozenset] = None) -> list:
         codes = self.codes_for(path) if codes is None else codes
-        try:
-            tree = ast.parse(text, filename=path)
-        except SyntaxError as exc:
-            raise CannotCheck(f"syntax error: {exc.msg}", exc.lineno or 1, max((exc.offset or 1) - 1, 0)) from None
-        except ValueError as exc:  # e.g. NUL bytes
-            raise CannotCheck(f"syntax error: {exc}") from None
+        tree = parse_ast(text, path)
         if not has_candidate(tree, self.sdk_modules, self.sdk_names) and not (self.project is not None and self.project.forces(path)):
             return self._noqa_only(text, path, codes)
         parse_text, blanked = blank_large_data(text, tree)
@@ -295,18 +315,19 @@ class Linter:
 
         from zdr_lint.semantics import SemanticModel
 
-        try:
-            module = cst.parse_module(text if parse_text is None else parse_text)
-        except cst.ParserSyntaxError as exc:
-            raise CannotCheck(f"syntax error: {exc.message}", exc.raw_line, exc.raw_column) from None
-        if self.project is not None:
-            module_name, is_package = self.project.module_of(path)
-        else:
-            module_name, is_package = module_name_for(path, self.settings.project_root), path.endswith("__init__.py")
-        model = SemanticModel(module, self.client_factories, module_name)
-        model.project, model.is_package = self.project, is_package
-        reports, failures = run_rules(model, [self.registry.rules[c] for c in sorted(codes) if c != CANNOT_CHECK])
-        findings = self._to_findings(module, text, path, reports, codes, tree, model.collector.top_of, blanked)
+        with recursion_limit(max(sys.getrecursionlimit(), RECURSION_LIMIT)):
+            try:
+                module = cst.parse_module(text if parse_text is None else parse_text)
+            except cst.ParserSyntaxError as exc:
+                raise CannotCheck(f"syntax error: {exc.message}", exc.raw_line, exc.raw_column) from None
+            if self.project is not None:
+                module_name, is_package = self.project.module_of(path)
+            else:
+                module_name, is_package = module_name_for(path, self.settings.project_root), path.endswith("__init__.py")
+            model = SemanticModel(module, self.client_factories, module_name)
+            model.project, model.is_package = self.project, is_package
+            reports, failures = run_rules(model, [self.registry.rules[c] for c in sorted(codes) if c != CANNOT_CHECK])
+            findings = self._to_findings(module, text, path, reports, codes, tree, model.collector.top_of, blanked)
         for rule, exc in failures:
             findings.extend(self._if_enabled(codes, self.cannot_check(path, f"internal error in {rule.code}: {type(exc).__name__}: {exc}")))
         findings.sort(key=lambda f: f.sort_key)

@@ -25,6 +25,32 @@ from zdr_lint.wrappers import wrapped_client, wrapper_requests
 MAX_DEPTH = 24  # how far a value is followed through names, calls and containers
 
 
+class _Depth(int):
+    """A recursion depth that also carries the names this query has already followed (`depth + 1`
+    shares them). Each name is followed once per query: following `d` again inside
+    `d = {**d, "k": v}` (or `x = x or y`, `l = l + [...]`), or reaching it again through another
+    branch, could only repeat what was already yielded, but costs a factor of the binding count per
+    level (one file of the openai SDK took ten minutes, one of the anthropic SDK hours)."""
+
+    def __new__(cls, value: int, seen: Optional[set] = None) -> "_Depth":
+        self = super().__new__(cls, value)
+        self.seen = set() if seen is None else seen
+        return self
+
+    def __add__(self, other: int) -> "_Depth":
+        return _Depth(int(self) + other, self.seen)
+
+
+def _follow(depth: int, kind: str, name: str, scope: "Scope"):
+    """The depth to follow `name` with, or None when this query has already followed it."""
+    key = (kind, name, id(scope.lookup(name)))
+    current = depth if isinstance(depth, _Depth) else _Depth(depth)
+    if key in current.seen:
+        return None
+    current.seen.add(key)
+    return current
+
+
 # --- Scopes and bindings -------------------------------------------------------------------------
 @dataclass(eq=False)
 class Binding:
@@ -463,7 +489,12 @@ class SemanticModel:
         """The expressions `node` may evaluate to, following names, awaits, branches and local calls."""
         if depth > MAX_DEPTH:
             return
+        if not isinstance(depth, _Depth):
+            depth = _Depth(depth)  # one set of followed names for the whole query
         if isinstance(node, cst.Name):
+            depth = _follow(depth, "values", node.value, scope)
+            if depth is None:
+                return
             bindings = self.bindings(node.value, scope)
             followed = False
             for binding in bindings:
@@ -600,7 +631,12 @@ class SemanticModel:
         """The items of a list-like value: literals, `+`, `*spread`, `.append`, `+=`, comprehensions."""
         if depth > MAX_DEPTH:
             return
+        if not isinstance(depth, _Depth):
+            depth = _Depth(depth)  # one set of followed names for the whole query
         if isinstance(node, cst.Name):
+            depth = _follow(depth, "elements", node.value, scope)
+            if depth is None:
+                return
             for method, call, value, where in self._mutations(node, scope):
                 if method == "append" and isinstance(call, cst.Call) and call.args:
                     yield from self.values(call.args[0].value, where, depth + 1)
@@ -631,7 +667,12 @@ class SemanticModel:
         """The keys of a dict-like value: literals, `**spread`, `dict(...)`, typed params, `d[k] = v`."""
         if depth > MAX_DEPTH:
             return
+        if not isinstance(depth, _Depth):
+            depth = _Depth(depth)  # one set of followed names for the whole query
         if isinstance(node, cst.Name):
+            depth = _follow(depth, "entries", node.value, scope)
+            if depth is None:
+                return
             for method, call, value, where in self._mutations(node, scope):
                 if method == "__setitem__" and isinstance(call, cst.Subscript) and len(call.slice) == 1:
                     index = call.slice[0].slice
