@@ -14,6 +14,7 @@ import io
 import os
 import sys
 import tokenize
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +53,8 @@ def recursion_limit(limit: int):
 def parse_ast(text: str, path: str) -> ast.Module:
     """CPython's ast of `text`; a file it refuses is a CannotCheck with the reason and position."""
     try:
-        with recursion_limit(AST_RECURSION_LIMIT):
+        with recursion_limit(AST_RECURSION_LIMIT), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the checked code's SyntaxWarnings are not ours to print
             return ast.parse(text, filename=path)
     except SyntaxError as exc:
         raise CannotCheck(f"syntax error: {exc.msg}", exc.lineno or 1, max((exc.offset or 1) - 1, 0)) from None

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ast
 import os
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -471,7 +472,11 @@ def build_index(paths: Iterable[str], client_factories: Sequence[str] = ()) -> P
         name, is_package = module_name_of(path)
         names_of_paths[os.path.abspath(path)] = (name, is_package)
         try:
-            tree = ast.parse(data, filename=path)
+            from zdr_lint.engine import AST_RECURSION_LIMIT, recursion_limit
+
+            with recursion_limit(AST_RECURSION_LIMIT), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(data, filename=path)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return  # a module that does not parse contributes nothing
         if name in modules:
