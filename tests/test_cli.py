@@ -243,3 +243,15 @@ def test_rules_listing():
     assert all(f"ZDR{n:03}" in out for n in range(0, 13))
     data = json.loads(run_zdr("rules", "--output-format", "json").stdout)
     assert {r["code"] for r in data} >= {f"ZDR{n:03}" for n in range(0, 13)}
+
+
+def test_a_closed_pipe_is_not_a_traceback(tmp_path):
+    import subprocess
+
+    from conftest import ZDR_LINT
+
+    for i in range(30):
+        (tmp_path / f"m{i:02}.py").write_text(APP)
+    result = subprocess.run(f"'{ZDR_LINT}' check --isolated -j1 . | head -c 10", shell=True, cwd=tmp_path, capture_output=True)
+    assert len(result.stdout) == 10
+    assert b"Traceback" not in result.stderr and b"BrokenPipe" not in result.stderr
