@@ -156,9 +156,12 @@ def write_bytes_atomically(path: str, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         try:
-            os.chmod(temp, os.stat(path).st_mode & 0o7777)
-        except OSError:
-            pass
+            mode = os.stat(path).st_mode & 0o7777
+        except OSError:  # a new file gets the usual mode (mkstemp's is 0600)
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:
         try:

@@ -235,20 +235,10 @@ def format_statistics(findings: list, rules: dict) -> str:
 
 
 def write_atomically(path: str, content: str) -> None:
-    """Write through a temporary file in the same folder and rename: never a half-written report."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(content)
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
+    """A report written through a temporary file and a rename: never a half-written file."""
+    from zdr_lint.add_noqa import write_bytes_atomically
+
+    write_bytes_atomically(path, content.encode("utf-8"))
 
 
 # --- rule / rules -------------------------------------------------------------------------------

@@ -41,6 +41,17 @@ class _Depth(int):
         return _Depth(int(self) + other, self.seen)
 
 
+def _enter(depth: int, kind: str, node: "cst.BaseExpression", scope: "Scope"):
+    """The depth to walk `node` with: None past MAX_DEPTH, or for a name this query already followed."""
+    if depth > MAX_DEPTH:
+        return None
+    if not isinstance(depth, _Depth):
+        depth = _Depth(depth)  # one set of followed names for the whole query
+    if isinstance(node, cst.Name):
+        return _follow(depth, kind, node.value, scope)
+    return depth
+
+
 def _follow(depth: int, kind: str, name: str, scope: "Scope"):
     """The depth to follow `name` with, or None when this query has already followed it."""
     key = (kind, name, id(scope.lookup(name)))
@@ -487,14 +498,10 @@ class SemanticModel:
     # values
     def values(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Iterator[tuple]:
         """The expressions `node` may evaluate to, following names, awaits, branches and local calls."""
-        if depth > MAX_DEPTH:
+        depth = _enter(depth, "values", node, scope)
+        if depth is None:
             return
-        if not isinstance(depth, _Depth):
-            depth = _Depth(depth)  # one set of followed names for the whole query
         if isinstance(node, cst.Name):
-            depth = _follow(depth, "values", node.value, scope)
-            if depth is None:
-                return
             bindings = self.bindings(node.value, scope)
             followed = False
             for binding in bindings:
@@ -629,14 +636,10 @@ class SemanticModel:
 
     def elements(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Iterator[tuple]:
         """The items of a list-like value: literals, `+`, `*spread`, `.append`, `+=`, comprehensions."""
-        if depth > MAX_DEPTH:
+        depth = _enter(depth, "elements", node, scope)
+        if depth is None:
             return
-        if not isinstance(depth, _Depth):
-            depth = _Depth(depth)  # one set of followed names for the whole query
         if isinstance(node, cst.Name):
-            depth = _follow(depth, "elements", node.value, scope)
-            if depth is None:
-                return
             for method, call, value, where in self._mutations(node, scope):
                 if method == "append" and isinstance(call, cst.Call) and call.args:
                     yield from self.values(call.args[0].value, where, depth + 1)
@@ -665,14 +668,10 @@ class SemanticModel:
 
     def entries(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Iterator[Entry]:
         """The keys of a dict-like value: literals, `**spread`, `dict(...)`, typed params, `d[k] = v`."""
-        if depth > MAX_DEPTH:
+        depth = _enter(depth, "entries", node, scope)
+        if depth is None:
             return
-        if not isinstance(depth, _Depth):
-            depth = _Depth(depth)  # one set of followed names for the whole query
         if isinstance(node, cst.Name):
-            depth = _follow(depth, "entries", node.value, scope)
-            if depth is None:
-                return
             for method, call, value, where in self._mutations(node, scope):
                 if method == "__setitem__" and isinstance(call, cst.Subscript) and len(call.slice) == 1:
                     index = call.slice[0].slice
