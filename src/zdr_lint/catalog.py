@@ -67,6 +67,14 @@ RESOURCE_RULES: tuple[ResourceRule, ...] = (
     ResourceRule(("beta",), "ZDR005", "beta API"),
 )
 
+def calls_resource(path: tuple, code: str) -> bool:
+    """Is `path` (below a client) a method call under a resource that triggers `code`?"""
+    return any(
+        rule.code == code and path[: len(rule.prefix)] == rule.prefix and len(path) > len(rule.prefix)
+        for rule in RESOURCE_RULES
+    )
+
+
 # Resources of 2.14 with no ZDR effect of their own (the catalog test accepts these as neutral).
 NEUTRAL_RESOURCES = frozenset({"messages", "models", "user_profiles", "organization", "completions"})
 # Beta resources are all ZDR005 through the ("beta",) prefix; listed so the catalog test knows them.

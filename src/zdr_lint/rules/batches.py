@@ -49,7 +49,5 @@ class MessageBatches(Rule):
         self.report_raw_endpoints()
 
     def check_resource_call(self, rc: ResourceCall) -> None:
-        for rule in catalog.RESOURCE_RULES:
-            if rule.code == self.code and rc.path[: len(rule.prefix)] == rule.prefix and len(rc.path) > len(rule.prefix):
-                self.report(rc.call, f"Message Batches {rc.path[-1]}")
-                return
+        if catalog.calls_resource(rc.path, self.code):
+            self.report(rc.call, f"Message Batches {rc.path[-1]}")

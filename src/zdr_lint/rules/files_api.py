@@ -75,10 +75,8 @@ class FilesApi(Rule):
         self.report_raw_endpoints()
 
     def check_resource_call(self, rc: ResourceCall) -> None:
-        for rule in catalog.RESOURCE_RULES:
-            if rule.code == self.code and rc.path[: len(rule.prefix)] == rule.prefix and len(rc.path) > len(rule.prefix):
-                self.report(rc.call, f"Files API {rc.path[-1]}")
-                return
+        if catalog.calls_resource(rc.path, self.code):
+            self.report(rc.call, f"Files API {rc.path[-1]}")
 
     def visit_Dict(self, node: cst.Dict) -> None:
         scope = self.model.scope_of(node)

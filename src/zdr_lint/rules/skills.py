@@ -48,10 +48,8 @@ class SkillsContainers(Rule):
         self.report_raw_endpoints()
 
     def check_resource_call(self, rc: ResourceCall) -> None:
-        for rule in catalog.RESOURCE_RULES:
-            if rule.code == self.code and rc.path[: len(rule.prefix)] == rule.prefix and len(rc.path) > len(rule.prefix):
-                self.report(rc.call, f"Skills API {rc.path[-1]}")
-                return
+        if catalog.calls_resource(rc.path, self.code):
+            self.report(rc.call, f"Skills API {rc.path[-1]}")
 
     def check_request(self, request: Request) -> None:
         for arg in request.argument("container"):
