@@ -65,21 +65,23 @@ def parse_ast(text: str, path: str) -> ast.Module:
 
 
 # --- Stage 1: the prefilter ----------------------------------------------------------------------
-def passes_prefilter(data: Union[bytes, str], words: Sequence[bytes]) -> bool:
-    """Plain substring tests on the lowercased bytes (about ten times faster than a regex here)."""
+def passes_prefilter(data: Union[bytes, str], words: Sequence[bytes], pairs: Iterable = ()) -> bool:
+    """Plain substring tests on the lowercased bytes (about ten times faster than a regex here):
+    any of `words`, or both words of any of `pairs`."""
     lowered = data.lower()
     if isinstance(lowered, str):
-        return any(word.decode() in lowered for word in words)
-    return any(word in lowered for word in words)
+        lowered = lowered.encode("utf-8", "surrogateescape")
+    return any(word in lowered for word in words) or any(a in lowered and b in lowered for a, b in pairs)
 
 
 # --- Stage 2: candidates on CPython's ast ----------------------------------------------------------
 _ANNOTATION_FIELDS = {ast.AnnAssign: ("annotation",), ast.arg: ("annotation",), ast.FunctionDef: ("returns",), ast.AsyncFunctionDef: ("returns",)}
 
 
-def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset) -> bool:
-    """Could any rule fire? True for an Anthropic spelling in a string, or for a file that imports
-    the SDK (or a configured client factory) and writes a resource or request word."""
+def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, import_names: frozenset = frozenset()) -> bool:
+    """Could any rule fire? True for an Anthropic spelling in a string, or for a file that refers to
+    the SDK (imports it, a configured client factory, or a name of the project index) and writes a
+    resource or request word."""
     refers = False
     words = False
     stack = [tree]
@@ -113,10 +115,17 @@ def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset) -
         elif kind is ast.Import:
             if any(alias.name.split(".")[0] in sdk_modules for alias in node.names):
                 refers = True
+            elif import_names and any(not import_names.isdisjoint(alias.name.split(".")) for alias in node.names):
+                refers = True
         elif kind is ast.ImportFrom:
             if node.module and node.level == 0 and node.module.split(".")[0] in sdk_modules:
                 refers = True
             if any(alias.name in sdk_names for alias in node.names):
+                refers = True
+            elif import_names and (
+                any(alias.name in import_names for alias in node.names)
+                or (node.module and not import_names.isdisjoint(node.module.split(".")))
+            ):
                 refers = True
         if refers and words:
             return True
@@ -231,13 +240,17 @@ class Linter:
         self.client_factories = tuple(self.settings.client_factories) + self.registry.client_factories
         if self.project is not None:
             self.client_factories += tuple(sorted(self.project.client_names))
-        factory_names = {name.rsplit(".", 1)[-1] for name in self.client_factories}
-        if self.project is not None:
-            factory_names |= self.project.trigger_words()
-        # every component counts for the ast gate: `from . import llm` refers to `app.llm.client`
-        self.sdk_names = frozenset(part for name in self.client_factories for part in name.split(".") if part) | frozenset(factory_names)
-        self.sdk_modules = catalog.SDK_MODULES | {name.split(".")[0] for name in self.client_factories}
+        # Configured factories are few and chosen by the user: each of their names is a trigger word,
+        # and every component counts for the ast gate (`from . import llm` refers to `app.llm.client`).
+        configured = tuple(self.settings.client_factories) + self.registry.client_factories
+        factory_names = {name.rsplit(".", 1)[-1] for name in configured}
+        self.sdk_names = frozenset(part for name in configured for part in name.split(".") if part)
+        self.sdk_modules = catalog.SDK_MODULES | {name.split(".")[0] for name in configured}
         self.trigger_words = tuple(sorted(set(catalog.TRIGGER_WORDS) | {n.lower().encode() for n in factory_names}))
+        # The project index can hold many names, some as common as `client`: a file must spell a
+        # name together with its module to pass the prefilter, and import one to pass the gate.
+        self.trigger_pairs = self.project.trigger_pairs() if self.project is not None else frozenset()
+        self.import_names = self.project.import_names() if self.project is not None else frozenset()
         self.known_selectors = frozenset(self.registry.rules) | frozenset(r.name for r in self.registry.rules.values())
         from zdr_lint.discovery import make_spec
 
@@ -245,6 +258,14 @@ class Linter:
             (make_spec([pattern]), frozenset().union(*(expand_selector(s, self.registry.rules) for s in selectors)))
             for pattern, selectors in self.settings.per_file_ignores
         ]
+
+    def passes_prefilter(self, data: Union[bytes, str]) -> bool:
+        return passes_prefilter(data, self.trigger_words, self.trigger_pairs)
+
+    def is_candidate(self, tree: ast.AST, path: str) -> bool:
+        if has_candidate(tree, self.sdk_modules, self.sdk_names, self.import_names):
+            return True
+        return self.project is not None and self.project.forces(path)
 
     # which rules run on a path
     def codes_for(self, path: str) -> frozenset:
@@ -283,7 +304,7 @@ class Linter:
             from zdr_lint import notebook
 
             return notebook.lint_notebook(self, source, path, codes)
-        if not passes_prefilter(source, self.trigger_words):
+        if not self.passes_prefilter(source):
             return self._noqa_only(source, path, codes)
         try:
             text = decode_source(source) if isinstance(source, bytes) else source
@@ -304,7 +325,7 @@ class Linter:
     def lint_text(self, text: str, path: str, codes: Optional[frozenset] = None) -> list:
         codes = self.codes_for(path) if codes is None else codes
         tree = parse_ast(text, path)
-        if not has_candidate(tree, self.sdk_modules, self.sdk_names) and not (self.project is not None and self.project.forces(path)):
+        if not self.is_candidate(tree, path):
             return self._noqa_only(text, path, codes)
         parse_text, blanked = blank_large_data(text, tree)
         return self.lint_candidate(text, path, codes, parse_text, tree, blanked)
@@ -482,7 +503,7 @@ def lint_paths(linter: Linter, paths: Sequence[str], jobs: Optional[int] = None)
         except OSError:
             candidates.append(path)  # lint_file reports the problem
             continue
-        if passes_prefilter(data, linter.trigger_words) or (UNUSED_NOQA in linter.enabled and b"noqa" in data.lower()):
+        if linter.passes_prefilter(data) or (UNUSED_NOQA in linter.enabled and b"noqa" in data.lower()):
             candidates.append(path)
     if jobs > 1 and len(candidates) >= PARALLEL_THRESHOLD and not linter.registry.errors:
         chunk = max(1, len(candidates) // (jobs * 8))

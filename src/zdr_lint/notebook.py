@@ -168,10 +168,10 @@ def map_finding(finding: Finding, where: list) -> Finding:
 
 def lint_cells(linter, cells: Sequence[Cell], path: str, codes: frozenset) -> list:
     """Findings for a notebook's cells, each naming its cell. Never raises (problems are ZDR000)."""
-    from zdr_lint.engine import CannotCheck, passes_prefilter
+    from zdr_lint.engine import CannotCheck
 
     text, where = join_cells(cells)
-    if not where or not passes_prefilter(text, linter.trigger_words):
+    if not where or not linter.passes_prefilter(text):
         return []
     try:
         findings = linter.lint_text(text, path, codes)

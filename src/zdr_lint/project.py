@@ -294,22 +294,30 @@ class ProjectIndex:
         found = self.modules.get(os.path.abspath(path))
         return found if found is not None else module_name_of(path)
 
-    def trigger_words(self) -> frozenset:
-        """Names a file must spell to use an indexed name (the prefilter's extra words)."""
-        words = {q.rsplit(".", 1)[-1] for q in self.client_names}
-        words |= {q.rsplit(".", 1)[-1] for q in self.strings}
-        words |= {name for names in self.request_constants.values() for name in names}
-        return frozenset(w for w in words if w)
+    def _indexed(self) -> list:
+        """Indexed qualified names outside the SDK itself (its internals are Anthropic spellings)."""
+        names = list(self.client_names) + list(self.strings)
+        names += [f"{module}.{name}" for module, found in self.request_constants.items() for name in found]
+        return [q for q in names if q and q.split(".")[0] != catalog.SDK_ROOT]
 
-    def gate_names(self) -> frozenset:
-        """Every component of an indexed name: `from . import llm` refers to `app.llm.client`."""
+    def trigger_pairs(self) -> frozenset:
+        """(name, module) lowercase byte pairs: a file that spells both may use an indexed name
+        (`from app.llm import client`, `llm.get_client()`), so the prefilter lets it through."""
+        pairs = set()
+        for q in self._indexed():
+            parts = q.split(".")
+            if len(parts) >= 2:
+                pairs.add((parts[-1].lower().encode(), parts[-2].lower().encode()))
+        return frozenset(pairs)
+
+    def import_names(self) -> frozenset:
+        """Names whose import makes a file refer to the project's clients (for the ast gate): the
+        last two components of each indexed name, as written in `from app.llm import client`,
+        `from . import llm` or `from .llm import get_client`."""
         out = set()
-        for q in list(self.client_names) + list(self.strings):
-            out.update(part for part in q.split(".") if part)
+        for q in self._indexed():
+            out.update(q.split(".")[-2:])
         return frozenset(out)
-
-    def gate_modules(self) -> frozenset:
-        return frozenset(q.split(".")[0] for q in list(self.client_names) + list(self.strings) if q)
 
 
 class _Evaluator:
