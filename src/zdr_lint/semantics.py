@@ -52,6 +52,14 @@ def _enter(depth: int, kind: str, node: "cst.BaseExpression", scope: "Scope"):
     return depth
 
 
+def _first_time(depth: "_Depth", key: tuple) -> bool:
+    """True the first time this query meets `key` (and remembers it)."""
+    if key in depth.seen:
+        return False
+    depth.seen.add(key)
+    return True
+
+
 def _follow(depth: int, kind: str, name: str, scope: "Scope"):
     """The depth to follow `name` with, or None when this query has already followed it."""
     key = (kind, name, id(scope.lookup(name)))
@@ -526,10 +534,14 @@ class SemanticModel:
             yield from self.values(node.left, scope, depth + 1)
             yield from self.values(node.right, scope, depth + 1)
         elif isinstance(node, cst.Call) and (function := self.local_function(node.func, scope)) is not None:
-            for returned in function.returns:
-                yield from self.values(returned, function.scope, depth + 1)
+            # each function's returns are followed once per query (recursion and call diamonds)
+            if _first_time(depth, ("returns", id(function.node))):
+                for returned in function.returns:
+                    yield from self.values(returned, function.scope, depth + 1)
             yield node, scope
         elif isinstance(node, cst.Attribute) and (attrs := self.self_attribute(node, scope)) is not None:
+            if not _first_time(depth, ("attribute", tuple(id(b) for b in attrs))):
+                return  # these bindings were already followed in this query
             followed = False
             for binding in attrs:
                 if binding.value is not None:
