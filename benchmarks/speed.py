@@ -18,7 +18,6 @@ The checked code is only read, never imported or run.
 from __future__ import annotations
 
 import argparse
-import ast
 import datetime
 import json
 import os
@@ -90,14 +89,14 @@ def run_command(cmd: list, problems: Problems, label: str) -> float:
 
 
 def measure_tree(name: str, root: Path, repeats: int, jobs: int, problems: Problems) -> dict:
-    from zdr_lint import catalog
-    from zdr_lint.engine import passes_prefilter
+    from zdr_lint.config import Settings
+    from zdr_lint.engine import Linter
 
     paths = source_files(root)
     data = read_all(paths)  # also warms the page cache for everyone
     size = sum(len(d) for d in data)
-    words = catalog.TRIGGER_WORDS
-    passing = sum(1 for d in data if passes_prefilter(d, words))
+    prefilter = Linter(Settings(project_root=root)).passes_prefilter  # the catalog's trigger words
+    passing = sum(1 for d in data if prefilter(d))
     zdr, ruff = find_tool("zdr-lint"), find_tool("ruff")
 
     def read_step() -> float:
@@ -108,7 +107,7 @@ def measure_tree(name: str, root: Path, repeats: int, jobs: int, problems: Probl
     def prefilter_step() -> float:
         start = time.perf_counter()
         for d in data:
-            passes_prefilter(d, words)
+            prefilter(d)
         return time.perf_counter() - start
 
     steps = {
@@ -157,82 +156,132 @@ def print_tree(result: dict, repeats: int) -> None:
 
 # --- The per-file cost split (one process, instrumented) -------------------------------------------
 STAGES = (
+    ("index", "project index (first pass, whole tree)"),
     ("read", "read bytes"),
     ("prefilter", "prefilter"),
-    ("second", "second stage (decode + ast.parse + has_candidate)"),
+    ("second", "second stage (ast.parse + has_candidate)"),
     ("parse", "libcst parse"),
     ("model", "semantic model (SemanticModel construction)"),
     ("rules", "rules (engine.run_rules)"),
-    ("positions", "positions (PositionProvider) + noqa"),
+    ("positions", "positions + noqa (Linter._to_findings)"),
+    ("other", "the rest (decode, dispatch, sorting)"),
 )
 
 
-def cost_split(root: Path) -> dict:
-    """Run the engine's stages one by one on every file, timing each; mirrors Linter.lint_text."""
-    import libcst as cst
+class _Timer:
+    """Wraps functions so that the time spent inside them is added to a stage (outermost call only)."""
 
-    from zdr_lint.config import Settings
-    from zdr_lint.engine import (CANNOT_CHECK, CannotCheck, Linter, decode_source, has_candidate, module_name_for,
-                                 passes_prefilter, run_rules)
-    from zdr_lint.semantics import SemanticModel
+    def __init__(self) -> None:
+        self.totals = {key: 0.0 for key, _ in STAGES}
+        self.calls = {key: 0 for key, _ in STAGES}
+        self.depth = 0
+        self.restore: list = []
 
-    linter = Linter(Settings(project_root=root))
-    rules = [linter.registry.rules[c] for c in sorted(linter.enabled) if c != CANNOT_CHECK]
-    totals = {key: 0.0 for key, _ in STAGES}
-    reached = {key: 0 for key, _ in STAGES}
-    counts = {"files": 0, "prefilter": 0, "ast": 0, "findings_files": 0, "findings": 0, "cannot_check": 0}
-    slowest: list = []
-    clock = time.perf_counter
-    for path in source_files(root):
-        counts["files"] += 1
-        file_start = t = clock()
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-            now = clock(); totals["read"] += now - t; reached["read"] += 1; t = now
-            passed = path.endswith(".ipynb") or passes_prefilter(data, linter.trigger_words)
-            now = clock(); totals["prefilter"] += now - t; reached["prefilter"] += 1; t = now
-            if not passed:
-                continue
-            counts["prefilter"] += 1
-            reached["second"] += 1
-            if path.endswith(".ipynb"):
-                continue  # notebooks take their own path; none in these trees
-            text = decode_source(data)
+    def wrap(self, owner, name: str, stage: str, counter=None) -> None:
+        original = getattr(owner, name, None)
+        if original is None:
+            return
+        timer = self
+
+        def timed(*args, **kwargs):
+            if timer.depth:
+                return original(*args, **kwargs)
+            timer.depth += 1
+            start = time.perf_counter()
             try:
-                tree = ast.parse(text, filename=path)
-            except (SyntaxError, ValueError):
-                raise CannotCheck("syntax error") from None
-            candidate = has_candidate(tree, linter.sdk_modules, linter.sdk_names)
-            now = clock(); totals["second"] += now - t; t = now
-            if not candidate:
-                continue
-            counts["ast"] += 1
-            reached["parse"] += 1
-            module = cst.parse_module(text)
-            now = clock(); totals["parse"] += now - t; t = now
-            reached["model"] += 1
-            model = SemanticModel(module, linter.client_factories, module_name_for(path, root))
-            now = clock(); totals["model"] += now - t; t = now
-            reached["rules"] += 1
-            reports, failures = run_rules(model, rules)
-            now = clock(); totals["rules"] += now - t; t = now
-            if failures:
+                result = original(*args, **kwargs)
+            finally:
+                timer.totals[stage] += time.perf_counter() - start
+                timer.depth -= 1
+            if counter is not None:
+                counter(result)
+            return result
+
+        timer.calls.setdefault(stage, 0)
+        self.restore.append((owner, name, owner.__dict__.get(name, original) if isinstance(owner, type) else original))
+        setattr(owner, name, timed)
+
+    def undo(self) -> None:
+        for owner, name, original in reversed(self.restore):
+            setattr(owner, name, original)
+
+
+def cost_split(root: Path) -> dict:
+    """Lint every file in one process with the engine's stage functions wrapped in timers: the real
+    code path (Linter.lint_source), not a copy of it."""
+    import libcst
+
+    from zdr_lint import engine, semantics
+    from zdr_lint.config import Settings
+
+    paths = source_files(root)
+    linter = engine.Linter(Settings(project_root=root))
+    timer = _Timer()
+    clock = time.perf_counter
+    counts = {"files": len(paths), "prefilter": 0, "ast": 0, "findings_files": 0, "findings": 0, "cannot_check": 0}
+    try:
+        from zdr_lint.project import build_index
+    except ImportError:
+        build_index = None
+    if build_index is not None and getattr(linter, "project", "absent") is None:  # as lint_paths does
+        start = clock()
+        try:
+            index = build_index(paths, linter.client_factories)
+            linter = engine.Linter(linter.settings, linter.registry, project=index)
+        except Exception as exc:
+            counts["index_error"] = f"{type(exc).__name__}: {exc}"
+        timer.totals["index"] = clock() - start
+
+    def count(key):
+        def add(result):
+            if result:
+                counts[key] += 1
+        return add
+
+    if hasattr(engine.Linter, "passes_prefilter"):
+        timer.wrap(engine.Linter, "passes_prefilter", "prefilter", count("prefilter"))
+    else:
+        timer.wrap(engine, "passes_prefilter", "prefilter", count("prefilter"))
+    timer.wrap(engine, "parse_ast", "second")
+    timer.wrap(engine.Linter, "is_candidate", "second", count("ast"))
+    timer.wrap(engine, "has_candidate", "second")
+    timer.wrap(engine, "blank_large_data", "second")
+    timer.wrap(libcst, "parse_module", "parse")
+    timer.wrap(semantics.SemanticModel, "__init__", "model")
+    timer.wrap(engine, "run_rules", "rules")
+    timer.wrap(engine.Linter, "_to_findings", "positions")
+    slowest: list = []
+    whole = 0.0
+    try:
+        for path in paths:
+            start = clock()
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
                 counts["cannot_check"] += 1
-            if reports:
-                reached["positions"] += 1
-                findings = linter._to_findings(module, text, path, reports, linter.enabled)
-                now = clock(); totals["positions"] += now - t; t = now
-                if findings:
-                    counts["findings_files"] += 1
-                    counts["findings"] += len(findings)
-        except (CannotCheck, RecursionError, MemoryError, cst.ParserSyntaxError):
-            counts["cannot_check"] += 1
-        except Exception as exc:  # reported as a count and a line, never a traceback
-            counts["cannot_check"] += 1
-            counts.setdefault("internal_errors", []).append(f"{path}: {type(exc).__name__}: {exc}"[:200])
-        finally:
-            slowest.append((clock() - file_start, path))
+                continue
+            read = clock()
+            timer.totals["read"] += read - start
+            findings = linter.lint_source(data, path)
+            elapsed = clock() - start
+            whole += clock() - read
+            slowest.append((elapsed, path))
+            real = [f for f in findings if f.code != engine.CANNOT_CHECK]
+            if any(f.code == engine.CANNOT_CHECK for f in findings):
+                counts["cannot_check"] += 1
+                counts.setdefault("cannot_check_reasons", []).extend(
+                    f"{os.path.relpath(path, root)}: {f.message}"[:160] for f in findings if f.code == engine.CANNOT_CHECK)
+            if real:
+                counts["findings_files"] += 1
+                counts["findings"] += len(real)
+    finally:
+        timer.undo()
+    totals = timer.totals
+    totals["other"] = max(0.0, whole - sum(v for k, v in totals.items() if k not in ("index", "read", "other")))
+    reached = {"index": len(paths) if totals["index"] else 0, "read": len(paths), "prefilter": len(paths),
+               "second": counts["prefilter"], "parse": counts["ast"], "model": counts["ast"], "rules": counts["ast"],
+               "positions": counts["ast"], "other": len(paths)}
     slowest.sort(reverse=True)
     return {"totals": totals, "reached": reached, "counts": counts,
             "slowest": [(round(s, 3), os.path.relpath(p, root)) for s, p in slowest[:5]]}
@@ -253,8 +302,10 @@ def print_split(name: str, split: dict) -> None:
         print(f"   {label:52} {n:6d} {totals[key]:8.3f} {per:8.2f} {share:5.1f}%")
     print(f"   {'all stages':52} {'':6} {whole:8.3f}")
     print("   slowest files: " + "; ".join(f"{p} {s:.2f}s" for s, p in split["slowest"]))
-    for line in counts.get("internal_errors", [])[:10]:
-        print(f"   internal error: {line}")
+    if counts.get("index_error"):
+        print(f"   project index failed: {counts['index_error']}")
+    for line in counts.get("cannot_check_reasons", [])[:10]:
+        print(f"   ZDR000 {line}")
 
 
 # --- The robustness hazard from the issue -----------------------------------------------------------

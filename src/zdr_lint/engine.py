@@ -491,7 +491,7 @@ def lint_paths(linter: Linter, paths: Sequence[str], jobs: Optional[int] = None)
         # the first, cheap pass over the project: exported clients, factories, constants
         from zdr_lint.project import build_index
 
-        index = build_index(paths, linter.client_factories)
+        index = build_index(paths, linter.client_factories, jobs=jobs if not linter.registry.errors else 1)
         linter = Linter(linter.settings, linter.registry, project=index)
     for path in paths:
         if path.endswith(".ipynb"):

@@ -456,7 +456,24 @@ def _is_request_dict(node: ast.AST) -> bool:
     return False
 
 
-def build_index(paths: Iterable[str], client_factories: Sequence[str] = ()) -> ProjectIndex:
+PARALLEL_INDEX_THRESHOLD = 64  # first-round files below which a process pool costs more than it saves
+
+
+def _parse_module(path: str, data: bytes) -> tuple:
+    """(module name, is_package, collected facts or None when the file does not parse)."""
+    name, is_package = module_name_of(path)
+    try:
+        from zdr_lint.engine import AST_RECURSION_LIMIT, recursion_limit
+
+        with recursion_limit(AST_RECURSION_LIMIT), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(data, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return name, is_package, None  # a module that does not parse contributes nothing
+    return name, is_package, _collect(tree, name, path, is_package)
+
+
+def build_index(paths: Iterable[str], client_factories: Sequence[str] = (), jobs: int = 1) -> ProjectIndex:
     """Index the Python files among `paths` (notebooks and unreadable files are skipped).
 
     First round: files that spell the SDK's name, a configured factory or a URL marker (only they
@@ -476,26 +493,32 @@ def build_index(paths: Iterable[str], client_factories: Sequence[str] = ()) -> P
         except OSError:
             continue
 
-    def parse(path: str, data: bytes) -> None:
-        name, is_package = module_name_of(path)
+    def add(path: str, name: str, is_package: bool, collected: Optional[_Module]) -> None:
         names_of_paths[os.path.abspath(path)] = (name, is_package)
-        try:
-            from zdr_lint.engine import AST_RECURSION_LIMIT, recursion_limit
+        if collected is not None and name not in modules:
+            # two files claiming one module name (scripts in several folders): the first wins
+            modules[name] = collected
 
-            with recursion_limit(AST_RECURSION_LIMIT), warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = ast.parse(data, filename=path)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return  # a module that does not parse contributes nothing
-        if name in modules:
-            return  # two files claim one module name (e.g. scripts in several folders): first wins
-        modules[name] = _collect(tree, name, path, is_package)
+    def parse(path: str, data: bytes) -> None:
+        add(path, *_parse_module(path, data))
 
     lowered = {p: data.lower() for p, data in pending.items()}
     words = [catalog.SDK_ROOT.encode(), *(u.lower().encode() for u in URL_MARKERS)]
     words += [name.rsplit(".", 1)[-1].lower().encode() for name in client_factories]
-    for path in [p for p, data in pending.items() if passes_prefilter(data, words)]:
-        parse(path, pending.pop(path))
+    first = [p for p, data in pending.items() if passes_prefilter(data, words)]
+    if jobs > 1 and len(first) >= PARALLEL_INDEX_THRESHOLD:
+        # the first round is most of the cost (an LLM-heavy tree has thousands of such files)
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            chunk = max(1, len(first) // (jobs * 8))
+            results = pool.map(_parse_module, first, [pending[p] for p in first], chunksize=chunk)
+            for path, result in zip(first, results):
+                pending.pop(path)
+                add(path, *result)
+    else:
+        for path in first:
+            parse(path, pending.pop(path))
 
     names: set = set(client_factories)
     strings: dict = {}
