@@ -753,15 +753,7 @@ class SemanticModel:
                 return ClientRef("Anthropic", None)
             function = self.local_function(func, scope)
             if function is not None:
-                if function.annotation is not None:
-                    ref = self.annotation_client(function.annotation, function.scope.parent or scope)
-                    if ref is not None:
-                        return ref
-                for returned in function.returns:
-                    ref = self.client(returned, function.scope, depth + 1)
-                    if ref is not None:
-                        return ref
-                return None
+                return self._returned_client(function, scope, depth)
             # client.with_options(...) / client.copy(...) return a client
             if isinstance(func, cst.Attribute) and func.attr.value in catalog.RESPONSE_WRAPPERS:
                 return self.client(func.value, scope, depth + 1)
@@ -782,14 +774,9 @@ class SemanticModel:
                         return ref
             prop = self.property_function(node, scope)  # `self.client` as a @property
             if prop is not None:
-                if prop.annotation is not None:
-                    ref = self.annotation_client(prop.annotation, prop.scope.parent or scope)
-                    if ref is not None:
-                        return ref
-                for returned in prop.returns:
-                    ref = self.client(returned, prop.scope, depth + 1)
-                    if ref is not None:
-                        return ref
+                ref = self._returned_client(prop, scope, depth)
+                if ref is not None:
+                    return ref
             qualname = self.qualified_name(node, scope) or member_qualname(self, node, scope)
             if qualname is not None and self._is_factory(qualname):
                 return ClientRef("Anthropic", None)
@@ -799,6 +786,18 @@ class SemanticModel:
                 ref = self.client(value, where, depth + 1)
                 if ref is not None:
                     return ref
+        return None
+
+    def _returned_client(self, function: FunctionInfo, scope: Scope, depth: int) -> Optional[ClientRef]:
+        """The client a local function or property returns, by its annotation or a returned value."""
+        if function.annotation is not None:
+            ref = self.annotation_client(function.annotation, function.scope.parent or scope)
+            if ref is not None:
+                return ref
+        for returned in function.returns:
+            ref = self.client(returned, function.scope, depth + 1)
+            if ref is not None:
+                return ref
         return None
 
     def _binding_client(self, binding: Binding, depth: int) -> Optional[ClientRef]:
