@@ -131,6 +131,18 @@ def test_typed_tool_params_match_the_catalog():
 
 def test_prefilter_words_come_from_the_catalog():
     words = set(catalog.TRIGGER_WORDS)
-    for expected in (b"anthropic", b"cache_control", b"web_search", b"web_fetch", b"code_execution", b"mcp_toolset"):
+    for expected in (b"anthropic", b"cache_control", b"web_search_20", b"web_fetch_20", b"code_execution_20", b"mcp_toolset"):
         assert expected in words
     assert all(w == w.lower() for w in words)
+    assert (b"file_id", b"document") in catalog.TRIGGER_PAIRS and (b"input_schema", b"strict") in catalog.TRIGGER_PAIRS
+
+
+def test_prefilter_lets_through_what_a_rule_needs_and_not_openai_look_alikes():
+    from zdr_lint.config import Settings
+    from zdr_lint.engine import Linter
+
+    linter = Linter(Settings())
+    assert linter.passes_prefilter(b"tools = [{'type': 'web_search_20250305'}]")
+    assert linter.passes_prefilter(b"b = {'type': 'document', 'source': {'type': 'file', 'file_id': f}}")
+    assert linter.passes_prefilter(b"t = {'name': 'x', 'input_schema': {}, 'strict': True}")
+    assert not linter.passes_prefilter(b"tools = [{'type': 'web_search_preview'}]; r.output[0].file_id")

@@ -263,21 +263,33 @@ def match_raw_endpoint(url: str) -> Optional[tuple]:
 # Derived from the data above so it cannot drift from the rules.
 
 
+def _tool_word(tool: ToolPattern) -> str:
+    """`web_search_20` for the dated `web_search_(\\d{8})`: OpenAI's `web_search_preview` stays out."""
+    prefix = tool.pattern.pattern.split("(")[0]
+    return prefix + "20" if prefix.endswith("_") else prefix
+
+
 def _trigger_words() -> tuple[bytes, ...]:
     words = {
         SDK_ROOT,
         "claude",  # model ids, CLAUDE_CODE_* variables, wrapper classes
         CACHE_CONTROL_KEY,
-        TOOL_SCHEMA_KEY,
-        FILE_ID_KEY,
         OPEN_TELEMETRY_KEYWORD,
         *(name.lower() for name in TELEMETRY_ENV_VARS),
-        *(tool.pattern.pattern.split("(")[0].rstrip("_") for tool in TOOL_PATTERNS),
+        *(_tool_word(tool) for tool in TOOL_PATTERNS),
         *(kw for kw in REQUEST_KEYWORDS if kw in {"mcp_servers"}),
     }
     return tuple(sorted(w.lower().encode() for w in words))
 
 
+def _trigger_pairs() -> frozenset:
+    """Words too common alone (OpenAI writes `file_id` and `input_schema` too) that count only with
+    the word a finding about them also needs: a file block's type, a strict tool's `strict`."""
+    pairs = {(FILE_ID_KEY, block) for block in FILE_BLOCK_TYPES} | {(TOOL_SCHEMA_KEY, STRICT_KEY)}
+    return frozenset((a.encode(), b.encode()) for a, b in pairs)
+
+
+TRIGGER_PAIRS: frozenset = _trigger_pairs()
 TRIGGER_WORDS: tuple[bytes, ...] = _trigger_words()
 
 # Identifiers that can start a finding once the file refers to Anthropic: resource names, request

@@ -249,7 +249,7 @@ class Linter:
         self.trigger_words = tuple(sorted(set(catalog.TRIGGER_WORDS) | {n.lower().encode() for n in factory_names}))
         # The project index can hold many names, some as common as `client`: a file must spell a
         # name together with its module to pass the prefilter, and import one to pass the gate.
-        self.trigger_pairs = self.project.trigger_pairs() if self.project is not None else frozenset()
+        self.trigger_pairs = catalog.TRIGGER_PAIRS | (self.project.trigger_pairs() if self.project is not None else frozenset())
         self.import_names = self.project.import_names() if self.project is not None else frozenset()
         self.known_selectors = frozenset(self.registry.rules) | frozenset(r.name for r in self.registry.rules.values())
         from zdr_lint.discovery import make_spec
