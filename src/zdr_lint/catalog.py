@@ -308,12 +308,16 @@ RESOURCE_WORDS = frozenset(
 UNIQUE_STRING = re.compile(
     "|".join(
         [tool.pattern.pattern for tool in TOOL_PATTERNS]
-        + [re.escape(CACHE_CONTROL_KEY), re.escape(FILE_ID_KEY), re.escape(TOOL_SCHEMA_KEY)]
+        + [re.escape(CACHE_CONTROL_KEY)]
         + [re.escape(name) for name in TELEMETRY_ENV_VARS]
         + [re.escape(BETA_HEADER)]
     ),
     re.IGNORECASE,
 )
+# Strings that are Anthropic spellings only next to a partner string in the same file: a file block's
+# `file_id` with its block type, an Anthropic tool's `input_schema` with `strict`.
+PAIRED_STRINGS = {FILE_ID_KEY: FILE_BLOCK_TYPES, TOOL_SCHEMA_KEY: frozenset({STRICT_KEY})}
+PAIR_PARTNERS = frozenset(p for partners in PAIRED_STRINGS.values() for p in partners)
 # Keyword-argument names that are Anthropic spellings (`dict(os.environ, CLAUDE_CODE_ENABLE_TELEMETRY="1")`).
 UNIQUE_KEYWORDS = frozenset(TELEMETRY_ENV_VARS)
 UNIQUE_SUBSTRINGS = (API_HOST, BETA_HEADER, BEDROCK_MODEL_MARKER, VERTEX_PUBLISHER_PATH)

@@ -87,15 +87,19 @@ def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, i
     stack = [tree]
     unique = catalog.UNIQUE_STRING.fullmatch
     resource_words = catalog.RESOURCE_WORDS
+    paired, partners, paired_seen = catalog.PAIRED_STRINGS, catalog.PAIR_PARTNERS, set()
     while stack:
         node = stack.pop()
         kind = type(node)
         if kind is ast.Constant:
             value = node.value
-            if isinstance(value, str) and len(value) < 200 and (
-                unique(value) or any(s in value for s in catalog.UNIQUE_SUBSTRINGS)
-            ):
-                return True
+            if isinstance(value, str) and len(value) < 200:
+                if unique(value) or any(s in value for s in catalog.UNIQUE_SUBSTRINGS):
+                    return True
+                if value in paired or value in partners:
+                    paired_seen.add(value)
+                    if any(key in paired_seen and not paired[key].isdisjoint(paired_seen) for key in paired):
+                        return True
             continue
         if kind is ast.Expr and type(node.value) is ast.Constant:
             continue  # docstrings and bare strings
@@ -161,7 +165,7 @@ def _plain_data(value: ast.AST) -> bool:
             return False
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             text = node.value
-            if text in words or text == catalog.OUTPUT_CONFIG_FORMAT_KEY or catalog.UNIQUE_STRING.fullmatch(text):
+            if text in words or text == catalog.OUTPUT_CONFIG_FORMAT_KEY or text in catalog.PAIRED_STRINGS or catalog.UNIQUE_STRING.fullmatch(text):
                 return False
     return True
 
