@@ -78,7 +78,7 @@ def passes_prefilter(data: Union[bytes, str], words: Sequence[bytes], pairs: Ite
 _ANNOTATION_FIELDS = {ast.AnnAssign: ("annotation",), ast.arg: ("annotation",), ast.FunctionDef: ("returns",), ast.AsyncFunctionDef: ("returns",)}
 
 
-def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, import_names: frozenset = frozenset()) -> bool:
+def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, import_pairs: frozenset = frozenset()) -> bool:
     """Could any rule fire? True for an Anthropic spelling in a string, or for a file that refers to
     the SDK (imports it, a configured client factory, or a name of the project index) and writes a
     resource or request word."""
@@ -119,18 +119,18 @@ def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, i
         elif kind is ast.Import:
             if any(alias.name.split(".")[0] in sdk_modules for alias in node.names):
                 refers = True
-            elif import_names and any(not import_names.isdisjoint(alias.name.split(".")) for alias in node.names):
+            elif import_pairs and any(tuple(alias.name.split(".")[-2:]) in import_pairs for alias in node.names):
                 refers = True
         elif kind is ast.ImportFrom:
             if node.module and node.level == 0 and node.module.split(".")[0] in sdk_modules:
                 refers = True
             if any(alias.name in sdk_names for alias in node.names):
                 refers = True
-            elif import_names and (
-                any(alias.name in import_names for alias in node.names)
-                or (node.module and not import_names.isdisjoint(node.module.split(".")))
-            ):
-                refers = True
+            elif import_pairs:
+                # `from app.llm import client`, `from .llm import client`, `from app import llm`
+                tail = node.module.rsplit(".", 1)[-1] if node.module else None
+                if any((tail, alias.name) in import_pairs for alias in node.names):
+                    refers = True
         if refers and words:
             return True
         skip = _ANNOTATION_FIELDS.get(kind)
@@ -254,7 +254,7 @@ class Linter:
         # The project index can hold many names, some as common as `client`: a file must spell a
         # name together with its module to pass the prefilter, and import one to pass the gate.
         self.trigger_pairs = catalog.TRIGGER_PAIRS | (self.project.trigger_pairs() if self.project is not None else frozenset())
-        self.import_names = self.project.import_names() if self.project is not None else frozenset()
+        self.import_pairs = self.project.import_pairs() if self.project is not None else frozenset()
         self.known_selectors = frozenset(self.registry.rules) | frozenset(r.name for r in self.registry.rules.values())
         from zdr_lint.discovery import make_spec
 
@@ -267,7 +267,7 @@ class Linter:
         return passes_prefilter(data, self.trigger_words, self.trigger_pairs)
 
     def is_candidate(self, tree: ast.AST, path: str) -> bool:
-        if has_candidate(tree, self.sdk_modules, self.sdk_names, self.import_names):
+        if has_candidate(tree, self.sdk_modules, self.sdk_names, self.import_pairs):
             return True
         return self.project is not None and self.project.forces(path)
 

@@ -310,13 +310,16 @@ class ProjectIndex:
                 pairs.add((parts[-1].lower().encode(), parts[-2].lower().encode()))
         return frozenset(pairs)
 
-    def import_names(self) -> frozenset:
-        """Names whose import makes a file refer to the project's clients (for the ast gate): the
-        last two components of each indexed name, as written in `from app.llm import client`,
-        `from . import llm` or `from .llm import get_client`."""
+    def import_pairs(self) -> frozenset:
+        """(module, name) pairs whose import makes a file refer to the project's clients (for the
+        ast gate): `from app.llm import client` and `from .llm import client` give ("llm", "client");
+        `from app import llm` gives ("app", "llm"), then `llm.client` is resolved by the model."""
         out = set()
         for q in self._indexed():
-            out.update(q.split(".")[-2:])
+            parts = q.split(".")
+            for i in range(1, len(parts)):
+                out.add((parts[i - 1], parts[i]))
+                out.add((parts[i - 1], "*"))  # `from app.llm import *`
         return frozenset(out)
 
 
