@@ -449,5 +449,7 @@ WRAPPER_WORDS = frozenset(
 # Raw HTTP libraries (src/zdr_lint/raw_http.py) and the words their calls are written with.
 HTTP_MODULES = frozenset({"httpx", "requests", "aiohttp", "urllib", "urllib3"})
 HTTP_WORDS = frozenset({"get", "post", "put", "delete", "patch", "request", "stream", "urlopen", "Request", "urljoin", "Client", "AsyncClient", "Session", "ClientSession", "base_url"})
-SDK_MODULES = SDK_MODULES | WRAPPER_MODULES | HTTP_MODULES
+# HTTP libraries are not here: a raw-HTTP finding needs the API host, which the ast stage already
+# treats as an Anthropic spelling (or a base URL the project index learned through an import).
+SDK_MODULES = SDK_MODULES | WRAPPER_MODULES
 RESOURCE_WORDS = RESOURCE_WORDS | WRAPPER_WORDS | HTTP_WORDS
