@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import warnings
 from collections import Counter
 from pathlib import Path

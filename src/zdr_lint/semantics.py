@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast as _ast
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 import libcst as cst
 

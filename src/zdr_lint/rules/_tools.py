@@ -9,7 +9,7 @@ from typing import Iterator, Optional
 import libcst as cst
 
 from zdr_lint import catalog
-from zdr_lint.semantics import Entry, SemanticModel, Scope
+from zdr_lint.semantics import SemanticModel, Scope
 
 
 @dataclass(frozen=True)
