@@ -131,19 +131,26 @@ def _client_ref_for(prefix: str, inner: "ClientRef") -> "ClientRef":
 
 
 # --- requests ------------------------------------------------------------------------------------
-def wrapper_requests(model: "SemanticModel") -> list:
-    from zdr_lint.semantics import Argument, Request
-
-    found = []
+def _named_calls(model: "SemanticModel") -> Iterator[tuple]:
+    """(call, scope, qualname, wrapper entry or None) for each call of a name or attribute; a call
+    of an entry point whose `model=` is not an Anthropic model is left out."""
     for call in model.collector.calls:
         if not isinstance(call.func, (cst.Name, cst.Attribute)):
             continue
         scope = model.scope_of(call)
         qualname = _qualname(model, call.func, scope)
         entry = _ENTRY_BY_QUALNAME.get(qualname) if qualname else None
+        if entry is not None and entry.model_keyword and _anthropic_model(model, call, scope, entry.model_keyword) is None:
+            continue
+        yield call, scope, qualname, entry
+
+
+def wrapper_requests(model: "SemanticModel") -> list:
+    from zdr_lint.semantics import Argument, Request
+
+    found = []
+    for call, scope, qualname, entry in _named_calls(model):
         if entry is not None:
-            if entry.model_keyword and _anthropic_model(model, call, scope, entry.model_keyword) is None:
-                continue
             arguments = _entry_arguments(model, entry, call, scope)
             if qualname.startswith("litellm."):
                 arguments += _response_format(model, call, scope)
@@ -266,15 +273,8 @@ def direct_uses(model: "SemanticModel") -> list:
 def _wrapper_uses(model: "SemanticModel") -> Iterator[DirectUse]:
     from zdr_lint.semantics import is_empty
 
-    for call in model.collector.calls:
-        if not isinstance(call.func, (cst.Name, cst.Attribute)):
-            continue
-        scope = model.scope_of(call)
-        qualname = _qualname(model, call.func, scope)
-        entry = _ENTRY_BY_QUALNAME.get(qualname) if qualname else None
+    for call, scope, qualname, entry in _named_calls(model):
         if entry is not None and entry.direct:
-            if entry.model_keyword and _anthropic_model(model, call, scope, entry.model_keyword) is None:
-                continue
             direct = dict((k, (code, label)) for k, code, label in entry.direct)
             for arg in model.call_arguments(call, scope):
                 if arg.name in direct and not is_empty(model, arg.value, arg.scope):
