@@ -308,21 +308,34 @@ RESOURCE_WORDS = frozenset(
 UNIQUE_STRING = re.compile(
     "|".join(
         [tool.pattern.pattern for tool in TOOL_PATTERNS]
-        + [re.escape(CACHE_CONTROL_KEY)]
         + [re.escape(name) for name in TELEMETRY_ENV_VARS]
         + [re.escape(BETA_HEADER)]
     ),
     re.IGNORECASE,
 )
-# Strings that are Anthropic spellings only next to a partner string in the same file: a file block's
-# `file_id` with its block type, an Anthropic tool's `input_schema` with `strict`.
-PAIRED_STRINGS = {FILE_ID_KEY: FILE_BLOCK_TYPES, TOOL_SCHEMA_KEY: frozenset({STRICT_KEY})}
-PAIR_PARTNERS = frozenset(p for partners in PAIRED_STRINGS.values() for p in partners)
+# `cache_control` is Django's and Google Cloud's word too: a string counts only where a finding can be
+# written, as a dict key, a subscript (`block["cache_control"] = ...`) or a constant's value.
+KEYED_STRINGS = frozenset({CACHE_CONTROL_KEY})
+# Strings that are Anthropic spellings only next to partner strings in the same file: a file block's
+# `file_id` with `container_upload`, or with a `source` of type `file` in an image or document block;
+# an Anthropic tool's `input_schema` with `strict`. Each key maps to the partner sets that complete it.
+PAIRED_STRINGS = {
+    FILE_ID_KEY: (frozenset({"container_upload"}),)
+    + tuple(frozenset({FILE_SOURCE_TYPE, "source", block}) for block in ("image", "document")),
+    TOOL_SCHEMA_KEY: (frozenset({STRICT_KEY}),),
+}
+PAIR_PARTNERS = frozenset(p for partner_sets in PAIRED_STRINGS.values() for partners in partner_sets for p in partners)
 # Keyword-argument names that are Anthropic spellings (`dict(os.environ, CLAUDE_CODE_ENABLE_TELEMETRY="1")`).
 UNIQUE_KEYWORDS = frozenset(TELEMETRY_ENV_VARS)
 UNIQUE_SUBSTRINGS = (API_HOST, BETA_HEADER, BEDROCK_MODEL_MARKER, VERTEX_PUBLISHER_PATH)
 # Top-level packages whose import makes a file worth a closer look.
 SDK_MODULES = frozenset({SDK_ROOT})
+# A line importing the SDK (`import anthropic`, `import os, anthropic`, `from anthropic.types import`),
+# on lowercased bytes: only such a file can make a client itself, so only it opens the project index.
+# `from litellm.llms.anthropic import` and the SDK's own relative imports do not match.
+SDK_IMPORT_LINE = re.compile(
+    rb"^[ \t]*(?:from[ \t]+" + SDK_ROOT.encode() + rb"\b|import(?:[ \t]+|[^\n#]*[ \t,])" + SDK_ROOT.encode() + rb"\b)", re.M
+)
 
 # --- Wrappers: libraries that send Anthropic requests for you (resolved through imports) ----------
 # Each entry is a callable, named by its import paths; a call of it is a request source whose
@@ -402,7 +415,10 @@ LITELLM_ROUTER_METHODS = frozenset({"completion", "acompletion"})
 RESPONSE_FORMAT_KEYWORD = "response_format"
 SCHEMALESS_RESPONSE_FORMATS = frozenset({"json_object", "text"})
 # pydantic-ai settings written as a plain dict (`model_settings={"anthropic_cache_instructions": True}`).
-PYDANTIC_AI_CACHE_KEY = re.compile(r"anthropic_cache(_\w+)?")
+# Exactly the AnthropicModelSettings switches: LiteLLM's `anthropic_cache_control_hook` is not one.
+PYDANTIC_AI_CACHE_KEYS = frozenset(
+    key for e in WRAPPER_ENTRIES if e.qualnames[0].startswith("pydantic_ai.") for key, target in e.switches if target == CACHE_CONTROL_KEY
+)
 # pydantic-ai built-in tools, on an Anthropic model: class name -> (code, label).
 PYDANTIC_AI_AGENT = ("pydantic_ai.Agent", "pydantic_ai.agent.Agent")
 PYDANTIC_AI_ANTHROPIC_MODEL = ("pydantic_ai.models.anthropic.AnthropicModel",)
@@ -449,7 +465,13 @@ WRAPPER_WORDS = frozenset(
 # Raw HTTP libraries (src/zdr_lint/raw_http.py) and the words their calls are written with.
 HTTP_MODULES = frozenset({"httpx", "requests", "aiohttp", "urllib", "urllib3"})
 HTTP_WORDS = frozenset({"get", "post", "put", "delete", "patch", "request", "stream", "urlopen", "Request", "urljoin", "Client", "AsyncClient", "Session", "ClientSession", "base_url"})
+# A wrapper library's import alone makes no candidate (LiteLLM's own 500 files import litellm): the
+# file must also name an entry point that is always Anthropic (`ChatAnthropic`) or spell an Anthropic
+# model id (`"anthropic/claude-..."`, `model_provider="anthropic"`), as the wrapper findings need.
+WRAPPER_ANCHORS = frozenset(
+    {q.rsplit(".", 1)[-1] for e in WRAPPER_ENTRIES if e.model_keyword is None for q in e.qualnames}
+    | {q.rsplit(".", 1)[-1] for q in tuple(CLOUD_WRAPPERS) + PYDANTIC_AI_ANTHROPIC_MODEL}
+)
 # HTTP libraries are not here: a raw-HTTP finding needs the API host, which the ast stage already
 # treats as an Anthropic spelling (or a base URL the project index learned through an import).
-SDK_MODULES = SDK_MODULES | WRAPPER_MODULES
 RESOURCE_WORDS = RESOURCE_WORDS | WRAPPER_WORDS | HTTP_WORDS

@@ -78,15 +78,24 @@ def passes_prefilter(data: Union[bytes, str], words: Sequence[bytes], pairs: Ite
 _ANNOTATION_FIELDS = {ast.AnnAssign: ("annotation",), ast.arg: ("annotation",), ast.FunctionDef: ("returns",), ast.AsyncFunctionDef: ("returns",)}
 
 
+def _completes_pair(word: str, seen: set) -> bool:
+    """Add a paired string (or a partner) to those seen; True once some key has all its partners."""
+    seen.add(word)
+    paired = catalog.PAIRED_STRINGS
+    return any(key in seen and any(partners <= seen for partners in paired[key]) for key in paired)
+
+
 def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, import_pairs: frozenset = frozenset()) -> bool:
     """Could any rule fire? True for an Anthropic spelling in a string, or for a file that refers to
     the SDK (imports it, a configured client factory, or a name of the project index) and writes a
-    resource or request word."""
-    refers = False
-    words = False
+    resource or request word; a file that imports only a wrapper library (LangChain, LiteLLM, ...)
+    must also name an Anthropic entry point of it or spell an Anthropic model id."""
+    refers = wraps = anchored = words = False
     stack = [tree]
     unique = catalog.UNIQUE_STRING.fullmatch
-    resource_words = catalog.RESOURCE_WORDS
+    model_id = catalog.ANTHROPIC_MODEL_ID.search
+    keyed = catalog.KEYED_STRINGS
+    resource_words, anchors, wrapper_modules = catalog.RESOURCE_WORDS, catalog.WRAPPER_ANCHORS, catalog.WRAPPER_MODULES
     paired, partners, paired_seen = catalog.PAIRED_STRINGS, catalog.PAIR_PARTNERS, set()
     while stack:
         node = stack.pop()
@@ -94,36 +103,57 @@ def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, i
         if kind is ast.Constant:
             value = node.value
             if isinstance(value, str) and len(value) < 200:
-                if unique(value) or any(s in value for s in catalog.UNIQUE_SUBSTRINGS):
+                if unique(value) or any(s in value for s in catalog.UNIQUE_SUBSTRINGS) or value in catalog.PYDANTIC_AI_CACHE_KEYS:
                     return True
-                if value in paired or value in partners:
-                    paired_seen.add(value)
-                    if any(key in paired_seen and not paired[key].isdisjoint(paired_seen) for key in paired):
-                        return True
+                if (value in paired or value in partners) and _completes_pair(value, paired_seen):
+                    return True
+                if not anchored and (value == catalog.SDK_ROOT or model_id(value)):
+                    anchored = True
             continue
         if kind is ast.Expr and type(node.value) is ast.Constant:
             continue  # docstrings and bare strings
         if kind is ast.Attribute:
             if node.attr in resource_words:
                 words = True
+                anchored = anchored or node.attr in anchors
         elif kind is ast.keyword:
-            if node.arg in catalog.UNIQUE_KEYWORDS:
+            if node.arg in catalog.UNIQUE_KEYWORDS or node.arg in keyed:
                 return True
             if node.arg is None or node.arg in resource_words:
                 words = True
+            elif (node.arg in paired or node.arg in partners) and _completes_pair(node.arg, paired_seen):
+                return True  # `dict(type="file", file_id=fid)`
         elif kind is ast.Name:
             if node.id in sdk_names:
                 refers = True
             elif node.id in resource_words:  # a bare client class: `AnthropicBedrock(...)`
                 words = True
+                anchored = anchored or node.id in anchors
+        elif kind is ast.Dict:
+            if any(type(k) is ast.Constant and k.value in keyed for k in node.keys):
+                return True
+        elif kind is ast.Subscript:
+            if type(node.slice) is ast.Constant and node.slice.value in keyed:
+                return True
+        elif kind is ast.Assign:
+            if type(node.value) is ast.Constant and node.value.value in keyed:
+                return True  # `KEY = "cache_control"`, then `{KEY: ...}`
         elif kind is ast.Import:
-            if any(alias.name.split(".")[0] in sdk_modules for alias in node.names):
-                refers = True
-            elif import_pairs and any(tuple(alias.name.split(".")[-2:]) in import_pairs for alias in node.names):
-                refers = True
+            for alias in node.names:
+                top = alias.name.split(".")[0]
+                if top in sdk_modules:
+                    refers = True
+                elif top in wrapper_modules:
+                    wraps = True
+                elif import_pairs and tuple(alias.name.split(".")[-2:]) in import_pairs:
+                    refers = True
         elif kind is ast.ImportFrom:
-            if node.module and node.level == 0 and node.module.split(".")[0] in sdk_modules:
+            top = node.module.split(".")[0] if node.module and node.level == 0 else None
+            if top in sdk_modules:
                 refers = True
+            elif top in wrapper_modules:
+                wraps = True
+                anchored = anchored or any(alias.name in anchors for alias in node.names)
             if any(alias.name in sdk_names for alias in node.names):
                 refers = True
             elif import_pairs:
@@ -131,7 +161,7 @@ def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, i
                 tail = node.module.rsplit(".", 1)[-1] if node.module else None
                 if any((tail, alias.name) in import_pairs for alias in node.names):
                     refers = True
-        if refers and words:
+        if words and (refers or (wraps and anchored)):
             return True
         skip = _ANNOTATION_FIELDS.get(kind)
         for name in node._fields:
@@ -165,7 +195,7 @@ def _plain_data(value: ast.AST) -> bool:
             return False
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             text = node.value
-            if text in words or text == catalog.OUTPUT_CONFIG_FORMAT_KEY or text in catalog.PAIRED_STRINGS or catalog.UNIQUE_STRING.fullmatch(text):
+            if text in words or text in catalog.KEYED_STRINGS or text == catalog.OUTPUT_CONFIG_FORMAT_KEY or text in catalog.PAIRED_STRINGS or catalog.UNIQUE_STRING.fullmatch(text):
                 return False
     return True
 

@@ -476,13 +476,19 @@ def _parse_module(path: str, data: bytes) -> tuple:
     return name, is_package, _collect(tree, name, path, is_package)
 
 
+def opens_index(lowered: bytes, words: Sequence[bytes]) -> bool:
+    """Can this file (lowercased bytes) define a client, a factory or a base URL by itself? Only if
+    it imports the SDK, or spells a base URL or a configured factory."""
+    sdk = catalog.SDK_ROOT.encode()
+    return (sdk in lowered and catalog.SDK_IMPORT_LINE.search(lowered) is not None) or any(w in lowered for w in words)
+
+
 def build_index(paths: Iterable[str], client_factories: Sequence[str] = (), jobs: int = 1) -> ProjectIndex:
     """Index the Python files among `paths` (notebooks and unreadable files are skipped).
 
-    First round: files that spell the SDK's name, a configured factory or a URL marker (only they
+    First round: files that import the SDK or spell a configured factory or a URL marker (only they
     can define a client or a base URL); later rounds: files that spell a learned name together
     with its module; last: modules whose constants are spread into a request elsewhere."""
-    from zdr_lint.engine import passes_prefilter
 
     pending: dict = {}  # path -> bytes, for files not parsed yet
     modules: dict = {}  # module name -> _Module
@@ -503,12 +509,14 @@ def build_index(paths: Iterable[str], client_factories: Sequence[str] = (), jobs
             modules[name] = collected
 
     def parse(path: str, data: bytes) -> None:
+        if _inside_sdk(path):
+            return  # the SDK's own modules: its names are the catalog's, never learned
         add(path, *_parse_module(path, data))
 
     lowered = {p: data.lower() for p, data in pending.items()}
-    words = [catalog.SDK_ROOT.encode(), *(u.lower().encode() for u in URL_MARKERS)]
+    words = [u.lower().encode() for u in URL_MARKERS]
     words += [name.rsplit(".", 1)[-1].lower().encode() for name in client_factories]
-    first = [p for p, data in pending.items() if passes_prefilter(data, words)]
+    first = [p for p, data in lowered.items() if opens_index(data, words) and not _inside_sdk(p)]
     if jobs > 1 and len(first) >= PARALLEL_INDEX_THRESHOLD:
         # the first round is most of the cost (an LLM-heavy tree has thousands of such files)
         from concurrent.futures import ProcessPoolExecutor
@@ -564,16 +572,19 @@ def build_index(paths: Iterable[str], client_factories: Sequence[str] = (), jobs
     )
 
 
+def _inside_sdk(path: str) -> bool:
+    return module_name_of(path)[0].split(".")[0] == catalog.SDK_ROOT
+
+
 def _pair(qualname: str, modules: dict) -> tuple:
-    """(name, module) words a file must both spell to use `qualname`: `app.llm.Service.client` ->
-    (b"client", b"llm")."""
+    """(name, module) words a file must both spell to use `qualname`: what it imports from the
+    module and the module's last component. `app.llm.client` -> (b"client", b"llm");
+    `app.llm.Service.client` -> (b"service", b"llm"), since a user of it imports `Service`."""
     parts = qualname.split(".")
-    module = parts[0]
     for i in range(len(parts) - 1, 0, -1):
         if ".".join(parts[:i]) in modules:
-            module = parts[i - 1]
-            break
-    return parts[-1].lower().encode(), module.lower().encode()
+            return parts[i].lower().encode(), parts[i - 1].lower().encode()
+    return parts[-1].lower().encode(), parts[0].lower().encode()
 
 
 def _spells_any(lowered: bytes, pairs: set) -> bool:
@@ -618,6 +629,8 @@ def _fixpoint(modules: dict, names: set, strings: dict) -> None:
                 if target in strings:
                     strings[prefix + local] = strings[target]
                 # names below a re-exported class or module: `from .llm import Service` -> app.Service.client
+                if target.split(".")[0] == catalog.SDK_ROOT:
+                    continue  # `import anthropic` re-exports nothing the catalog does not know
                 for known in _children(sorted_names, target):
                     names.add(prefix + local + known[len(target):])
             for star in mod.stars:

@@ -311,7 +311,7 @@ def _wrapper_uses(model: "SemanticModel") -> Iterator[DirectUse]:
             if not isinstance(element, cst.DictElement):
                 continue
             key = model.string(element.key, scope)
-            if key and catalog.PYDANTIC_AI_CACHE_KEY.fullmatch(key) and _switched_on(model, element.value, scope):
+            if key and key in catalog.PYDANTIC_AI_CACHE_KEYS and _switched_on(model, element.value, scope):
                 yield DirectUse(element, "ZDR002", f"prompt caching (pydantic-ai {key})")
 
 

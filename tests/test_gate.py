@@ -1,0 +1,63 @@
+"""The ast stage (engine.has_candidate) decides which files reach libcst. A look-alike it lets
+through costs time (LiteLLM's own 500 files, Django's `cache_control`); a use it refuses is a missed
+finding. Both directions are checked here; the fixtures check that the findings themselves survive."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from zdr_lint.config import Settings
+from zdr_lint.engine import Linter
+
+REACHES_LIBCST = {
+    "sdk import with a resource word": "import anthropic\nanthropic.Anthropic().files.list()\n",
+    "cache_control dict key, no import": "block = {'type': 'text', 'cache_control': {'type': 'ephemeral'}}\n",
+    "cache_control subscript": "block['cache_control'] = c\n",
+    "cache_control keyword": "b = dict(type='text', cache_control=c)\n",
+    "cache_control key held in a constant": "KEY = 'cache_control'\n",
+    "file source in a document block": "b = {'type': 'document', 'source': {'type': 'file', 'file_id': f}}\n",
+    "file source built with dict()": "s = dict(type='file', file_id=f)\nb = {'type': 'image', 'source': s}\n",
+    "container upload": "b = {'type': 'container_upload', 'file_id': f}\n",
+    "strict tool": "t = {'name': 'x', 'input_schema': {}, 'strict': True}\n",
+    "dated tool type": "t = {'type': 'web_search_20250305', 'name': 'web_search'}\n",
+    "pydantic-ai cache setting": "s = {'anthropic_cache_instructions': True}\n",
+    "ChatAnthropic": "from langchain_anthropic import ChatAnthropic\nChatAnthropic(model=m, betas=b)\n",
+    "litellm with an Anthropic model": "import litellm\nlitellm.completion(model='anthropic/claude-sonnet-4-5', messages=m)\n",
+    "init_chat_model with the anthropic provider": (
+        "from langchain.chat_models import init_chat_model\ninit_chat_model(m, model_provider='anthropic', betas=b)\n"
+    ),
+    "pydantic-ai agent on Claude": "from pydantic_ai import Agent\nAgent('anthropic:claude-sonnet-4-5', builtin_tools=t)\n",
+}
+
+SETTLED_BY_AST = {
+    "Django's cache_control decorator": (
+        "from django.utils.cache import patch_cache_control\n"
+        "def cache_control(**kw):\n    _check_request(request, 'cache_control')\n    patch_cache_control(r, **kw)\n"
+    ),
+    "cache_control in a docstring": '"""Sets cache_control headers."""\n',
+    "LangChain file block without a source": "b = {'type': 'file', 'file_id': f, 'mime_type': 'image/png'}\n",
+    "OpenAI file id with an image url": "c = {'type': 'image', 'file_id': f}\n",
+    "LiteLLM's own module": (
+        "import litellm\ndef route(model, messages, **kw):\n"
+        "    return litellm.completion(model=model, messages=messages, betas=kw.get('betas'))\n"
+    ),
+    "OpenAI client files": "import openai\nopenai.OpenAI().files.create(file=f, purpose='batch')\n",
+    "a list called files": "class A:\n    def f(self):\n        return self.files.create()\n",
+}
+
+
+def _candidate(source: str) -> bool:
+    linter = Linter(Settings())
+    return linter.is_candidate(ast.parse(source), "module.py")
+
+
+@pytest.mark.parametrize("source", REACHES_LIBCST.values(), ids=REACHES_LIBCST.keys())
+def test_uses_reach_libcst(source: str) -> None:
+    assert _candidate(source)
+
+
+@pytest.mark.parametrize("source", SETTLED_BY_AST.values(), ids=SETTLED_BY_AST.keys())
+def test_look_alikes_are_settled_by_the_ast_stage(source: str) -> None:
+    assert not _candidate(source)
