@@ -134,7 +134,7 @@ def test_prefilter_words_come_from_the_catalog():
     for expected in (b"anthropic", b"cache_control", b"web_search_20", b"web_fetch_20", b"code_execution_20", b"mcp_toolset"):
         assert expected in words
     assert all(w == w.lower() for w in words)
-    assert (b"file_id", b"document") in catalog.TRIGGER_PAIRS and (b"input_schema", b"strict") in catalog.TRIGGER_PAIRS
+    assert (b"document", b"file_id", b"source") in catalog.TRIGGER_PAIRS and (b"input_schema", b"strict") in catalog.TRIGGER_PAIRS
 
 
 def test_prefilter_lets_through_what_a_rule_needs_and_not_openai_look_alikes():
@@ -146,3 +146,4 @@ def test_prefilter_lets_through_what_a_rule_needs_and_not_openai_look_alikes():
     assert linter.passes_prefilter(b"b = {'type': 'document', 'source': {'type': 'file', 'file_id': f}}")
     assert linter.passes_prefilter(b"t = {'name': 'x', 'input_schema': {}, 'strict': True}")
     assert not linter.passes_prefilter(b"tools = [{'type': 'web_search_preview'}]; r.output[0].file_id")
+    assert not linter.passes_prefilter(b"c = {'type': 'input_image', 'file_id': f}")  # OpenAI's image by file id

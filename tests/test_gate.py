@@ -21,6 +21,7 @@ REACHES_LIBCST = {
     "file source built with dict()": "s = dict(type='file', file_id=f)\nb = {'type': 'image', 'source': s}\n",
     "container upload": "b = {'type': 'container_upload', 'file_id': f}\n",
     "strict tool": "t = {'name': 'x', 'input_schema': {}, 'strict': True}\n",
+    "strict tool as keywords": "t = dict(name='x', input_schema=s, strict=True)\n",
     "dated tool type": "t = {'type': 'web_search_20250305', 'name': 'web_search'}\n",
     "pydantic-ai cache setting": "s = {'anthropic_cache_instructions': True}\n",
     "ChatAnthropic": "from langchain_anthropic import ChatAnthropic\nChatAnthropic(model=m, betas=b)\n",
@@ -39,6 +40,7 @@ SETTLED_BY_AST = {
     "cache_control in a docstring": '"""Sets cache_control headers."""\n',
     "LangChain file block without a source": "b = {'type': 'file', 'file_id': f, 'mime_type': 'image/png'}\n",
     "OpenAI file id with an image url": "c = {'type': 'image', 'file_id': f}\n",
+    "zip(strict=True) near an input_schema check": "ok = 'input_schema' in e and all(zip(a, b, strict=True))\n",
     "LiteLLM's own module": (
         "import litellm\ndef route(model, messages, **kw):\n"
         "    return litellm.completion(model=model, messages=messages, betas=kw.get('betas'))\n"

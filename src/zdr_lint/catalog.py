@@ -269,6 +269,20 @@ def _tool_word(tool: ToolPattern) -> str:
     return prefix + "20" if prefix.endswith("_") else prefix
 
 
+# `cache_control` is Django's and Google Cloud's word too: a string counts only where a finding can be
+# written, as a dict key, a subscript (`block["cache_control"] = ...`) or a constant's value.
+KEYED_STRINGS = frozenset({CACHE_CONTROL_KEY})
+# Strings that are Anthropic spellings only next to partner strings in the same file: a file block's
+# `file_id` with `container_upload`, or with a `source` of type `file` in an image or document block;
+# an Anthropic tool's `input_schema` with `strict`. Each key maps to the partner sets that complete it.
+PAIRED_STRINGS = {
+    FILE_ID_KEY: (frozenset({"container_upload"}),)
+    + tuple(frozenset({FILE_SOURCE_TYPE, "source", block}) for block in ("image", "document")),
+    TOOL_SCHEMA_KEY: (frozenset({STRICT_KEY}),),
+}
+PAIR_PARTNERS = frozenset(p for partner_sets in PAIRED_STRINGS.values() for partners in partner_sets for p in partners)
+
+
 def _trigger_words() -> tuple[bytes, ...]:
     words = {
         SDK_ROOT,
@@ -284,9 +298,15 @@ def _trigger_words() -> tuple[bytes, ...]:
 
 def _trigger_pairs() -> frozenset:
     """Words too common alone (OpenAI writes `file_id` and `input_schema` too) that count only with
-    the word a finding about them also needs: a file block's type, a strict tool's `strict`."""
-    pairs = {(FILE_ID_KEY, block) for block in FILE_BLOCK_TYPES} | {(TOOL_SCHEMA_KEY, STRICT_KEY)}
-    return frozenset((a.encode(), b.encode()) for a, b in pairs)
+    the words a finding about them also needs (PAIRED_STRINGS, below): a file block's type and
+    `source`, a strict tool's `strict`. Groups of two or more words, all of which must be present."""
+    groups = set()
+    for key, partner_sets in PAIRED_STRINGS.items():
+        for partners in partner_sets:
+            # `file` is inside `file_id`: a word contained in another adds nothing
+            words = {key} | {p for p in partners if not any(p != q and p in q for q in partners | {key})}
+            groups.add(tuple(sorted(w.encode() for w in words)))
+    return frozenset(groups)
 
 
 TRIGGER_PAIRS: frozenset = _trigger_pairs()
@@ -313,18 +333,6 @@ UNIQUE_STRING = re.compile(
     ),
     re.IGNORECASE,
 )
-# `cache_control` is Django's and Google Cloud's word too: a string counts only where a finding can be
-# written, as a dict key, a subscript (`block["cache_control"] = ...`) or a constant's value.
-KEYED_STRINGS = frozenset({CACHE_CONTROL_KEY})
-# Strings that are Anthropic spellings only next to partner strings in the same file: a file block's
-# `file_id` with `container_upload`, or with a `source` of type `file` in an image or document block;
-# an Anthropic tool's `input_schema` with `strict`. Each key maps to the partner sets that complete it.
-PAIRED_STRINGS = {
-    FILE_ID_KEY: (frozenset({"container_upload"}),)
-    + tuple(frozenset({FILE_SOURCE_TYPE, "source", block}) for block in ("image", "document")),
-    TOOL_SCHEMA_KEY: (frozenset({STRICT_KEY}),),
-}
-PAIR_PARTNERS = frozenset(p for partner_sets in PAIRED_STRINGS.values() for partners in partner_sets for p in partners)
 # Keyword-argument names that are Anthropic spellings (`dict(os.environ, CLAUDE_CODE_ENABLE_TELEMETRY="1")`).
 UNIQUE_KEYWORDS = frozenset(TELEMETRY_ENV_VARS)
 UNIQUE_SUBSTRINGS = (API_HOST, BETA_HEADER, BEDROCK_MODEL_MARKER, VERTEX_PUBLISHER_PATH)

@@ -40,14 +40,34 @@ def make_spec(patterns) -> pathspec.PathSpec:
 _spec = make_spec
 
 
+_GLOB_CHARS = frozenset("/*?[]!\\")
+
+
 class Excluder:
+    """Exclude patterns with .gitignore semantics. A pattern that is a plain name (`.venv`, `dist`,
+    the defaults) matches a path component of that name, so it is a set lookup on the entry's name;
+    only the other patterns go through pathspec (matching thousands of paths against every
+    pattern was a third of a run on a tree without Anthropic code)."""
+
     def __init__(self, settings: Settings) -> None:
         self.root = settings.project_root
-        self.spec = _spec(list(settings.exclude) + list(settings.extend_exclude))
+        patterns = list(settings.exclude) + list(settings.extend_exclude)
+        self.names = frozenset(p for p in patterns if p and not (_GLOB_CHARS & set(p)))
+        rest = [p for p in patterns if p not in self.names]
+        self.spec = _spec(rest) if rest else None
 
-    def excluded(self, path: str, is_dir: bool = False) -> bool:
+    def excluded(self, path: str, is_dir: bool = False, walked: bool = False) -> bool:
+        """`walked`: the path's parents were already checked (the walk prunes excluded folders),
+        so only its own name can match a plain-name pattern."""
+        norm = os.path.normpath(path)
+        if self.names:
+            parts = [os.path.basename(norm)] if walked else relative_path(norm, self.root).split("/") + [os.path.basename(norm)]
+            if not self.names.isdisjoint(parts):
+                return True
+        if self.spec is None:
+            return False
         rel = relative_path(path, self.root)
-        name = os.path.basename(os.path.normpath(path))
+        name = os.path.basename(norm)
         candidates = [rel + "/" if is_dir else rel, name + "/" if is_dir else name]
         return any(self.spec.match_file(c) for c in candidates)
 
@@ -76,9 +96,9 @@ def discover(paths, settings: Settings) -> Iterator[Discovered]:
         elif os.path.isfile(raw):
             if settings.force_exclude and excluder.excluded(raw):
                 continue
-            real = os.path.realpath(raw)
-            if real not in seen_files:
-                seen_files.add(real)
+            key = _identity(raw)
+            if key not in seen_files:
+                seen_files.add(key)
                 yield Discovered(raw)
         else:
             yield Discovered(raw, "not a regular file or directory (broken symlink or special file)")
@@ -108,11 +128,21 @@ def _ignored(path: str, is_dir: bool, ignores: list) -> bool:
     return False
 
 
+def _identity(path: str) -> Optional[tuple]:
+    """(device, inode) of what `path` points to: the same file reached twice has one identity."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def _walk(directory: str, settings: Settings, excluder: Excluder, seen_dirs: set, seen_files: set, ignores: list) -> Iterator[Discovered]:
-    real = os.path.realpath(directory)
-    if real in seen_dirs:
-        return  # a symlink loop, or a tree reached twice
-    seen_dirs.add(real)
+    identity = _identity(directory)
+    if identity is None or identity in seen_dirs:
+        return  # a symlink loop, or a tree reached twice (or gone meanwhile)
+    seen_dirs.add(identity)
+    device = identity[0]
     if settings.respect_gitignore:
         spec = _gitignore(directory)
         if spec is not None:
@@ -129,18 +159,21 @@ def _walk(directory: str, settings: Settings, excluder: Excluder, seen_dirs: set
             is_dir = entry.is_dir()
         except OSError:
             continue
-        if excluder.excluded(path, is_dir=is_dir) or (ignores and _ignored(path, is_dir, ignores)):
+        if not is_dir and not entry.name.endswith(SOURCE_SUFFIXES):
+            continue
+        if excluder.excluded(path, is_dir=is_dir, walked=True) or (ignores and _ignored(path, is_dir, ignores)):
             continue
         if is_dir:
             yield from _walk(path, settings, excluder, seen_dirs, seen_files, ignores)
-        elif entry.name.endswith(SOURCE_SUFFIXES):
+        else:
             try:
                 if not entry.is_file():
                     continue
+                # a symlink may point anywhere; a plain entry is on its folder's device
+                key = _identity(path) if entry.is_symlink() else (device, entry.inode())
             except OSError:
                 continue
-            real_file = os.path.realpath(path)
-            if real_file in seen_files:
+            if key is None or key in seen_files:
                 continue
-            seen_files.add(real_file)
+            seen_files.add(key)
             yield Discovered(path)

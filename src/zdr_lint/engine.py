@@ -65,13 +65,17 @@ def parse_ast(text: str, path: str) -> ast.Module:
 
 
 # --- Stage 1: the prefilter ----------------------------------------------------------------------
-def passes_prefilter(data: Union[bytes, str], words: Sequence[bytes], pairs: Iterable = ()) -> bool:
+def passes_prefilter(data: Union[bytes, str], words: Sequence[bytes], groups: Iterable = ()) -> bool:
     """Plain substring tests on the lowercased bytes (about ten times faster than a regex here):
-    any of `words`, or both words of any of `pairs`."""
+    any of `words`, or every word of any of `groups`."""
     lowered = data.lower()
     if isinstance(lowered, str):
         lowered = lowered.encode("utf-8", "surrogateescape")
-    return any(word in lowered for word in words) or any(a in lowered and b in lowered for a, b in pairs)
+    return lowered_passes(lowered, words, groups)
+
+
+def lowered_passes(lowered: bytes, words: Sequence[bytes], groups: Iterable = ()) -> bool:
+    return any(word in lowered for word in words) or any(all(w in lowered for w in group) for group in groups)
 
 
 # --- Stage 2: candidates on CPython's ast ----------------------------------------------------------
@@ -121,7 +125,7 @@ def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, i
                 return True
             if node.arg is None or node.arg in resource_words:
                 words = True
-            elif (node.arg in paired or node.arg in partners) and _completes_pair(node.arg, paired_seen):
+            elif node.arg in paired and _completes_pair(node.arg, paired_seen):
                 return True  # `dict(type="file", file_id=fid)`
         elif kind is ast.Name:
             if node.id in sdk_names:
@@ -129,6 +133,12 @@ def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, i
             elif node.id in resource_words:  # a bare client class: `AnthropicBedrock(...)`
                 words = True
                 anchored = anchored or node.id in anchors
+        elif kind is ast.Call and node.keywords:
+            # a partner as a keyword counts with its key in the same call: `ToolParam(input_schema=s,
+            # strict=True)`, not `zip(a, b, strict=True)` in a file that says "input_schema"
+            named = {kw.arg for kw in node.keywords}
+            if any(key in named and any(p <= named for p in paired[key]) for key in paired):
+                return True
         elif kind is ast.Dict:
             if any(type(k) is ast.Constant and k.value in keyed for k in node.keys):
                 return True
@@ -295,6 +305,9 @@ class Linter:
 
     def passes_prefilter(self, data: Union[bytes, str]) -> bool:
         return passes_prefilter(data, self.trigger_words, self.trigger_pairs)
+
+    def lowered_passes_prefilter(self, lowered: bytes) -> bool:
+        return lowered_passes(lowered, self.trigger_words, self.trigger_pairs)
 
     def is_candidate(self, tree: ast.AST, path: str) -> bool:
         if has_candidate(tree, self.sdk_modules, self.sdk_names, self.import_pairs):
@@ -520,25 +533,10 @@ def lint_paths(linter: Linter, paths: Sequence[str], jobs: Optional[int] = None)
     """Findings for many files in a stable order (path, line, column, code), whatever `jobs` is."""
     jobs = jobs or os.cpu_count() or 1
     findings: list = []
-    candidates: list = []
     if linter.project is None:
-        # the first, cheap pass over the project: exported clients, factories, constants
-        from zdr_lint.project import build_index
-
-        index = build_index(paths, linter.client_factories, jobs=jobs if not linter.registry.errors else 1)
-        linter = Linter(linter.settings, linter.registry, project=index)
-    for path in paths:
-        if path.endswith(".ipynb"):
-            candidates.append(path)
-            continue
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            candidates.append(path)  # lint_file reports the problem
-            continue
-        if linter.passes_prefilter(data) or (UNUSED_NOQA in linter.enabled and b"noqa" in data.lower()):
-            candidates.append(path)
+        linter, candidates = _index_and_prefilter(linter, paths, jobs)
+    else:
+        candidates = [p for p in paths if _worth_linting(linter, p, None)]
     if jobs > 1 and len(candidates) >= PARALLEL_THRESHOLD and not linter.registry.errors:
         chunk = max(1, len(candidates) // (jobs * 8))
         with ProcessPoolExecutor(max_workers=min(jobs, len(candidates)), initializer=_init_worker, initargs=(linter.settings, linter.project)) as pool:
@@ -549,6 +547,49 @@ def lint_paths(linter: Linter, paths: Sequence[str], jobs: Optional[int] = None)
             findings.extend(linter.lint_file(path))
     findings.sort(key=lambda f: f.sort_key)
     return findings
+
+
+def _worth_linting(linter: Linter, path: str, lowered: Optional[bytes]) -> bool:
+    """Notebooks and unreadable files always (lint_file reports the problem); a source file if it
+    passes the prefilter, or says noqa while ZDR100 is on."""
+    if path.endswith(".ipynb"):
+        return True
+    if lowered is None:
+        from zdr_lint.project import read_lowered
+
+        lowered = read_lowered(path)
+        if lowered is None:
+            return True
+    return linter.lowered_passes_prefilter(lowered) or (UNUSED_NOQA in linter.enabled and b"noqa" in lowered)
+
+
+def _index_and_prefilter(linter: Linter, paths: Sequence[str], jobs: int) -> tuple:
+    """One read of every file answers both first questions: does it open the project index (it
+    imports the SDK), and does it pass the catalog's prefilter? Then the index is built, and only
+    if it learned names are the files that did not pass read again, for the index's name pairs."""
+    from zdr_lint.project import build_index, index_words, opens_index, read_lowered
+
+    words = index_words(linter.client_factories)
+    opening, passing, rest = [], set(), []
+    for path in paths:
+        if path.endswith(".ipynb"):
+            passing.add(path)
+            continue
+        lowered = read_lowered(path)
+        if lowered is None:
+            passing.add(path)  # lint_file reports the problem
+            continue
+        if opens_index(lowered, words):
+            opening.append(path)
+        if _worth_linting(linter, path, lowered):
+            passing.add(path)
+        else:
+            rest.append(path)
+    index = build_index(paths, linter.client_factories, jobs=jobs if not linter.registry.errors else 1, opening=opening)
+    linter = Linter(linter.settings, linter.registry, project=index)
+    if index.trigger_pairs():
+        passing.update(p for p in rest if _worth_linting(linter, p, None))
+    return linter, [p for p in paths if p in passing]
 
 
 def lint_source(source: Union[bytes, str], path: str, settings: Optional[Settings] = None) -> list:

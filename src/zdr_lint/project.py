@@ -462,45 +462,61 @@ def _is_request_dict(node: ast.AST) -> bool:
 PARALLEL_INDEX_THRESHOLD = 64  # first-round files below which a process pool costs more than it saves
 
 
-def _parse_module(path: str, data: bytes) -> tuple:
-    """(module name, is_package, collected facts or None when the file does not parse)."""
+def read_lowered(path: str) -> Optional[bytes]:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().lower()
+    except OSError:
+        return None
+
+
+def _parse_module(path: str) -> tuple:
+    """(module name, is_package, collected facts or None when the file does not parse or cannot be read)."""
     name, is_package = module_name_of(path)
     try:
         from zdr_lint.engine import AST_RECURSION_LIMIT, recursion_limit
 
+        with open(path, "rb") as handle:
+            data = handle.read()
         with recursion_limit(AST_RECURSION_LIMIT), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(data, filename=path)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return name, is_package, None  # a module that does not parse contributes nothing
     return name, is_package, _collect(tree, name, path, is_package)
 
 
+def index_words(client_factories: Sequence[str] = ()) -> tuple:
+    """Besides an SDK import, the words that let a file open the index: base URLs, configured factories."""
+    words = [u.lower().encode() for u in URL_MARKERS]
+    words += [name.rsplit(".", 1)[-1].lower().encode() for name in client_factories]
+    return tuple(words)
+
+
 def opens_index(lowered: bytes, words: Sequence[bytes]) -> bool:
     """Can this file (lowercased bytes) define a client, a factory or a base URL by itself? Only if
-    it imports the SDK, or spells a base URL or a configured factory."""
+    it imports the SDK, or spells a base URL or a configured factory (`words`, from index_words)."""
     sdk = catalog.SDK_ROOT.encode()
     return (sdk in lowered and catalog.SDK_IMPORT_LINE.search(lowered) is not None) or any(w in lowered for w in words)
 
 
-def build_index(paths: Iterable[str], client_factories: Sequence[str] = (), jobs: int = 1) -> ProjectIndex:
+def build_index(
+    paths: Iterable[str], client_factories: Sequence[str] = (), jobs: int = 1, opening: Optional[Sequence[str]] = None,
+) -> ProjectIndex:
     """Index the Python files among `paths` (notebooks and unreadable files are skipped).
 
     First round: files that import the SDK or spell a configured factory or a URL marker (only they
-    can define a client or a base URL); later rounds: files that spell a learned name together
-    with its module; last: modules whose constants are spread into a request elsewhere."""
-
-    pending: dict = {}  # path -> bytes, for files not parsed yet
+    can define a client or a base URL; a caller that has read every file already passes them as
+    `opening`); later rounds: files that spell a learned name together with the module it comes
+    from; last: modules whose constants are spread into a request elsewhere. Files are read again
+    when a round needs them rather than held in memory: a large tree would need its size twice."""
+    sources = [p for p in paths if p.endswith((".py", ".pyi"))]
+    if opening is None:
+        words = index_words(client_factories)
+        opening = [p for p in sources if opens_index(read_lowered(p) or b"", words)]
     modules: dict = {}  # module name -> _Module
     names_of_paths: dict = {}
-    for path in paths:
-        if not path.endswith((".py", ".pyi")):
-            continue
-        try:
-            with open(path, "rb") as handle:
-                pending[path] = handle.read()
-        except OSError:
-            continue
+    done: set = set()  # paths parsed (or skipped as the SDK's own)
 
     def add(path: str, name: str, is_package: bool, collected: Optional[_Module]) -> None:
         names_of_paths[os.path.abspath(path)] = (name, is_package)
@@ -508,28 +524,23 @@ def build_index(paths: Iterable[str], client_factories: Sequence[str] = (), jobs
             # two files claiming one module name (scripts in several folders): the first wins
             modules[name] = collected
 
-    def parse(path: str, data: bytes) -> None:
-        if _inside_sdk(path):
-            return  # the SDK's own modules: its names are the catalog's, never learned
-        add(path, *_parse_module(path, data))
+    def parse(path: str) -> None:
+        done.add(path)
+        if not _inside_sdk(path):  # the SDK's own modules: its names are the catalog's, never learned
+            add(path, *_parse_module(path))
 
-    lowered = {p: data.lower() for p, data in pending.items()}
-    words = [u.lower().encode() for u in URL_MARKERS]
-    words += [name.rsplit(".", 1)[-1].lower().encode() for name in client_factories]
-    first = [p for p, data in lowered.items() if opens_index(data, words) and not _inside_sdk(p)]
+    first = [p for p in opening if p not in done and not _inside_sdk(p)]
+    done.update(opening)
     if jobs > 1 and len(first) >= PARALLEL_INDEX_THRESHOLD:
-        # the first round is most of the cost (an LLM-heavy tree has thousands of such files)
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             chunk = max(1, len(first) // (jobs * 8))
-            results = pool.map(_parse_module, first, [pending[p] for p in first], chunksize=chunk)
-            for path, result in zip(first, results):
-                pending.pop(path)
+            for path, result in zip(first, pool.map(_parse_module, first, chunksize=chunk)):
                 add(path, *result)
     else:
         for path in first:
-            parse(path, pending.pop(path))
+            parse(path)
 
     names: set = set(client_factories)
     strings: dict = {}
@@ -543,18 +554,16 @@ def build_index(paths: Iterable[str], client_factories: Sequence[str] = (), jobs
         if not new_words:
             break
         learned |= new_words
-        fresh = [p for p in pending if _spells_any(lowered[p], new_words)]
-        if not fresh:
-            continue
+        fresh = [p for p in sources if p not in done and _spells_any(read_lowered(p) or b"", new_words)]
         for path in fresh:
-            parse(path, pending.pop(path))
+            parse(path)
     # modules whose constants are spread into requests elsewhere: parse them if the first pass did not
     wanted = {q.rpartition(".")[0] for mod in list(modules.values()) for q in mod.star_uses} - set(modules)
     if wanted:
         stems = {w.rsplit(".", 1)[-1] for w in wanted} | {"__init__"}
-        for path in [p for p in pending if Path(p).stem in stems]:
+        for path in [p for p in sources if p not in done and Path(p).stem in stems]:
             if module_name_of(path)[0] in wanted:
-                parse(path, pending.pop(path))
+                parse(path)
     forced = set()
     for mod in list(modules.values()):
         for q in mod.star_uses:
