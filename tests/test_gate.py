@@ -63,3 +63,24 @@ def test_uses_reach_libcst(source: str) -> None:
 @pytest.mark.parametrize("source", SETTLED_BY_AST.values(), ids=SETTLED_BY_AST.keys())
 def test_look_alikes_are_settled_by_the_ast_stage(source: str) -> None:
     assert not _candidate(source)
+
+
+def test_facts_before_the_index_decide_as_the_ast_stage_does() -> None:
+    """The CLI's first scan runs the ast stage before the project index exists and completes it
+    later (gate_facts, then gate_decides): over every fixture, with and without the import pairs
+    of a project index, that must give the same answer as has_candidate."""
+    from pathlib import Path
+
+    from zdr_lint.engine import gate_decides, gate_facts, has_candidate
+
+    linter = Linter(Settings())
+    fixtures = sorted((Path(__file__).resolve().parent.parent / "fixtures").rglob("*.py"))
+    pair_sets = [frozenset(), frozenset({("llm", "client"), ("llm", "*"), ("app", "llm"), ("clients", "get_client")})]
+    checked = 0
+    for path in fixtures:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        facts = gate_facts(tree, linter.sdk_modules, linter.sdk_names)
+        for pairs in pair_sets:
+            assert gate_decides(facts, pairs) == has_candidate(tree, linter.sdk_modules, linter.sdk_names, pairs), path
+            checked += 1
+    assert checked > 300

@@ -94,6 +94,25 @@ def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, i
     the SDK (imports it, a configured client factory, or a name of the project index) and writes a
     resource or request word; a file that imports only a wrapper library (LangChain, LiteLLM, ...)
     must also name an Anthropic entry point of it or spell an Anthropic model id."""
+    return _gate_walk(tree, sdk_modules, sdk_names, import_pairs, None)[0]
+
+
+def gate_facts(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset):
+    """The ast stage's answer before the project index exists: True when the file is a candidate
+    whatever the index holds, else (writes a resource or request word, its import keys), which
+    `gate_decides` completes once the index's import pairs are known."""
+    keys: set = set()
+    candidate, words = _gate_walk(tree, sdk_modules, sdk_names, frozenset(), keys)
+    return True if candidate else (words, frozenset(keys))
+
+
+def gate_decides(facts, import_pairs: frozenset) -> bool:
+    return facts is True or (facts[0] and not facts[1].isdisjoint(import_pairs))
+
+
+def _gate_walk(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, import_pairs: frozenset, keys: Optional[set]) -> tuple:
+    """(candidate, writes a resource or request word). With `keys`, the (module tail, name) keys of
+    the file's imports are collected there instead of being looked up in `import_pairs`."""
     refers = wraps = anchored = words = False
     stack = [tree]
     unique = catalog.UNIQUE_STRING.fullmatch
@@ -108,9 +127,9 @@ def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, i
             value = node.value
             if isinstance(value, str) and len(value) < 200:
                 if unique(value) or any(s in value for s in catalog.UNIQUE_SUBSTRINGS) or value in catalog.PYDANTIC_AI_CACHE_KEYS:
-                    return True
+                    return True, words
                 if (value in paired or value in partners) and _completes_pair(value, paired_seen):
-                    return True
+                    return True, words
                 if not anchored and (value == catalog.SDK_ROOT or model_id(value)):
                     anchored = True
             continue
@@ -122,11 +141,11 @@ def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, i
                 anchored = anchored or node.attr in anchors
         elif kind is ast.keyword:
             if node.arg in catalog.UNIQUE_KEYWORDS or node.arg in keyed:
-                return True
+                return True, words
             if node.arg is None or node.arg in resource_words:
                 words = True
             elif node.arg in paired and _completes_pair(node.arg, paired_seen):
-                return True  # `dict(type="file", file_id=fid)`
+                return True, words  # `dict(type="file", file_id=fid)`
         elif kind is ast.Name:
             if node.id in sdk_names:
                 refers = True
@@ -138,16 +157,16 @@ def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, i
             # strict=True)`, not `zip(a, b, strict=True)` in a file that says "input_schema"
             named = {kw.arg for kw in node.keywords}
             if any(key in named and any(p <= named for p in paired[key]) for key in paired):
-                return True
+                return True, words
         elif kind is ast.Dict:
             if any(type(k) is ast.Constant and k.value in keyed for k in node.keys):
-                return True
+                return True, words
         elif kind is ast.Subscript:
             if type(node.slice) is ast.Constant and node.slice.value in keyed:
-                return True
+                return True, words
         elif kind is ast.Assign:
             if type(node.value) is ast.Constant and node.value.value in keyed:
-                return True  # `KEY = "cache_control"`, then `{KEY: ...}`
+                return True, words  # `KEY = "cache_control"`, then `{KEY: ...}`
         elif kind is ast.Import:
             for alias in node.names:
                 top = alias.name.split(".")[0]
@@ -155,6 +174,8 @@ def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, i
                     refers = True
                 elif top in wrapper_modules:
                     wraps = True
+                elif keys is not None:
+                    keys.add(tuple(alias.name.split(".")[-2:]))
                 elif import_pairs and tuple(alias.name.split(".")[-2:]) in import_pairs:
                     refers = True
         elif kind is ast.ImportFrom:
@@ -166,13 +187,15 @@ def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, i
                 anchored = anchored or any(alias.name in anchors for alias in node.names)
             if any(alias.name in sdk_names for alias in node.names):
                 refers = True
-            elif import_pairs:
+            elif import_pairs or keys is not None:
                 # `from app.llm import client`, `from .llm import client`, `from app import llm`
                 tail = node.module.rsplit(".", 1)[-1] if node.module else None
-                if any((tail, alias.name) in import_pairs for alias in node.names):
+                if keys is not None:
+                    keys.update((tail, alias.name) for alias in node.names)
+                elif any((tail, alias.name) in import_pairs for alias in node.names):
                     refers = True
         if words and (refers or (wraps and anchored)):
-            return True
+            return True, True
         skip = _ANNOTATION_FIELDS.get(kind)
         for name in node._fields:
             if skip and name in skip:
@@ -182,7 +205,7 @@ def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, i
                 stack.extend(c for c in child if isinstance(c, ast.AST))
             elif isinstance(child, ast.AST):
                 stack.append(child)
-    return False
+    return False, words
 
 
 # --- Large literal data ----------------------------------------------------------------------------
@@ -295,6 +318,9 @@ class Linter:
         # name together with its module to pass the prefilter, and import one to pass the gate.
         self.trigger_pairs = catalog.TRIGGER_PAIRS | (self.project.trigger_pairs() if self.project is not None else frozenset())
         self.import_pairs = self.project.import_pairs() if self.project is not None else frozenset()
+        from zdr_lint.project import index_words
+
+        self.index_words = index_words(self.client_factories)
         self.known_selectors = frozenset(self.registry.rules) | frozenset(r.name for r in self.registry.rules.values())
         from zdr_lint.discovery import make_spec
 
@@ -516,12 +542,25 @@ def run_rules(model, rule_classes: Iterable) -> tuple:
 
 
 # --- Many files --------------------------------------------------------------------------------------
+# The first scan (read, prefilter, ast stage) costs ~0.1 ms a file: below this many files a process
+# pool's start-up costs more than the second core saves.
+PARALLEL_SCAN_THRESHOLD = 1000
 _worker_linter: Optional[Linter] = None
+_worker_token: Optional[int] = None
 
 
-def _init_worker(settings: Settings, project=None) -> None:
-    global _worker_linter
-    _worker_linter = Linter(settings, project=project)
+def _pool(linter: Linter, jobs: int) -> ProcessPoolExecutor:
+    """Workers that lint with `linter`. A forked worker inherits it (building a Linter loads the
+    plugins: ~60 ms); under spawn or forkserver each worker builds its own from the settings."""
+    global _worker_linter, _worker_token
+    _worker_linter, _worker_token = linter, id(linter)
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(linter.settings, linter.project, id(linter)))
+
+
+def _init_worker(settings: Settings, project=None, token: Optional[int] = None) -> None:
+    global _worker_linter, _worker_token
+    if _worker_linter is None or token is None or token != _worker_token:
+        _worker_linter, _worker_token = Linter(settings, project=project), token
 
 
 def _lint_in_worker(path: str) -> list:
@@ -529,17 +568,28 @@ def _lint_in_worker(path: str) -> list:
     return _worker_linter.lint_file(path)
 
 
+def _scan_in_worker(paths: list) -> list:
+    assert _worker_linter is not None
+    return [_scan_file(_worker_linter, path) for path in paths]
+
+
 def lint_paths(linter: Linter, paths: Sequence[str], jobs: Optional[int] = None) -> list:
-    """Findings for many files in a stable order (path, line, column, code), whatever `jobs` is."""
+    """Findings for many files in a stable order (path, line, column, code), whatever `jobs` is.
+
+    A first scan reads every file once and answers, per file: does it open the project index (it
+    imports the SDK), does it pass the prefilter, and, for those that do, what does the ast stage
+    say before the index exists (`gate_facts`). Then the index is built and the ast stage's answer
+    completed with it; only the candidates are linted (in a process pool when there are enough)."""
     jobs = jobs or os.cpu_count() or 1
-    findings: list = []
+    parallel = jobs > 1 and not linter.registry.errors
     if linter.project is None:
-        linter, candidates = _index_and_prefilter(linter, paths, jobs)
+        linter, candidates = _index_and_select(linter, paths, jobs if parallel else 1)
     else:
         candidates = [p for p in paths if _worth_linting(linter, p, None)]
-    if jobs > 1 and len(candidates) >= PARALLEL_THRESHOLD and not linter.registry.errors:
+    findings: list = []
+    if parallel and len(candidates) >= PARALLEL_THRESHOLD:
         chunk = max(1, len(candidates) // (jobs * 8))
-        with ProcessPoolExecutor(max_workers=min(jobs, len(candidates)), initializer=_init_worker, initargs=(linter.settings, linter.project)) as pool:
+        with _pool(linter, min(jobs, len(candidates))) as pool:
             for result in pool.map(_lint_in_worker, candidates, chunksize=chunk):
                 findings.extend(result)
     else:
@@ -560,36 +610,60 @@ def _worth_linting(linter: Linter, path: str, lowered: Optional[bytes]) -> bool:
         lowered = read_lowered(path)
         if lowered is None:
             return True
-    return linter.lowered_passes_prefilter(lowered) or (UNUSED_NOQA in linter.enabled and b"noqa" in lowered)
+    return linter.lowered_passes_prefilter(lowered) or _says_noqa(linter, lowered)
 
 
-def _index_and_prefilter(linter: Linter, paths: Sequence[str], jobs: int) -> tuple:
-    """One read of every file answers both first questions: does it open the project index (it
-    imports the SDK), and does it pass the catalog's prefilter? Then the index is built, and only
-    if it learned names are the files that did not pass read again, for the index's name pairs."""
-    from zdr_lint.project import build_index, index_words, opens_index, read_lowered
+def _says_noqa(linter: Linter, lowered: bytes) -> bool:
+    return UNUSED_NOQA in linter.enabled and b"noqa" in lowered
 
-    words = index_words(linter.client_factories)
-    opening, passing, rest = [], set(), []
-    for path in paths:
-        if path.endswith(".ipynb"):
-            passing.add(path)
-            continue
-        lowered = read_lowered(path)
-        if lowered is None:
-            passing.add(path)  # lint_file reports the problem
-            continue
-        if opens_index(lowered, words):
-            opening.append(path)
-        if _worth_linting(linter, path, lowered):
-            passing.add(path)
-        else:
-            rest.append(path)
-    index = build_index(paths, linter.client_factories, jobs=jobs if not linter.registry.errors else 1, opening=opening)
+
+# What the first scan says of a file: (opens the index, passes the prefilter, ast facts or None).
+# Facts None for a passing file means "lint it whatever the index says" (a notebook, an unreadable or
+# undecodable file, one that says noqa while ZDR100 is on: lint_file has the last word).
+def _scan_file(linter: Linter, path: str) -> tuple:
+    from zdr_lint.project import opens_index, read_lowered
+
+    if path.endswith(".ipynb"):
+        return False, True, None
+    lowered = read_lowered(path)
+    if lowered is None:
+        return False, True, None
+    opens = opens_index(lowered, linter.index_words)
+    if not linter.lowered_passes_prefilter(lowered):
+        return opens, _says_noqa(linter, lowered), None
+    if _says_noqa(linter, lowered) or linter.registry.errors:
+        return opens, True, None
+    try:
+        with open(path, "rb") as handle:
+            tree = parse_ast(decode_source(handle.read()), path)
+    except (OSError, CannotCheck):
+        return opens, True, None
+    return opens, True, gate_facts(tree, linter.sdk_modules, linter.sdk_names)
+
+
+def _index_and_select(linter: Linter, paths: Sequence[str], jobs: int) -> tuple:
+    """The first scan (in a pool on a large tree), the project index, then the candidates."""
+    from zdr_lint.project import build_index
+
+    if jobs > 1 and len(paths) >= PARALLEL_SCAN_THRESHOLD:
+        batches = [list(paths[i:: jobs * 4]) for i in range(jobs * 4)]
+        with _pool(linter, jobs) as pool:
+            results = dict(zip((p for batch in batches for p in batch), (r for rs in pool.map(_scan_in_worker, batches) for r in rs)))
+        scanned = [results[p] for p in paths]
+    else:
+        scanned = [_scan_file(linter, path) for path in paths]
+    opening = [p for p, (opens, _, _) in zip(paths, scanned) if opens]
+    index = build_index(paths, linter.client_factories, jobs=jobs, opening=opening)
     linter = Linter(linter.settings, linter.registry, project=index)
-    if index.trigger_pairs():
-        passing.update(p for p in rest if _worth_linting(linter, p, None))
-    return linter, [p for p in paths if p in passing]
+    selected = []
+    rescan = bool(index.trigger_pairs())  # a file that failed the catalog's words may spell an indexed name
+    for path, (_, passes, facts) in zip(paths, scanned):
+        if passes:
+            if facts is None or gate_decides(facts, linter.import_pairs) or index.forces(path):
+                selected.append(path)
+        elif rescan and _worth_linting(linter, path, None):
+            selected.append(path)
+    return linter, selected
 
 
 def lint_source(source: Union[bytes, str], path: str, settings: Optional[Settings] = None) -> list:

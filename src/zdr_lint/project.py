@@ -663,8 +663,8 @@ def _fixpoint(modules: dict, names: set, strings: dict) -> None:
                         ev.annotation(a, mod) for a in cls.annotations.get(attr, [])
                     ):
                         names.add(q)
-                for attr, annotations in cls.annotations.items():
-                    if f"{cq}.{attr}" not in names and any(ev.annotation(a, mod) for a in annotations):
+                for attr, hints in cls.annotations.items():
+                    if f"{cq}.{attr}" not in names and any(ev.annotation(a, mod) for a in hints):
                         names.add(f"{cq}.{attr}")
                 for mname, fn in cls.methods.items():
                     q = f"{cq}.{mname}"

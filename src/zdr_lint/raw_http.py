@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional
 from urllib.parse import urljoin
 
-import libcst as cst
+from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog
 

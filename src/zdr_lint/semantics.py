@@ -1,6 +1,6 @@
 """The semantic model: which objects are Anthropic clients and which values reach Anthropic requests.
 
-One pass over a module (`Collector`) records scopes, bindings, `self.` attributes, function returns,
+One pass over a module (`zdr_lint.collector.Collector`) records scopes, bindings, `self.` attributes, function returns,
 container mutations (`.append`, `d["k"] = v`, ...) and the nodes rules look at. Questions are then
 answered on demand and memoised: every rule asks the model, no rule re-derives it.
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator, Optional, Sequence
 
-import libcst as cst
+from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog
 from zdr_lint.project import member_qualname, resolve_relative
@@ -166,220 +166,6 @@ class Request:
         return [a for a in self.arguments if a.name == name]
 
 
-# --- Collection -----------------------------------------------------------------------------------
-_PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
-_MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "setdefault", "__setitem__"})
-
-
-class Collector(cst.CSTVisitor):
-    """One walk over the module: scopes, bindings and the nodes the rules need."""
-
-    def __init__(self) -> None:
-        self.module_scope = Scope("module", None)
-        self.scope = self.module_scope
-        self.scope_of: dict[int, Scope] = {}
-        self.calls: list[cst.Call] = []
-        self.dicts: list[cst.Dict] = []
-        self.assigns: list[cst.Assign] = []
-        self.mutations: dict[str, list] = {}  # name -> [(method, call_or_assign, scope)]
-        self.call_of_argument: dict[int, cst.Call] = {}
-        self.functions: dict[int, FunctionInfo] = {}
-        self.class_scopes: dict[int, Scope] = {}
-        self.top_of: dict[int, cst.CSTNode] = {}  # node -> its top-level statement
-        self._top_ids: set = set()
-        self._top: Optional[cst.CSTNode] = None
-        self.container_of: dict[int, cst.CSTNode] = {}  # value -> the dict element or argument holding it
-        # strings that may spell a raw API endpoint (docstrings and bare string statements left out)
-        self.endpoint_strings: list = []
-        self._not_values: set = set()  # ids of docstrings / bare strings and of parts of larger strings
-        self.left_of: dict[int, cst.BaseExpression] = {}  # `a + "b"`: id("b") -> a
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        # Remember each node's top-level statement: positions are then computed per statement.
-        if type(node) is cst.Module:
-            self._top_ids = {id(stmt) for stmt in node.body}
-        elif id(node) in self._top_ids:
-            self._top = node
-        self.top_of[id(node)] = self._top
-        return super().on_visit(node)
-
-    # scopes
-    def _push(self, kind: str, node: cst.CSTNode) -> Scope:
-        scope = Scope(kind, self.scope, node)
-        self.scope = scope
-        return scope
-
-    def _pop(self) -> None:
-        assert self.scope.parent is not None
-        self.scope = self.scope.parent
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        outer = self.scope
-        outer.bind(node.name.value, Binding("def", outer, node=node))
-        for decorator in node.decorators:
-            decorator.visit(self)
-        for param in _all_params(node.params):
-            if param.default is not None:
-                param.default.visit(self)
-        if node.returns is not None:
-            node.returns.visit(self)
-        scope = self._push("function", node)
-        info = FunctionInfo(node, scope, annotation=node.returns.annotation if node.returns else None)
-        scope.function = info
-        self.functions[id(node)] = info
-        params = _all_params(node.params)
-        if outer.kind == "class":
-            info.owner = outer
-            is_static = any(_decorator_name(d) == "staticmethod" for d in node.decorators)
-            if params and not is_static:
-                scope.self_name = params[0].name.value
-                scope.owner = outer
-        for param in params:
-            scope.bind(
-                param.name.value,
-                Binding("param", scope, value=param.default, annotation=param.annotation.annotation if param.annotation else None, node=param),
-            )
-        node.body.visit(self)
-        self._pop()
-        return False  # children visited by hand
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        scope = self._push("function", node)
-        scope.function = FunctionInfo(node, scope, returns=[node.body])
-        for param in _all_params(node.params):
-            scope.bind(param.name.value, Binding("param", scope, node=param))
-
-    def leave_Lambda(self, original_node: cst.Lambda) -> None:
-        self._pop()
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.scope.bind(node.name.value, Binding("class", self.scope, node=node))
-        for decorator in node.decorators:
-            decorator.visit(self)
-        for base in node.bases:
-            base.visit(self)
-        self.class_scopes[id(node)] = self._push("class", node)
-        node.body.visit(self)
-        self._pop()
-        return False
-
-    # imports
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            dotted = _dotted(alias.name)
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self.scope.bind(alias.asname.name.value, Binding("import", self.scope, qualname=dotted))
-            else:
-                root = dotted.split(".")[0]
-                self.scope.bind(root, Binding("import", self.scope, qualname=root))
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.names, cst.ImportStar):
-            return
-        module = "." * len(node.relative) + (_dotted(node.module) if node.module is not None else "")
-        for alias in node.names:
-            name = _dotted(alias.name)
-            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
-            qual = f"{module}.{name}" if not module.endswith(".") else f"{module}{name}"
-            self.scope.bind(local, Binding("import", self.scope, qualname=qual))
-
-    # assignments
-    def _bind_target(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression], annotation=None, kind="value") -> None:
-        if isinstance(target, cst.Name):
-            self.scope.bind(target.value, Binding(kind, self.scope, value=value, annotation=annotation))
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            values = None
-            if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(target.elements):
-                values = [el.value for el in value.elements]
-            for i, el in enumerate(target.elements):
-                inner = el.value
-                if isinstance(inner, cst.StarredElement):
-                    inner = inner.value
-                self._bind_target(inner, values[i] if values and not isinstance(el, cst.StarredElement) else None, kind=kind)
-        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
-            owner = self.scope.owner
-            if owner is not None and target.value.value == self.scope.self_name:
-                owner.attributes.setdefault(target.attr.value, []).append(
-                    Binding(kind, self.scope, value=value, annotation=annotation)
-                )
-        elif isinstance(target, cst.Subscript) and value is not None:
-            base = target.value
-            if isinstance(base, cst.Name):
-                self.mutations.setdefault(base.value, []).append(("__setitem__", target, value, self.scope))
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self.assigns.append(node)
-        self.scope_of[id(node)] = self.scope
-        for target in node.targets:
-            self._bind_target(target.target, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._bind_target(node.target, node.value, annotation=node.annotation.annotation)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.target, cst.Name) and isinstance(node.operator, (cst.AddAssign, cst.BitOrAssign)):
-            self.mutations.setdefault(node.target.value, []).append(("extend", node, node.value, self.scope))
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._bind_target(node.target, node.value)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._bind_target(node.target, node.iter, kind="iter")
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._bind_target(node.asname.name, node.item, kind="with")
-
-    def visit_Return(self, node: cst.Return) -> None:
-        if node.value is not None and self.scope.function is not None:
-            self.scope.function.returns.append(node.value)
-
-    # what rules look at
-    def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(node)
-        self.scope_of[id(node)] = self.scope
-        for arg in node.args:
-            self.call_of_argument[id(arg.value)] = node
-            self.container_of[id(arg.value)] = arg
-        func = node.func
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in _MUTATING_METHODS:
-            self.mutations.setdefault(func.value.value, []).append((func.attr.value, node, None, self.scope))
-
-    def visit_Expr(self, node: cst.Expr) -> None:
-        if isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
-            self._not_values.add(id(node.value))
-
-    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
-        if isinstance(node.operator, cst.Add):
-            self.left_of[id(node.right)] = node.left
-
-    def _string(self, node: cst.BaseString, text: str) -> None:
-        if id(node) in self._not_values:
-            return
-        if any(marker in text for marker in catalog.ENDPOINT_STRING_MARKERS):
-            self.endpoint_strings.append(node)
-            self.scope_of[id(node)] = self.scope
-
-    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
-        skip = id(node) in self._not_values
-        for part in (node.left, node.right):
-            self._not_values.add(id(part))
-        if not skip:
-            self._string(node, _raw_string_text(node))
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self._string(node, node.value)
-
-    def visit_FormattedString(self, node: cst.FormattedString) -> None:
-        self._string(node, _raw_string_text(node))
-
-    def visit_Dict(self, node: cst.Dict) -> None:
-        self.dicts.append(node)
-        self.scope_of[id(node)] = self.scope
-        for element in node.elements:
-            self.container_of[id(element.value)] = element
-
-
 def _raw_string_text(node: cst.BaseExpression) -> str:
     """The source text of a string's literal parts (for a cheap substring test)."""
     if isinstance(node, cst.SimpleString):
@@ -445,6 +231,9 @@ def literal_string(node: cst.BaseExpression) -> Optional[str]:
     return None
 
 
+_PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
+
+
 # --- The model --------------------------------------------------------------------------------------
 class SemanticModel:
     # Set by the engine: the project index (zdr_lint.project) and whether the module is a package.
@@ -452,6 +241,8 @@ class SemanticModel:
     is_package = False
 
     def __init__(self, module: cst.Module, client_factories: Sequence[str] = (), module_name: str = "") -> None:
+        from zdr_lint.collector import Collector
+
         collector = Collector()
         module.visit(collector)
         self.module = module

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, Optional
 
-import libcst as cst
+from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-import libcst as cst
+from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog
 from zdr_lint.semantics import SemanticModel, Scope

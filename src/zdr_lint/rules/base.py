@@ -19,7 +19,7 @@ import inspect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, ClassVar, Optional
 
-import libcst as cst
+from zdr_lint._lazy import libcst as cst
 
 if TYPE_CHECKING:
     from zdr_lint.semantics import SemanticModel

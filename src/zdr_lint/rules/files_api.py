@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import libcst as cst
+from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog
 from zdr_lint.rules.base import Rule

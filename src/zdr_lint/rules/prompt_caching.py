@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-import libcst as cst
+from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog
 from zdr_lint.rules.base import Rule

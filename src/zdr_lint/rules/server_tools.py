@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog
 from zdr_lint.rules._tools import ToolUse, runs_through_code_execution, tool_in_dict, tool_uses
