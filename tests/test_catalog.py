@@ -134,7 +134,7 @@ def test_prefilter_words_come_from_the_catalog():
     for expected in (b"anthropic", b"cache_control", b"web_search_20", b"web_fetch_20", b"code_execution_20", b"mcp_toolset"):
         assert expected in words
     assert all(w == w.lower() for w in words)
-    assert (b"document", b"file_id", b"source") in catalog.TRIGGER_PAIRS and (b"input_schema", b"strict") in catalog.TRIGGER_PAIRS
+    assert (b"file_id", b"document", b"source") in catalog.TRIGGER_PAIRS and (b"input_schema", b"strict") in catalog.TRIGGER_PAIRS
 
 
 def test_prefilter_lets_through_what_a_rule_needs_and_not_openai_look_alikes():

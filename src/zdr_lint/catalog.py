@@ -314,7 +314,8 @@ def _trigger_pairs() -> frozenset:
         for partners in partner_sets:
             # `file` is inside `file_id`: a word contained in another adds nothing
             words = {key} | {p for p in partners if not any(p != q and p in q for q in partners | {key})}
-            groups.add(tuple(sorted(w.encode() for w in words)))
+            # the key first: it is the rare word, so most files are settled by looking for it once
+            groups.add((key.encode(), *sorted(w.encode() for w in words - {key})))
     return frozenset(groups)
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Optional
-
-import pathspec
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from zdr_lint.config import Settings, relative_path
+
+if TYPE_CHECKING:  # pathspec is imported when a pattern needs it (plain names and no .gitignore: never)
+    import pathspec
 
 SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
 
@@ -20,7 +22,10 @@ class Discovered:
     error: Optional[str] = None  # a one-line problem (missing path, unreadable directory)
 
 
+@lru_cache(maxsize=1)
 def _pattern_style() -> str:
+    import pathspec
+
     # pathspec >= 0.12 names git's own semantics "gitignore"; older releases only "gitwildmatch".
     try:
         pathspec.PathSpec.from_lines("gitignore", [])
@@ -29,12 +34,11 @@ def _pattern_style() -> str:
         return "gitwildmatch"
 
 
-_STYLE = _pattern_style()
-
-
-def make_spec(patterns) -> pathspec.PathSpec:
+def make_spec(patterns) -> "pathspec.PathSpec":
     """A PathSpec with .gitignore semantics (used for excludes and per-file-ignores too)."""
-    return pathspec.PathSpec.from_lines(_STYLE, patterns)
+    import pathspec
+
+    return pathspec.PathSpec.from_lines(_pattern_style(), patterns)
 
 
 _spec = make_spec

@@ -15,7 +15,6 @@ import os
 import sys
 import tokenize
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional, Sequence, Union
@@ -26,6 +25,8 @@ from zdr_lint.finding import Finding, Position
 from zdr_lint.plugins import Registry, get_registry
 
 if TYPE_CHECKING:  # typing only
+    from concurrent.futures import ProcessPoolExecutor
+
     from zdr_lint.project import ProjectIndex
 
 CANNOT_CHECK = "ZDR000"
@@ -74,8 +75,40 @@ def passes_prefilter(data: Union[bytes, str], words: Sequence[bytes], groups: It
     return lowered_passes(lowered, words, groups)
 
 
-def lowered_passes(lowered: bytes, words: Sequence[bytes], groups: Iterable = ()) -> bool:
-    return any(word in lowered for word in words) or any(all(w in lowered for w in group) for group in groups)
+def lowered_passes(lowered: bytes, words: Sequence, groups: Iterable = ()) -> bool:
+    """`words` are plain words or (gate, members) pairs from `gated_words`."""
+    for word in words:
+        if type(word) is tuple:
+            gate, members = word
+            if gate in lowered and any(m in lowered for m in members):
+                return True
+        elif word in lowered:
+            return True
+    present: dict = {}  # a group's first word (its rarest) is looked for once, whatever groups share it
+    for group in groups:
+        first = group[0]
+        found = present.get(first)
+        if found is None:
+            found = present[first] = first in lowered
+        if found and all(w in lowered for w in group[1:]):
+            return True
+    return False
+
+
+def gated_words(words: Iterable[bytes]) -> tuple:
+    """Each word costs a pass over every file's bytes: words that share a part (the dated tool types'
+    `_20`, `mcp_servers` and `mcp_toolset`'s `mcp_`) are looked for behind it, one pass for the part
+    and the words themselves only in the rare file that has it."""
+    groups: dict = {}
+    for word in words:
+        if word.endswith(b"_20"):
+            part = b"_20"
+        elif b"_" in word:
+            part = word[: word.index(b"_") + 1]
+        else:
+            part = word
+        groups.setdefault(part, []).append(word)
+    return tuple((part, tuple(members)) if len(members) > 1 else members[0] for part, members in sorted(groups.items()))
 
 
 # --- Stage 2: candidates on CPython's ast ----------------------------------------------------------
@@ -313,7 +346,7 @@ class Linter:
         factory_names = {name.rsplit(".", 1)[-1] for name in configured}
         self.sdk_names = frozenset(part for name in configured for part in name.split(".") if part)
         self.sdk_modules = catalog.SDK_MODULES | {name.split(".")[0] for name in configured}
-        self.trigger_words = tuple(sorted(set(catalog.TRIGGER_WORDS) | {n.lower().encode() for n in factory_names}))
+        self.trigger_words = gated_words(set(catalog.TRIGGER_WORDS) | {n.lower().encode() for n in factory_names})
         # The project index can hold many names, some as common as `client`: a file must spell a
         # name together with its module to pass the prefilter, and import one to pass the gate.
         self.trigger_pairs = catalog.TRIGGER_PAIRS | (self.project.trigger_pairs() if self.project is not None else frozenset())
@@ -549,9 +582,11 @@ _worker_linter: Optional[Linter] = None
 _worker_token: Optional[int] = None
 
 
-def _pool(linter: Linter, jobs: int) -> ProcessPoolExecutor:
+def _pool(linter: Linter, jobs: int) -> "ProcessPoolExecutor":
     """Workers that lint with `linter`. A forked worker inherits it (building a Linter loads the
     plugins: ~60 ms); under spawn or forkserver each worker builds its own from the settings."""
+    from concurrent.futures import ProcessPoolExecutor  # only runs that use a pool import it
+
     global _worker_linter, _worker_token
     _worker_linter, _worker_token = linter, id(linter)
     return ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(linter.settings, linter.project, id(linter)))

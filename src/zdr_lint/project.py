@@ -497,7 +497,9 @@ def opens_index(lowered: bytes, words: Sequence[bytes]) -> bool:
     """Can this file (lowercased bytes) define a client, a factory or a base URL by itself? Only if
     it imports the SDK, or spells a base URL or a configured factory (`words`, from index_words)."""
     sdk = catalog.SDK_ROOT.encode()
-    return (sdk in lowered and catalog.SDK_IMPORT_LINE.search(lowered) is not None) or any(w in lowered for w in words)
+    if sdk in lowered:
+        return catalog.SDK_IMPORT_LINE.search(lowered) is not None or any(w in lowered for w in words)
+    return any(w in lowered for w in words if sdk not in w)  # the base URLs all spell the SDK's name
 
 
 def build_index(

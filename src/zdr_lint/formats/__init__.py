@@ -16,25 +16,28 @@ class FormatContext:
     extra: dict = field(default_factory=dict)
 
 
-from zdr_lint.formats.text import format_concise, format_full  # noqa: E402
-from zdr_lint.formats.json_format import format_json  # noqa: E402
-from zdr_lint.formats.grouped import format_grouped  # noqa: E402
-from zdr_lint.formats.json_lines import format_json_lines  # noqa: E402
-from zdr_lint.formats.junit import format_junit  # noqa: E402
-from zdr_lint.formats.github import format_github  # noqa: E402
-from zdr_lint.formats.gitlab import format_gitlab  # noqa: E402
-from zdr_lint.formats.pylint import format_pylint  # noqa: E402
-from zdr_lint.formats.sarif import format_sarif  # noqa: E402
+class _Deferred:
+    """A built-in formatter imported when it is first called: a run prints one format, so it should
+    not import the other nine (XML for JUnit, hashing for GitLab, ...)."""
+
+    def __init__(self, module: str, function: str) -> None:
+        self.module, self.function = module, function
+
+    def __call__(self, findings, context: FormatContext) -> str:
+        from importlib import import_module
+
+        return getattr(import_module(f"zdr_lint.formats.{self.module}"), self.function)(findings, context)
+
 
 BUILTIN_FORMATS = {
-    "full": format_full,
-    "concise": format_concise,
-    "grouped": format_grouped,
-    "json": format_json,
-    "json-lines": format_json_lines,
-    "junit": format_junit,
-    "github": format_github,
-    "gitlab": format_gitlab,
-    "pylint": format_pylint,
-    "sarif": format_sarif,
+    "full": _Deferred("text", "format_full"),
+    "concise": _Deferred("text", "format_concise"),
+    "grouped": _Deferred("grouped", "format_grouped"),
+    "json": _Deferred("json_format", "format_json"),
+    "json-lines": _Deferred("json_lines", "format_json_lines"),
+    "junit": _Deferred("junit", "format_junit"),
+    "github": _Deferred("github", "format_github"),
+    "gitlab": _Deferred("gitlab", "format_gitlab"),
+    "pylint": _Deferred("pylint", "format_pylint"),
+    "sarif": _Deferred("sarif", "format_sarif"),
 }
