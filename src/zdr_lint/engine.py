@@ -27,6 +27,7 @@ from zdr_lint.plugins import Registry, get_registry
 if TYPE_CHECKING:  # typing only
     from concurrent.futures import ProcessPoolExecutor
 
+    from zdr_lint.incremental import StatementCache
     from zdr_lint.project import ProjectIndex
 
 CANNOT_CHECK = "ZDR000"
@@ -401,8 +402,9 @@ class Linter:
             return [self.cannot_check(path, f"cannot read: {exc.strerror or exc}")]
         return self.lint_source(data, path)
 
-    def lint_source(self, source: Union[bytes, str], path: str) -> list:
-        """Findings for one file's content; never raises (problems become ZDR000)."""
+    def lint_source(self, source: Union[bytes, str], path: str, cache: Optional["StatementCache"] = None) -> list:
+        """Findings for one file's content; never raises (problems become ZDR000). `cache`: the
+        document's previous statements (zdr_lint.incremental), for an editor re-checking edits."""
         codes = self.codes_for(path)
         if not codes:
             return []
@@ -414,7 +416,7 @@ class Linter:
             return self._noqa_only(source, path, codes)
         try:
             text = decode_source(source) if isinstance(source, bytes) else source
-            return self.lint_text(text, path, codes)
+            return self.lint_text(text, path, codes, cache)
         except CannotCheck as exc:
             return self._if_enabled(codes, self.cannot_check(path, exc.reason, exc.line, exc.column))
         except RecursionError:
@@ -428,17 +430,17 @@ class Linter:
     def _if_enabled(codes: frozenset, finding: Finding) -> list:
         return [finding] if CANNOT_CHECK in codes else []
 
-    def lint_text(self, text: str, path: str, codes: Optional[frozenset] = None) -> list:
+    def lint_text(self, text: str, path: str, codes: Optional[frozenset] = None, cache: Optional["StatementCache"] = None) -> list:
         codes = self.codes_for(path) if codes is None else codes
         tree = parse_ast(text, path)
         if not self.is_candidate(tree, path):
             return self._noqa_only(text, path, codes)
         parse_text, blanked = blank_large_data(text, tree)
-        return self.lint_candidate(text, path, codes, parse_text, tree, blanked)
+        return self.lint_candidate(text, path, codes, parse_text, tree, blanked, cache)
 
     def lint_candidate(
         self, text: str, path: str, codes: frozenset, parse_text: Optional[str] = None,
-        tree: Optional[ast.Module] = None, blanked: frozenset = frozenset(),
+        tree: Optional[ast.Module] = None, blanked: frozenset = frozenset(), cache: Optional["StatementCache"] = None,
     ) -> list:
         import libcst as cst
 
@@ -446,7 +448,8 @@ class Linter:
 
         with recursion_limit(max(sys.getrecursionlimit(), RECURSION_LIMIT)):
             try:
-                module = cst.parse_module(text if parse_text is None else parse_text)
+                source = text if parse_text is None else parse_text
+                module = cache.parse(source, tree) if cache is not None and tree is not None else cst.parse_module(source)
             except cst.ParserSyntaxError as exc:
                 raise CannotCheck(f"syntax error: {exc.message}", exc.raw_line, exc.raw_column) from None
             if self.project is not None:

@@ -39,6 +39,7 @@ from zdr_lint import __version__
 from zdr_lint.config import ConfigError, Settings, load_settings
 from zdr_lint.engine import CANNOT_CHECK, Linter
 from zdr_lint.finding import Finding
+from zdr_lint.incremental import StatementCache
 from zdr_lint.notebook import Cell, NotebookError, line_with_noqa, lint_cells
 
 logger = logging.getLogger(__name__)
@@ -326,6 +327,7 @@ class ZdrLanguageServer(LanguageServer):
         self.docs: dict = {}  # uri -> DocState (a notebook cell's uri for notebook documents)
         self.pending: dict = {}  # uri -> asyncio.Task
         self._linters: dict = {}  # settings start folder -> Linter
+        self.statement_caches: dict = {}  # uri -> StatementCache: an edit re-parses only what it touched
         self._reported_config_errors: set = set()
         self._executor: Optional[ThreadPoolExecutor] = None
 
@@ -460,7 +462,10 @@ class ZdrLanguageServer(LanguageServer):
         if document is None:
             return None
         path = to_fs_path(uri) or uri
-        return _TextJob(uri, document.version, path, document.source, self.linter_for(path))
+        cache = self.statement_caches.get(uri)
+        if cache is None:
+            cache = self.statement_caches[uri] = StatementCache()
+        return _TextJob(uri, document.version, path, document.source, self.linter_for(path), cache)
 
     def publish(self, uri: str, state: DocState) -> None:
         lines = split_lines(state.text)
@@ -469,6 +474,7 @@ class ZdrLanguageServer(LanguageServer):
 
     def clear(self, uri: str) -> None:
         self.docs.pop(uri, None)
+        self.statement_caches.pop(uri, None)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     def to_range(self, start: tuple, end: tuple, lines: list) -> types.Range:
@@ -612,10 +618,11 @@ class _TextJob:
     path: str
     text: str
     linter: Linter
+    cache: Optional[StatementCache] = None
 
     def run(self) -> list:
         try:
-            findings = self.linter.lint_source(self.text, self.path)
+            findings = self.linter.lint_source(self.text, self.path, self.cache)
         except Exception as exc:  # lint_source should not raise; a ZDR000 if it ever does
             findings = [self.linter.cannot_check(self.path, f"internal error: {type(exc).__name__}: {exc}")]
         if self.path.lower().endswith(".ipynb"):
