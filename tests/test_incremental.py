@@ -67,8 +67,9 @@ def test_an_edit_reparses_only_the_statements_it_touched() -> None:
         "import anthropic\r\nclient = anthropic.Anthropic()\r\nclient.files.list()\r\n",
         "import anthropic\nclient = anthropic.Anthropic()\nclient.files.list(\n    limit=1,\n)  # noqa: ZDR005\nclient.files.list()",
         "import anthropic\nx = (\n  1\n)\nif x:\n    anthropic.Anthropic().beta.files.list()\nelse:\n    pass\n",
+        "import anthropic\nc = anthropic.Anthropic()\ndef f():\n  if c:\n    c.files.list(x=[\n      1])\ndef g():\n        if c:\n                c.beta.files.list()\n",
     ],
-    ids=["semicolons", "decorators-and-comments", "crlf", "noqa-and-no-final-newline", "compound"],
+    ids=["semicolons", "decorators-and-comments", "crlf", "noqa-and-no-final-newline", "compound", "mixed-indentation"],
 )
 def test_awkward_layouts(text: str) -> None:
     linter = Linter(Settings())

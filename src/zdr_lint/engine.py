@@ -459,7 +459,7 @@ class Linter:
             model = SemanticModel(module, self.client_factories, module_name)
             model.project, model.is_package = self.project, is_package
             reports, failures = run_rules(model, [self.registry.rules[c] for c in sorted(codes) if c != CANNOT_CHECK])
-            findings = self._to_findings(module, text, path, reports, codes, tree, model.collector.top_of, blanked)
+            findings = self._to_findings(module, text, path, reports, codes, tree, model.collector.top_of, blanked, cache)
         for rule, exc in failures:
             findings.extend(self._if_enabled(codes, self.cannot_check(path, f"internal error in {rule.code}: {type(exc).__name__}: {exc}")))
         findings.sort(key=lambda f: f.sort_key)
@@ -468,13 +468,14 @@ class Linter:
     def _to_findings(
         self, module, text: str, path: str, reports: list, codes: frozenset,
         tree: Optional[ast.Module] = None, top_of: Optional[dict] = None, blanked: frozenset = frozenset(),
+        cache: Optional["StatementCache"] = None,
     ) -> list:
         if not reports:
             return self._noqa_only(text, path, codes)
         from zdr_lint.positions import locate
         from zdr_lint.suppression import parse_suppressions
 
-        positions = locate(module, [r.node for r in reports], top_of or {}, tree, blanked)
+        positions = locate(module, [r.node for r in reports], top_of or {}, tree, blanked, cache.positions_of if cache is not None else None)
         suppressions = parse_suppressions(text, self.known_selectors, tree)
         findings = []
         for report in reports:

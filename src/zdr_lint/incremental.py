@@ -41,6 +41,10 @@ class StatementCache:
     def __init__(self) -> None:
         self._statements: dict = {}  # piece text -> tuple of libcst statements
         self._config: Optional["cst.Module"] = None  # a parsed piece whose indent and newline the module takes
+        # per statement (by id; `_statements` keeps each alive): the piece module it was parsed in,
+        # whose indentation renders it, and its rendered positions once a finding asked for them
+        self._home: dict = {}
+        self._positions: dict = {}
         self.reused = 0  # pieces taken from the previous version in the last parse (for tests, benchmarks)
 
     def parse(self, text: str, tree: ast.Module) -> "cst.Module":
@@ -52,6 +56,7 @@ class StatementCache:
             self._statements = {}
             return cst.parse_module(text)
         previous, current = self._statements, {}
+        home, positions = {}, {}
         body: list = []
         reused = 0
         first_module = None
@@ -61,11 +66,18 @@ class StatementCache:
                 module = cst.parse_module(piece)
                 statements = tuple(module.body)
                 first_module = first_module or module
+                for stmt in statements:
+                    home[id(stmt)] = module
             else:
                 reused += 1
+                for stmt in statements:
+                    home[id(stmt)] = self._home.get(id(stmt))
+                    if id(stmt) in self._positions:
+                        positions[id(stmt)] = self._positions[id(stmt)]
             current[piece] = statements
             body.extend(statements)
-        self._statements, self.reused = current, reused  # one assignment: a concurrent reader sees a whole dict
+        # whole dicts assigned at once: a reader on another thread never sees a half-built one
+        self._statements, self._home, self._positions, self.reused = current, home, positions, reused
         config = first_module or self._config or cst.parse_module(pieces[0])
         self._config = config
         return cst.Module(
@@ -77,3 +89,16 @@ class StatementCache:
             default_newline=config.default_newline,
             has_trailing_newline=text.endswith(("\n", "\r")),
         )
+
+    def positions_of(self, module: "cst.Module", stmt: "cst.CSTNode"):
+        """Rendered positions of a top-level statement (see zdr_lint.positions.locate), kept while
+        the statement is unchanged; rendered in the piece it was parsed from, whose indentation
+        its blocks assume."""
+        from zdr_lint.positions import statement_positions
+
+        found = self._positions.get(id(stmt))
+        if found is None:
+            found = statement_positions(self._home.get(id(stmt)) or module, stmt)
+            if id(stmt) in self._home:
+                self._positions[id(stmt)] = found
+        return found

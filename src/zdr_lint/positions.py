@@ -10,7 +10,7 @@ starts. Top-level statements start at column 0, so columns need no shift.
 from __future__ import annotations
 
 import ast
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
@@ -33,14 +33,25 @@ def _statement_lines(module: cst.Module, tree: ast.Module, skipped_lines: frozen
     return lines if index == len(statements) else None
 
 
+def statement_positions(module: cst.Module, stmt: cst.CSTNode):
+    """Positions of every node of one top-level statement, rendered alone (its first line is line 1
+    unless it has leading blank lines)."""
+    alone = module.with_changes(body=[stmt], header=[], footer=[])
+    return MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider)
+
+
 def locate(
     module: cst.Module,
     nodes: Iterable[cst.CSTNode],
     top_of: dict,
     tree: Optional[ast.Module] = None,
     skipped_lines: frozenset = frozenset(),
+    positions_of: Optional[Callable] = None,
 ) -> dict:
-    """{node: CodeRange} for `nodes`. `top_of` maps id(node) to its top-level statement."""
+    """{node: CodeRange} for `nodes`. `top_of` maps id(node) to its top-level statement.
+    `positions_of(module, stmt)` renders one statement (default `statement_positions`; the language
+    server's StatementCache keeps the answers for the statements an edit did not touch)."""
+    positions_of = positions_of or statement_positions
     nodes = list(nodes)
     lines = _statement_lines(module, tree, skipped_lines) if tree is not None else None
     if lines is None or any(id(n) not in top_of for n in nodes):
@@ -53,8 +64,7 @@ def locate(
     for stmt, wanted in by_statement.values():
         if id(stmt) not in line_of:
             return _whole_module(module)
-        alone = module.with_changes(body=[stmt], header=[], footer=[])
-        relative = MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider)
+        relative = positions_of(module, stmt)
         shift = line_of[id(stmt)] - relative[stmt].start.line
         for node in wanted:
             where = relative[node]
