@@ -25,6 +25,25 @@ from zdr_lint.semantics import (
 
 _MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "setdefault", "__setitem__"})
 
+# Nodes no rule looks at and no binding comes from: whitespace, comments, brackets, punctuation and
+# operators. The walk does not enter them (about half the nodes of a module).
+_SKIPPED = (
+    cst.BaseParenthesizableWhitespace, cst.Comment, cst.EmptyLine, cst.Newline, cst.TrailingWhitespace,
+    cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace,
+    cst.RightCurlyBrace, cst.Comma, cst.Dot, cst.Colon, cst.Semicolon, cst.AssignEqual, cst.BaseBinaryOp,
+    cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp, cst.ImportStar, cst.Asynchronous,
+)
+_FIELDS: dict = {}  # node type -> names of its fields, in declaration order
+
+
+def _fields_of(kind: type) -> tuple:
+    import dataclasses
+
+    found = _FIELDS.get(kind)
+    if found is None:
+        found = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return found
+
 
 class Collector(cst.CSTVisitor):
     """One walk over the module: scopes, bindings and the nodes the rules need."""
@@ -49,6 +68,23 @@ class Collector(cst.CSTVisitor):
         self._not_values: set = set()  # ids of docstrings / bare strings and of parts of larger strings
         self.left_of: dict[int, cst.BaseExpression] = {}  # `a + "b"`: id("b") -> a
 
+    # The walk. libcst's own `module.visit(visitor)` rebuilds (and validates) every node on the way
+    # back up, even for a visitor that changes nothing: most of a check's time on a large module.
+    # This walk only reads: the same visit_X / leave_X methods, children in field order, parents
+    # before children, statements in source order.
+    def walk(self, node: cst.CSTNode) -> None:
+        if self.on_visit(node):
+            for name in _fields_of(type(node)):
+                value = getattr(node, name)
+                if isinstance(value, cst.CSTNode):
+                    if not isinstance(value, _SKIPPED):
+                        self.walk(value)
+                elif isinstance(value, (tuple, list)):
+                    for item in value:
+                        if isinstance(item, cst.CSTNode) and not isinstance(item, _SKIPPED):
+                            self.walk(item)
+        self.on_leave(node)
+
     def on_visit(self, node: cst.CSTNode) -> bool:
         # Remember each node's top-level statement: positions are then computed per statement.
         if type(node) is cst.Module:
@@ -72,12 +108,12 @@ class Collector(cst.CSTVisitor):
         outer = self.scope
         outer.bind(node.name.value, Binding("def", outer, node=node))
         for decorator in node.decorators:
-            decorator.visit(self)
+            self.walk(decorator)
         for param in _all_params(node.params):
             if param.default is not None:
-                param.default.visit(self)
+                self.walk(param.default)
         if node.returns is not None:
-            node.returns.visit(self)
+            self.walk(node.returns)
         scope = self._push("function", node)
         info = FunctionInfo(node, scope, annotation=node.returns.annotation if node.returns else None)
         scope.function = info
@@ -94,7 +130,7 @@ class Collector(cst.CSTVisitor):
                 param.name.value,
                 Binding("param", scope, value=param.default, annotation=param.annotation.annotation if param.annotation else None, node=param),
             )
-        node.body.visit(self)
+        self.walk(node.body)
         self._pop()
         return False  # children visited by hand
 
@@ -110,11 +146,11 @@ class Collector(cst.CSTVisitor):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.scope.bind(node.name.value, Binding("class", self.scope, node=node))
         for decorator in node.decorators:
-            decorator.visit(self)
+            self.walk(decorator)
         for base in node.bases:
-            base.visit(self)
+            self.walk(base)
         self.class_scopes[id(node)] = self._push("class", node)
-        node.body.visit(self)
+        self.walk(node.body)
         self._pop()
         return False
 

@@ -244,7 +244,7 @@ class SemanticModel:
         from zdr_lint.collector import Collector
 
         collector = Collector()
-        module.visit(collector)
+        collector.walk(module)
         self.module = module
         self.collector = collector
         self.module_scope = collector.module_scope
