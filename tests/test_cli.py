@@ -145,6 +145,20 @@ def test_settings_from_pyproject(project):
     assert "ZDR002" in out and "ZDR001" not in out
 
 
+def test_excludes_match_names_below_the_paths_given_as_ruff_does(project):
+    """A default exclude (`.venv`) and a glob (`gen_*.py`) drop what the walk finds; a directory
+    given on the command line is walked even when its own path holds an excluded name."""
+    (project / "pyproject.toml").write_text('[tool.zdr-lint]\nextend-exclude = ["gen_*.py"]\n')
+    vendored = project / ".venv" / "lib"
+    vendored.mkdir(parents=True)
+    (vendored / "x.py").write_text(APP)
+    (project / "gen_client.py").write_text(APP)
+    out = run_zdr("check", "--output-format", "concise", ".", cwd=project).stdout.decode()
+    assert ".venv" not in out and "gen_client" not in out and "app.py" in out
+    out = run_zdr("check", "--output-format", "concise", ".venv/lib", cwd=project).stdout.decode()
+    assert ".venv/lib/x.py" in out
+
+
 def test_settings_from_zdr_lint_toml_and_config_flag(project, tmp_path_factory):
     other = tmp_path_factory.mktemp("cfg") / "zdr-lint.toml"
     other.write_text('select = ["ZDR002"]\n')

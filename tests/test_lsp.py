@@ -206,6 +206,22 @@ async def test_utf8_position_encoding_when_the_client_prefers_it(client: Languag
 
 
 @pytest.mark.asyncio
+async def test_edits_move_the_diagnostics_with_the_code(client: LanguageClient, tmp_path):
+    """The server re-parses only the statements an edit touched: the ranges after each edit must be
+    those of the edited text, above and below the edit, and a removed use must disappear."""
+    await start(client, tmp_path)
+    uri = (tmp_path / "app.py").as_uri()
+    first = {d.code: d.range.start.line for d in await published(client, uri, open_doc(client, uri, WITH_FINDINGS))}
+    lines = WITH_FINDINGS.splitlines(keepends=True)
+    grown = "".join(lines[:3] + ["# a line typed above the uses\n", "\n"] + lines[3:])
+    moved = {d.code: d.range.start.line for d in await published(client, uri, change_doc(client, uri, grown, 2))}
+    assert moved == {code: line + 2 for code, line in first.items()}
+    without_upload = "".join(line for line in grown.splitlines(keepends=True) if "client.files" not in line and "typed above" not in line)
+    left = {d.code: d.range.start.line for d in await published(client, uri, change_doc(client, uri, without_upload, 3))}
+    assert "ZDR001" not in left and left["ZDR003"] == moved["ZDR003"] - 1
+
+
+@pytest.mark.asyncio
 async def test_a_document_that_does_not_parse_is_one_zdr000_and_the_server_lives_on(client: LanguageClient, tmp_path):
     await start(client, tmp_path)
     uri = (tmp_path / "broken.py").as_uri()

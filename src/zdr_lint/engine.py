@@ -670,7 +670,7 @@ def _scan_file(linter: Linter, path: str) -> tuple:
     opens = opens_index(lowered, linter.index_words)
     if not linter.lowered_passes_prefilter(lowered):
         return opens, _says_noqa(linter, lowered), None
-    if _says_noqa(linter, lowered) or linter.registry.errors:
+    if _says_noqa(linter, lowered):
         return opens, True, None
     try:
         with open(path, "rb") as handle:
