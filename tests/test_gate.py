@@ -84,3 +84,25 @@ def test_facts_before_the_index_decide_as_the_ast_stage_does() -> None:
             assert gate_decides(facts, pairs) == has_candidate(tree, linter.sdk_modules, linter.sdk_names, pairs), path
             checked += 1
     assert checked > 300
+
+
+def test_libcst_is_not_loaded_when_no_file_needs_it(tmp_path) -> None:
+    """Loading libcst costs as much as scanning thousands of files: a run whose files are all settled
+    by the prefilter or the ast stage (pre-commit on ordinary files) must not import it."""
+    import subprocess
+    import sys
+
+    (tmp_path / "plain.py").write_text("import os\nprint(os.getcwd())\n")
+    (tmp_path / "lookalike.py").write_text("import openai\nopenai.OpenAI().files.create(file=f, purpose='batch')\n")
+    (tmp_path / "uses.py").write_text("import anthropic\nanthropic.Anthropic().files.list()\n")
+    script = (
+        "import sys\n"
+        "from zdr_lint.cli import main\n"
+        "code = main(['check', '--isolated', '-q', 'plain.py', 'lookalike.py'])\n"
+        "assert code == 0, code\n"
+        "assert 'libcst' not in sys.modules, 'libcst was imported'\n"
+        "code = main(['check', '--isolated', '-q', 'uses.py'])\n"
+        "assert code == 1 and 'libcst' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
