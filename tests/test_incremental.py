@@ -68,8 +68,10 @@ def test_an_edit_reparses_only_the_statements_it_touched() -> None:
         "import anthropic\nclient = anthropic.Anthropic()\nclient.files.list(\n    limit=1,\n)  # noqa: ZDR005\nclient.files.list()",
         "import anthropic\nx = (\n  1\n)\nif x:\n    anthropic.Anthropic().beta.files.list()\nelse:\n    pass\n",
         "import anthropic\nc = anthropic.Anthropic()\ndef f():\n  if c:\n    c.files.list(x=[\n      1])\ndef g():\n        if c:\n                c.beta.files.list()\n",
+        "import anthropic\n\x0c\nc = anthropic.Anthropic()\n\x0c\ndef f():\n    c.files.list()\n",
+        "import anthropic\nc = anthropic.Anthropic()\nc.files.list(a=1, \\\n  b=2)\nc.beta.files.list()\n",
     ],
-    ids=["semicolons", "decorators-and-comments", "crlf", "noqa-and-no-final-newline", "compound", "mixed-indentation"],
+    ids=["semicolons", "decorators-and-comments", "crlf", "noqa-and-no-final-newline", "compound", "mixed-indentation", "form-feeds", "backslash"],
 )
 def test_awkward_layouts(text: str) -> None:
     linter = Linter(Settings())
@@ -77,3 +79,13 @@ def test_awkward_layouts(text: str) -> None:
     assert _findings(linter, text, cache) == _findings(linter, text)
     assert _findings(linter, text, cache) == _findings(linter, text)  # second time: everything reused
     assert cache.reused > 0
+
+
+def test_form_feeds_do_not_shift_lines() -> None:
+    """Old modules hold form feeds (page breaks): line numbers are the tokenizer's, with or without
+    the cache, and a finding after one is on its own line."""
+    linter = Linter(Settings())
+    text = "import anthropic\n\x0c\nclient = anthropic.Anthropic()\n# \x0c page two\nclient.files.list()\n"
+    fresh = _findings(linter, text)
+    assert [(code, start.line) for code, _, start, _ in fresh] == [("ZDR001", 5)]
+    assert _findings(linter, text, StatementCache()) == fresh

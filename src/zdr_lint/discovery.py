@@ -44,7 +44,9 @@ def make_spec(patterns) -> "pathspec.PathSpec":
 _spec = make_spec
 
 
-_GLOB_CHARS = frozenset("/*?[]!\\")
+# Characters that make a pattern more than a plain name for .gitignore semantics (globs, anchors,
+# negation, escapes, comments, trailing spaces): such patterns go through pathspec.
+_GLOB_CHARS = frozenset("/*?[]!\\# \t")
 
 
 class Excluder:
@@ -101,7 +103,7 @@ def discover(paths, settings: Settings) -> Iterator[Discovered]:
             if settings.force_exclude and excluder.excluded(raw):
                 continue
             key = _identity(raw)
-            if key not in seen_files:
+            if key is None or key not in seen_files:
                 seen_files.add(key)
                 yield Discovered(raw)
         else:

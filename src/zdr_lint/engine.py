@@ -66,6 +66,13 @@ def parse_ast(text: str, path: str) -> ast.Module:
         raise CannotCheck("too deeply nested to check (Python's parser gives up)") from None
 
 
+def source_lines(text: str, keepends: bool = False) -> list:
+    """The lines of Python source as the tokenizer and `ast` number them: split at \n, \r\n and
+    \r only (`str.splitlines` also splits at form feeds and other separators, which old modules
+    hold, and would shift every line number after them)."""
+    return io.StringIO(text, newline="").readlines() if keepends else [line.rstrip("\r\n") for line in io.StringIO(text, newline="")]
+
+
 # --- Stage 1: the prefilter ----------------------------------------------------------------------
 def passes_prefilter(data: Union[bytes, str], words: Sequence[bytes], groups: Iterable = ()) -> bool:
     """Plain substring tests on the lowercased bytes (about ten times faster than a regex here):
@@ -284,7 +291,7 @@ def blank_large_data(text: str, tree: ast.Module) -> tuple:
             drop.append((stmt.lineno, end))
     if not drop:
         return text, frozenset()
-    lines = text.splitlines(keepends=True)
+    lines = source_lines(text, keepends=True)
     for first, last in drop:
         for index in range(first - 1, min(last, len(lines))):
             line = lines[index]

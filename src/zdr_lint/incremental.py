@@ -50,11 +50,20 @@ class StatementCache:
     def parse(self, text: str, tree: ast.Module) -> "cst.Module":
         """`text` parsed by libcst, reusing the unchanged top-level statements. Raises
         `cst.ParserSyntaxError` as `cst.parse_module` does."""
-        lines = text.splitlines(keepends=True)
-        pieces = _pieces(lines, tree)
-        if pieces is None or not pieces:
+        from zdr_lint.engine import source_lines
+
+        pieces = _pieces(source_lines(text, keepends=True), tree)
+        if not pieces:
             self._statements = {}
             return cst.parse_module(text)
+        try:
+            return self._assemble(text, pieces)
+        except cst.ParserSyntaxError:
+            # a piece libcst refuses alone: the whole parse says where, with the module's own lines
+            self._statements, self._home, self._positions = {}, {}, {}
+            return cst.parse_module(text)
+
+    def _assemble(self, text: str, pieces: list) -> "cst.Module":
         previous, current = self._statements, {}
         home, positions = {}, {}
         body: list = []

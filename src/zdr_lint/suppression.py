@@ -109,7 +109,9 @@ def _continuations(text: str, result: Suppressions) -> None:
     """Backslash continuations: the comment goes on the last physical line of the statement."""
     if "\\\n" not in text and "\\\r" not in text:
         return
-    lines = text.splitlines()
+    from zdr_lint.engine import source_lines
+
+    lines = source_lines(text)
     run_start = None
     for number, line in enumerate(lines, start=1):
         if line.endswith("\\"):
