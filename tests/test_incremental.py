@@ -89,3 +89,13 @@ def test_form_feeds_do_not_shift_lines() -> None:
     fresh = _findings(linter, text)
     assert [(code, start.line) for code, _, start, _ in fresh] == [("ZDR001", 5)]
     assert _findings(linter, text, StatementCache()) == fresh
+
+
+def test_form_feeds_before_blanked_data_keep_the_findings_in_place() -> None:
+    """A large literal-only statement is blanked before libcst (engine.blank_large_data); after a
+    form feed it must still be the statement's own lines that are blanked."""
+    linter = Linter(Settings())
+    data = "TABLE = [\n" + "".join(f"    {i},\n" for i in range(10)) + "]\n"
+    text = "import anthropic\n# \x0c\n" + data + "client = anthropic.Anthropic()\nclient.files.list()\n"
+    expected_line = text.count("\n")  # the last line
+    assert [(code, start.line) for code, _, start, _ in _findings(linter, text)] == [("ZDR001", expected_line)]
