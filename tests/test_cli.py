@@ -269,3 +269,26 @@ def test_a_closed_pipe_is_not_a_traceback(tmp_path):
     result = subprocess.run(f"'{ZDR_LINT}' check --isolated -j1 . | head -c 10", shell=True, cwd=tmp_path, capture_output=True)
     assert len(result.stdout) == 10
     assert b"Traceback" not in result.stderr and b"BrokenPipe" not in result.stderr
+
+
+def test_without_worker_processes_the_run_goes_on_in_one_process(project, monkeypatch, capsys):
+    """Some containers cannot start worker processes (no /dev/shm): one warning line, the same
+    findings, no traceback."""
+    from zdr_lint import engine
+    from zdr_lint.config import Settings
+
+    for n in range(12):
+        (project / f"m{n}.py").write_text(APP)
+    paths = sorted(str(p) for p in project.glob("*.py"))
+    serial = engine.lint_paths(engine.Linter(Settings(project_root=project)), paths, jobs=1)
+
+    def no_pool(*args, **kwargs):
+        raise PermissionError(13, "Permission denied: '/dev/shm'")
+
+    monkeypatch.setattr(engine, "_pool", no_pool)
+    monkeypatch.setattr(engine, "_warned_no_pool", False)
+    monkeypatch.setattr(engine, "PARALLEL_SCAN_THRESHOLD", 2)
+    parallel = engine.lint_paths(engine.Linter(Settings(project_root=project)), paths, jobs=2)
+    assert [f.sort_key for f in parallel] == [f.sort_key for f in serial] and len(serial) >= 24
+    err = capsys.readouterr().err
+    assert err.count("no worker processes") == 1 and "Traceback" not in err

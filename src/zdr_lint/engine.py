@@ -632,17 +632,35 @@ def lint_paths(linter: Linter, paths: Sequence[str], jobs: Optional[int] = None)
         linter, candidates = _index_and_select(linter, paths, jobs if parallel else 1)
     else:
         candidates = [p for p in paths if _worth_linting(linter, p, None)]
-    findings: list = []
+    results = None
     if parallel and len(candidates) >= PARALLEL_THRESHOLD:
         chunk = max(1, len(candidates) // (jobs * 8))
-        with _pool(linter, min(jobs, len(candidates))) as pool:
-            for result in pool.map(_lint_in_worker, candidates, chunksize=chunk):
-                findings.extend(result)
-    else:
-        for path in candidates:
-            findings.extend(linter.lint_file(path))
+        results = _in_pool(linter, min(jobs, len(candidates)), _lint_in_worker, candidates, chunk)
+    if results is None:
+        results = [linter.lint_file(path) for path in candidates]
+    findings = [finding for result in results for finding in result]
     findings.sort(key=lambda f: f.sort_key)
     return findings
+
+
+def _in_pool(linter: Linter, jobs: int, function, items: list, chunk: int = 1) -> Optional[list]:
+    """`function` over `items` in worker processes, results in order; None when no pool can run
+    (no /dev/shm in some containers, a worker killed by the system): the caller then does the
+    work in this process, after one line on stderr, rather than stopping with a traceback."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with _pool(linter, jobs) as pool:
+            return list(pool.map(function, items, chunksize=chunk))
+    except (OSError, BrokenProcessPool) as exc:
+        global _warned_no_pool
+        if not _warned_no_pool:
+            _warned_no_pool = True
+            print(f"zdr-lint: warning: no worker processes ({type(exc).__name__}: {exc}); checking in one process", file=sys.stderr)
+        return None
+
+
+_warned_no_pool = False
 
 
 def _worth_linting(linter: Linter, path: str, lowered: Optional[bytes]) -> bool:
@@ -691,12 +709,14 @@ def _index_and_select(linter: Linter, paths: Sequence[str], jobs: int) -> tuple:
     """The first scan (in a pool on a large tree), the project index, then the candidates."""
     from zdr_lint.project import build_index
 
+    scanned = None
     if jobs > 1 and len(paths) >= PARALLEL_SCAN_THRESHOLD:
         batches = [list(paths[i:: jobs * 4]) for i in range(jobs * 4)]
-        with _pool(linter, jobs) as pool:
-            results = dict(zip((p for batch in batches for p in batch), (r for rs in pool.map(_scan_in_worker, batches) for r in rs)))
-        scanned = [results[p] for p in paths]
-    else:
+        answers = _in_pool(linter, jobs, _scan_in_worker, batches)
+        if answers is not None:
+            found = dict(zip((p for batch in batches for p in batch), (r for batch in answers for r in batch)))
+            scanned = [found[p] for p in paths]
+    if scanned is None:
         scanned = [_scan_file(linter, path) for path in paths]
     opening = [p for p, (opens, _, _) in zip(paths, scanned) if opens]
     index = build_index(paths, linter.client_factories, jobs=jobs, opening=opening)

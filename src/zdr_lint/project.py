@@ -533,13 +533,19 @@ def build_index(
 
     first = [p for p in opening if p not in done and not _inside_sdk(p)]
     done.update(opening)
+    parsed = None
     if jobs > 1 and len(first) >= PARALLEL_INDEX_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            chunk = max(1, len(first) // (jobs * 8))
-            for path, result in zip(first, pool.map(_parse_module, first, chunksize=chunk)):
-                add(path, *result)
+        try:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                parsed = list(pool.map(_parse_module, first, chunksize=max(1, len(first) // (jobs * 8))))
+        except (OSError, BrokenProcessPool):
+            parsed = None  # no worker processes here: parse in this process
+    if parsed is not None:
+        for path, result in zip(first, parsed):
+            add(path, *result)
     else:
         for path in first:
             parse(path)
