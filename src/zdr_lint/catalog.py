@@ -8,7 +8,6 @@ that is neither classified here nor listed as neutral).
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -285,21 +284,18 @@ PAIR_PARTNERS = frozenset(p for partner_sets in PAIRED_STRINGS.values() for part
 
 
 def _trigger_words() -> tuple[bytes, ...]:
-    """Each word is one pass over every file's bytes, so the list is kept minimal: the OpenTelemetry
-    variables share one prefix (`otel_log_`), and a word containing another word is dropped
-    (`claude_code_enable_telemetry` contains `claude`)."""
-    otel = [name.lower() for name in TELEMETRY_ENV_VARS if name.startswith("OTEL_")]
+    """Each word is one pass over every file's bytes, so a word containing another word is dropped
+    (`claude_code_enable_telemetry` contains `claude`); words sharing a part are grouped behind it
+    by the engine (`engine.gated_words`)."""
     words = {
         SDK_ROOT,
         "claude",  # model ids, CLAUDE_CODE_* variables, wrapper classes
         CACHE_CONTROL_KEY,
         OPEN_TELEMETRY_KEYWORD,
-        *(name.lower() for name in TELEMETRY_ENV_VARS if not name.startswith("OTEL_")),
-        os.path.commonprefix(otel) if len(otel) > 1 else "",
-        *otel[:1],
+        *TELEMETRY_ENV_VARS,
         *(_tool_word(tool) for tool in TOOL_PATTERNS),
         *(kw for kw in REQUEST_KEYWORDS if kw in {"mcp_servers"}),
-    } - {""}
+    }
     words = {w.lower() for w in words}
     minimal = {w for w in words if not any(other != w and other in w for other in words)}
     return tuple(sorted(w.encode() for w in minimal))

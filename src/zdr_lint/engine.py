@@ -377,8 +377,13 @@ class Linter:
         return lowered_passes(lowered, self.trigger_words, self.trigger_pairs)
 
     def is_candidate(self, tree: ast.AST, path: str) -> bool:
-        if has_candidate(tree, self.sdk_modules, self.sdk_names, self.import_pairs):
-            return True
+        return has_candidate(tree, self.sdk_modules, self.sdk_names, self.import_pairs) or self._forced(path)
+
+    def is_candidate_by_facts(self, facts, path: str) -> bool:
+        """is_candidate, from the facts the first scan gathered before the project index existed."""
+        return gate_decides(facts, self.import_pairs) or self._forced(path)
+
+    def _forced(self, path: str) -> bool:
         return self.project is not None and self.project.forces(path)
 
     # which rules run on a path
@@ -685,22 +690,24 @@ def _says_noqa(linter: Linter, lowered: bytes) -> bool:
 # Facts None for a passing file means "lint it whatever the index says" (a notebook, an unreadable or
 # undecodable file, one that says noqa while ZDR100 is on: lint_file has the last word).
 def _scan_file(linter: Linter, path: str) -> tuple:
-    from zdr_lint.project import opens_index, read_lowered
+    from zdr_lint.project import opens_index
 
     if path.endswith(".ipynb"):
         return False, True, None
-    lowered = read_lowered(path)
-    if lowered is None:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
         return False, True, None
+    lowered = data.lower()
     opens = opens_index(lowered, linter.index_words)
     if not linter.lowered_passes_prefilter(lowered):
         return opens, _says_noqa(linter, lowered), None
     if _says_noqa(linter, lowered):
         return opens, True, None
     try:
-        with open(path, "rb") as handle:
-            tree = parse_ast(decode_source(handle.read()), path)
-    except (OSError, CannotCheck):
+        tree = parse_ast(decode_source(data), path)
+    except CannotCheck:
         return opens, True, None
     return opens, True, gate_facts(tree, linter.sdk_modules, linter.sdk_names)
 
@@ -725,7 +732,7 @@ def _index_and_select(linter: Linter, paths: Sequence[str], jobs: int) -> tuple:
     rescan = bool(index.trigger_pairs())  # a file that failed the catalog's words may spell an indexed name
     for path, (_, passes, facts) in zip(paths, scanned):
         if passes:
-            if facts is None or gate_decides(facts, linter.import_pairs) or index.forces(path):
+            if facts is None or linter.is_candidate_by_facts(facts, path):
                 selected.append(path)
         elif rescan and _worth_linting(linter, path, None):
             selected.append(path)
