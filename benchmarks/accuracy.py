@@ -25,7 +25,8 @@ from collections import Counter
 from pathlib import Path
 
 from zdr_lint.config import Settings
-from zdr_lint.engine import Linter, lint_paths
+from zdr_lint.engine import Linter
+from zdr_lint.runner import lint_paths
 from zdr_lint.plugins import get_registry
 
 REPO = Path(__file__).resolve().parent.parent

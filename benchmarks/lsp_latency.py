@@ -171,7 +171,8 @@ def engine_breakdown(path: Path, text: str, runs: int = 5) -> dict:
     from libcst.metadata import MetadataWrapper, PositionProvider
 
     from zdr_lint.config import Settings
-    from zdr_lint.engine import Linter, has_candidate, module_name_for, run_rules
+    from zdr_lint.engine import Linter, module_name_for, run_rules
+    from zdr_lint.gate import has_candidate
     from zdr_lint.semantics import SemanticModel
 
     linter = Linter(Settings(project_root=path.parent))

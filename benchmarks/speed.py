@@ -328,7 +328,8 @@ HAZARD = "sympy/polys/numberfields/resolvent_lookup.py"
 def hazard_check(ordinary: Path) -> str:
     """Force the deeply nested sympy file through every stage (libcst included): ZDR000 at most."""
     from zdr_lint.config import Settings
-    from zdr_lint.engine import CANNOT_CHECK, Linter, decode_source
+    from zdr_lint.engine import CANNOT_CHECK, Linter
+    from zdr_lint.source import decode_source
 
     path = ordinary / HAZARD
     if not path.exists():

@@ -43,7 +43,7 @@ def test_directory_where_a_file_is_expected(good):
     (good / "cfgdir").mkdir()
     result = run_zdr("check", "--config", "cfgdir", "good.py", cwd=good)
     assert result.returncode == 2
-    assert result.stderr.decode() == "zdr-lint: error: cfgdir: cannot read settings: Is a directory\n"
+    assert result.stderr.decode() == "zdr-lint: error: cfgdir: cannot read settings: is a directory, not a regular file\n"
 
 
 def test_file_where_a_directory_is_expected(good):

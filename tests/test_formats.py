@@ -185,7 +185,8 @@ def test_output_file_gets_the_format_and_console_keeps_human_output(project: Pat
     assert not result.stdout.lstrip().startswith("{")
 
 
-def test_output_file_in_missing_folder_is_an_error(project: Path) -> None:
+def test_output_file_in_missing_folder_creates_it(project: Path) -> None:
+    """As ruff does: the report's missing parent folders are created."""
     result = zdr("check", "--output-format", "json", "--output-file", "no/such/dir/report.json", cwd=project)
-    assert result.returncode == 2
-    assert "report.json" in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert [f["code"] for f in json.loads((project / "no/such/dir/report.json").read_text())]

@@ -1,4 +1,4 @@
-"""The ast stage (engine.has_candidate) decides which files reach libcst. A look-alike it lets
+"""The ast stage (zdr_lint.gate.has_candidate) decides which files reach libcst. A look-alike it lets
 through costs time (LiteLLM's own 500 files, Django's `cache_control`); a use it refuses is a missed
 finding. Both directions are checked here; the fixtures check that the findings themselves survive."""
 
@@ -71,7 +71,7 @@ def test_facts_before_the_index_decide_as_the_ast_stage_does() -> None:
     of a project index, that must give the same answer as has_candidate."""
     from pathlib import Path
 
-    from zdr_lint.engine import gate_decides, gate_facts, has_candidate
+    from zdr_lint.gate import gate_decides, gate_facts, has_candidate
 
     linter = Linter(Settings())
     fixtures = sorted((Path(__file__).resolve().parent.parent / "fixtures").rglob("*.py"))

@@ -92,7 +92,7 @@ def test_form_feeds_do_not_shift_lines() -> None:
 
 
 def test_form_feeds_before_blanked_data_keep_the_findings_in_place() -> None:
-    """A large literal-only statement is blanked before libcst (engine.blank_large_data); after a
+    """A large literal-only statement is blanked before libcst (zdr_lint.gate.blank_large_data); after a
     form feed it must still be the statement's own lines that are blanked."""
     linter = Linter(Settings())
     data = "TABLE = [\n" + "".join(f"    {i},\n" for i in range(10)) + "]\n"

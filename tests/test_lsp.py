@@ -254,7 +254,7 @@ async def test_broken_settings_are_shown_and_the_defaults_used(client: LanguageC
     await start(client, tmp_path)
     uri = (tmp_path / "app.py").as_uri()
     assert sorted(by_code(await published(client, uri, open_doc(client, uri, WITH_FINDINGS)))) == ["ZDR001", "ZDR003"]
-    assert any("unknown setting 'ignor'" in m.message and m.type == types.MessageType.Error for m in client.messages)
+    assert any("ignor: unknown setting" in m.message and m.type == types.MessageType.Error for m in client.messages)
 
 
 @pytest.mark.asyncio

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from zdr_lint.config import Settings
-from zdr_lint.engine import Linter, lint_paths
+from zdr_lint.engine import Linter
+from zdr_lint.runner import lint_paths
 from zdr_lint.project import build_index, module_name_of, resolve_relative
 
 REPO = Path(__file__).resolve().parent.parent

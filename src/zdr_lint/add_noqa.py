@@ -6,7 +6,8 @@
   a blanket `# noqa` already suppresses everything and is left alone.
 - Only the lines that get a directive change: the rest of the file keeps its bytes (encoding, BOM,
   line endings, trailing whitespace). The result must parse to the same `ast` as before, or the file
-  is left untouched and reported. Files are written atomically (a temporary file, then a rename).
+  is left untouched and reported. Files are written by `zdr_lint.writing` (atomically, through a
+  symlink to its target, never a read-only file: that one is reported and left as it is).
 - A second run finds nothing left to suppress and changes nothing.
 - In a notebook (`.ipynb`) the directive goes on the finding's line in its cell; the notebook's
   JSON keeps its key order, indentation and line endings (`zdr_lint.notebook`).
@@ -19,13 +20,15 @@ import ast
 import io
 import os
 import re
-import tempfile
 import tokenize
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from zdr_lint.finding import Finding
+from zdr_lint.notebook import add_noqa_to_notebook
+from zdr_lint.source import CannotCheck, decode_source, read_file_bytes
+from zdr_lint.writing import WriteError, write_file
 
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _NOQA_HEAD = re.compile(r"#\s*noqa\s*:\s*", re.IGNORECASE)
@@ -54,7 +57,8 @@ def _split_lines(data: bytes) -> list:
 def _comments(text: str) -> dict:
     """line -> column of the first comment token on that line."""
     out: dict = {}
-    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+    # newline="": lines end where the tokenizer ends them (\n, \r\n or a lone \r of old Mac files)
+    for tok in tokenize.generate_tokens(io.StringIO(text, newline="").readline):
         if tok.type == tokenize.COMMENT:
             out.setdefault(tok.start[0], tok.start[1])
     return out
@@ -97,8 +101,6 @@ def merge_directive(line: str, comment_column: Optional[int], codes: list, reaso
 
 def add_noqa_to_file(path: str, findings: Iterable[Finding], reason: str = "", known: frozenset = frozenset()) -> tuple:
     """(directives added, error or None) for one file; writes the file only when it changes."""
-    from zdr_lint.engine import CannotCheck, decode_source
-
     by_line: dict = defaultdict(list)
     for f in findings:
         if f.code in _NOT_SUPPRESSIBLE or f.cell is not None:
@@ -109,8 +111,7 @@ def add_noqa_to_file(path: str, findings: Iterable[Finding], reason: str = "", k
     if not by_line:
         return 0, None
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_file_bytes(path)
         text = decode_source(data)
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         before = ast.dump(ast.parse(text))
@@ -142,42 +143,16 @@ def add_noqa_to_file(path: str, findings: Iterable[Finding], reason: str = "", k
     except (CannotCheck, SyntaxError, ValueError) as exc:
         return 0, f"cannot add noqa: the edit would break the file ({exc})"
     try:
-        write_bytes_atomically(path, result)
-    except OSError as exc:
-        return 0, f"cannot write: {exc.strerror or exc}"
+        write_file(path, result)
+    except WriteError as exc:
+        return 0, str(exc).removeprefix(f"{path}: ")
     return added, None
-
-
-def write_bytes_atomically(path: str, data: bytes) -> None:
-    """Write beside the file and rename over it, keeping the file's permission bits."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".zdr-tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        try:
-            mode = os.stat(path).st_mode & 0o7777
-        except OSError:  # a new file gets the usual mode (mkstemp's is 0600)
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
 
 
 def add_noqa_to_notebook_file(path: str, findings: list, known: frozenset) -> tuple:
     """A notebook: the directive goes on the line of the finding's cell (zdr_lint.notebook)."""
-    from zdr_lint.notebook import add_noqa_to_notebook
-
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_file_bytes(path)
         text = add_noqa_to_notebook(data, findings, known)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         return 0, f"cannot add noqa: {exc}"
@@ -185,20 +160,23 @@ def add_noqa_to_notebook_file(path: str, findings: list, known: frozenset) -> tu
         return 0, None
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     try:
-        write_bytes_atomically(path, bom + text.encode("utf-8"))
-    except OSError as exc:
-        return 0, f"cannot write: {exc.strerror or exc}"
+        write_file(path, bom + text.encode("utf-8"))
+    except WriteError as exc:
+        return 0, str(exc).removeprefix(f"{path}: ")
     return len({(f.cell, f.noqa_line or f.start.line) for f in findings if f.cell is not None and f.code not in _NOT_SUPPRESSIBLE}), None
 
 
 def add_noqa(findings: Iterable[Finding], reason: str = "", known: frozenset = frozenset()) -> AddNoqaResult:
-    """Add directives for every finding, file by file."""
+    """Add directives for every finding, file by file. Paths naming one file (symlinks to it, the
+    file itself) are edited once, in the file the links point to."""
     result = AddNoqaResult()
-    by_path: dict = defaultdict(list)
+    by_target: dict = {}
     for f in findings:
         if f.path not in ("-", "stdin"):
-            by_path[f.path].append(f)
-    for path, items in by_path.items():
+            path, items = by_target.setdefault(os.path.realpath(f.path), (f.path, []))
+            if f.path == path:
+                items.append(f)
+    for path, items in by_target.values():
         if path.endswith(".ipynb"):
             added, error = add_noqa_to_notebook_file(path, items, known)
         else:

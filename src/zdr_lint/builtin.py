@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from zdr_lint.plugins import hookimpl
+from zdr_lint.formats import BUILTIN_FORMATS
+from zdr_lint.hooks import hookimpl
+from zdr_lint.rules import BUILTIN_RULES
 
 
 @hookimpl
 def zdr_lint_rules() -> list:
-    from zdr_lint.rules import BUILTIN_RULES
-
     return list(BUILTIN_RULES)
 
 
 @hookimpl
 def zdr_lint_output_formats() -> dict:
-    from zdr_lint.formats import BUILTIN_FORMATS
-
     return dict(BUILTIN_FORMATS)
 
 

@@ -1,5 +1,7 @@
 """The `zdr-lint` command, with ruff's surface: `check`, `rule`, `rules`.
 
+Each command imports what it needs when it runs (`zdr-lint --version` and `rule` stay instant).
+
 Exit codes: 0 no findings, 1 findings, 2 a usage, settings or I/O problem (the run still checks
 everything it can before exiting 2).
 """
@@ -16,13 +18,22 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from zdr_lint import __version__
-from zdr_lint.config import ConfigError, Settings, load_settings, parse_per_file_ignores
+from zdr_lint.config import ConfigError, Settings, SettingsResolver, closest, parse_per_file_ignores
+from zdr_lint.writing import WriteError, write_file
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _split(values: Optional[list]) -> Optional[tuple]:
-    """`--select A,B --select C` -> ("A", "B", "C"); None when the flag was not given."""
+    """`--select A,B --select C` -> ("A", "B", "C"); None when the flag was not given. Empty entries
+    are kept (`--select ''`, `--select A,`): the selection refuses them rather than select nothing."""
+    if values is None:
+        return None
+    return tuple(v.strip() for value in values for v in value.split(","))
+
+
+def _split_patterns(values: Optional[list]) -> Optional[tuple]:
+    """Patterns and factory names: a trailing comma is not an entry."""
     if values is None:
         return None
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
@@ -30,6 +41,10 @@ def _split(values: Optional[list]) -> Optional[tuple]:
 
 def _error(message: str) -> None:
     print(f"zdr-lint: error: {message}", file=sys.stderr)
+
+
+def _warn(message: str) -> None:
+    print(f"zdr-lint: warning: {message}", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,13 +96,33 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     # Warnings about the checked code's string literals (invalid escapes) are not the user's concern here.
     warnings.filterwarnings("ignore", category=SyntaxWarning)
     warnings.filterwarnings("ignore", category=DeprecationWarning, message="invalid escape sequence")
+    if sys.stdout is None or sys.stderr is None:  # started with `>&-` or `2>&-`
+        if sys.stderr is not None:
+            _error("standard output is closed: nothing can be reported")
+        return EXIT_ERROR
+    # A file name that is not valid UTF-8 (`caf\xe9.py`) reaches us as surrogate escapes: print its
+    # bytes as they are, also where the output encoding is strict (PYTHONIOENCODING=utf-8).
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="surrogateescape")
+        except (AttributeError, ValueError):
+            pass
     try:
-        return _main(argv)
+        code = _main(argv)
+        sys.stdout.flush()
+        return code
     except BrokenPipeError:
         # the reader went away (`zdr-lint check | head`): stop quietly, as other command-line tools do
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FINDINGS
+    except OSError as exc:  # stdout on a full disk (`> /dev/full`), a revoked terminal
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush is quiet too
+        except OSError:
+            pass
+        _error(f"cannot write the output: {exc.strerror or exc}")
+        return EXIT_ERROR
 
 
 def _main(argv: Optional[Sequence[str]]) -> int:
@@ -115,63 +150,95 @@ def _main(argv: Optional[Sequence[str]]) -> int:
 
 
 # --- check ---------------------------------------------------------------------------------------
-def resolve_settings(args) -> Settings:
-    start = Path.cwd()
-    config = Path(args.config) if args.config else None
-    settings = load_settings(config, start=start, isolated=args.isolated)
-    per_file = parse_per_file_ignores(_split(args.per_file_ignores) or ()) if args.per_file_ignores else None
+def command_line_overrides(args):
+    """A function applying the command line's settings on top of any settings file's, recording
+    that they came from the flag (so an error names it)."""
+    per_file = parse_per_file_ignores(_split_patterns(args.per_file_ignores) or ()) if args.per_file_ignores else None
     overrides = dict(
         select=_split(args.select),
         extend_select=_split(args.extend_select),
         ignore=_split(args.ignore),
-        exclude=_split(args.exclude),
-        extend_exclude=_split(args.extend_exclude),
+        exclude=_split_patterns(args.exclude),
+        extend_exclude=_split_patterns(args.extend_exclude),
         respect_gitignore=args.respect_gitignore,
         force_exclude=args.force_exclude,
         output_format=args.output_format,
-        client_factories=_split(args.client_factories),
+        client_factories=_split_patterns(args.client_factories),
         per_file_ignores=per_file,
     )
     if overrides["select"] is not None:
         # as in ruff, a --select on the command line starts the rule selection afresh
         overrides["ignore"] = overrides["ignore"] or ()
         overrides["extend_select"] = overrides["extend_select"] or ()
-    if overrides["extend_exclude"] is not None:
-        overrides["extend_exclude"] = settings.extend_exclude + overrides["extend_exclude"]
-    return settings.with_overrides(**overrides)
+    flags = {attr: "--" + attr.replace("_", "-") for attr, value in overrides.items() if value is not None}
+
+    def apply(settings: Settings) -> Settings:
+        changes = dict(overrides)
+        if changes["extend_exclude"] is not None:
+            changes["extend_exclude"] = settings.extend_exclude + changes["extend_exclude"]
+        sources = dict(settings.sources)
+        sources.update(flags)
+        return settings.with_overrides(sources=tuple(sorted(sources.items())), **changes)
+
+    return apply
+
+
+def settings_resolver(args) -> SettingsResolver:
+    return SettingsResolver(Path(args.config) if args.config else None, isolated=args.isolated, overrides=command_line_overrides(args))
+
+
+def resolve_settings(args) -> Settings:
+    """The settings of the working folder (stdin, reports, the output format)."""
+    return settings_resolver(args).default()
 
 
 def run_check(args) -> int:
     from zdr_lint.discovery import discover
-    from zdr_lint.engine import Linter, lint_paths
+    from zdr_lint.engine import Linter
     from zdr_lint.formats import FormatContext
     from zdr_lint.plugins import get_registry, report_plugin_errors
+    from zdr_lint.runner import lint_paths
 
-    settings = resolve_settings(args)
-    registry = get_registry()
+    resolver = settings_resolver(args)
+    settings = resolver.default()
+    registry = get_registry(entry_points=not args.isolated)
     report_plugin_errors(registry)
     formatter = registry.formats.get(settings.output_format)
     if formatter is None:
-        from zdr_lint.config import closest
-
-        _error(f"unknown output format {settings.output_format!r}{closest(settings.output_format, registry.formats)}; choose from {', '.join(registry.formats)}")
+        _error(f"{settings.source_of('output_format')}: unknown output format {settings.output_format!r}{closest(settings.output_format, registry.formats)}; choose from {', '.join(registry.formats)}")
         return EXIT_ERROR
     linter = Linter(settings, registry)
     failed = bool(registry.errors)
     paths = args.paths or ["."]
     findings: list = []
     if paths == ["-"]:
+        if sys.stdin is None:
+            _error("standard input is closed: nothing to check (give files, or pipe the code in)")
+            return EXIT_ERROR
+        _warn_if_nothing_enabled(linter)
         name = args.stdin_filename or "-"
-        findings = linter.lint_source(sys.stdin.buffer.read(), name)
+        try:
+            source = sys.stdin.buffer.read()
+        except OSError as exc:
+            _error(f"cannot read standard input: {exc.strerror or exc}")
+            return EXIT_ERROR
+        findings = linter.lint_source(source, name)
     else:
         files = []
-        for item in discover(paths, settings):
+        for item in discover(paths, resolver):
             if item.error:
                 _error(f"{item.path}: {item.error}")
                 failed = True
             else:
                 files.append(item.path)
-        findings = lint_paths(linter, files, args.jobs)
+        for path in paths:
+            if os.path.isdir(path) and not any(_is_under(f, path) for f in files):
+                _warn(f"No Python files found under {path}")
+        linters = _linters_by_settings(files, resolver, registry, linter)
+        for group_linter, group in linters:
+            _warn_if_nothing_enabled(group_linter)
+            findings.extend(lint_paths(group_linter, group, args.jobs))
+        findings.sort(key=lambda f: f.sort_key)
 
     if args.add_noqa is not None:
         return run_add_noqa(args, findings, registry, failed)
@@ -180,9 +247,9 @@ def run_check(args) -> int:
     console_format = settings.output_format
     if args.output_file:
         try:
-            write_atomically(args.output_file, _render(formatter, findings, context))
-        except OSError as exc:
-            _error(f"{args.output_file}: cannot write: {exc.strerror or exc}")
+            write_file(args.output_file, _render(formatter, findings, context).encode("utf-8", "surrogateescape"), create_parents=True)
+        except WriteError as exc:
+            _error(str(exc))
             failed = True
         console_format = "full" if settings.output_format not in ("full", "concise") else settings.output_format
     if args.statistics:
@@ -190,13 +257,46 @@ def run_check(args) -> int:
     else:
         sys.stdout.write(_render(registry.formats[console_format], findings, context))
         if console_format in ("full", "concise") and not args.quiet:
-            _summary(findings)
+            _summary(findings, failed)
     sys.stdout.flush()
     if failed:
         return EXIT_ERROR
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _is_under(path: str, folder: str) -> bool:
+    folder = os.path.normpath(folder)
+    return folder == "." or os.path.normpath(path).startswith(folder.rstrip(os.sep) + os.sep)
+
+
+_warned_nothing = False
+
+
+def _warn_if_nothing_enabled(linter) -> None:
+    """A selection that leaves no rule on checks nothing: say so once, so a CI log shows it."""
+    global _warned_nothing
+    if not _warned_nothing and not (linter.enabled - {"ZDR000"}):
+        _warned_nothing = True
+        _warn("no rules are enabled: nothing is checked")
+
+
+def _linters_by_settings(files: list, resolver: SettingsResolver, registry, default) -> list:
+    """[(Linter, files)] grouping the files by the settings that govern them, in first-seen order."""
+    from zdr_lint.engine import Linter
+
+    groups: dict = {}
+    order = []
+    for path in files:
+        settings = resolver.for_path(path)
+        key = id(settings)
+        if key not in groups:
+            linter = default if settings is default.settings else Linter(settings, registry)
+            groups[key] = (linter, [])
+            order.append(key)
+        groups[key][1].append(path)
+    return [groups[k] for k in order]
 
 
 def run_add_noqa(args, findings: list, registry, failed: bool) -> int:
@@ -218,12 +318,12 @@ def _render(formatter, findings, context) -> str:
     return formatter(findings, context)
 
 
-def _summary(findings: list) -> None:
+def _summary(findings: list, failed: bool = False) -> None:
     if findings:
         noun = "finding" if len(findings) == 1 else "findings"
         files = len({f.path for f in findings})
         print(f"Found {len(findings)} {noun} in {files} file{'s' if files != 1 else ''}.")
-    else:
+    elif not failed:  # a run that could not check everything it was given has not passed
         print("All checks passed!")
 
 
@@ -231,13 +331,6 @@ def format_statistics(findings: list, rules: dict) -> str:
     counts = Counter(f.code for f in findings)
     lines = [f"{count:>5}\t{code}\t{rules[code].name if code in rules else ''}\n" for code, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     return "".join(lines)
-
-
-def write_atomically(path: str, content: str) -> None:
-    """A report written through a temporary file and a rename: never a half-written file."""
-    from zdr_lint.add_noqa import write_bytes_atomically
-
-    write_bytes_atomically(path, content.encode("utf-8"))
 
 
 # --- rule / rules -------------------------------------------------------------------------------
@@ -269,8 +362,6 @@ def run_rule(args) -> int:
     elif args.code:
         rule = registry.rule_by_selector(args.code) or registry.rule_by_selector(args.code.upper())
         if rule is None:
-            from zdr_lint.config import closest
-
             names = list(registry.rules) + [r.name for r in registry.rules.values()]
             _error(f"unknown rule {args.code!r}{closest(args.code, names)}")
             return EXIT_ERROR

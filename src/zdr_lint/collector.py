@@ -12,7 +12,7 @@ from typing import Optional
 import libcst as cst
 
 from zdr_lint import catalog
-from zdr_lint.semantics import (
+from zdr_lint.semantic_types import (
     Binding,
     FunctionInfo,
     Scope,

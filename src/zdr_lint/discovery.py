@@ -1,14 +1,22 @@
-"""Which files to check: paths from the command line, `.py`/`.pyi`/`.ipynb`, minus excludes and .gitignore."""
+"""Which files to check: paths from the command line, `.py`/`.pyi`/`.ipynb`, minus excludes and .gitignore.
+
+- Each folder's excludes are those of the settings that govern it (the nearest settings file above
+  it, through a `SettingsResolver`), as ruff applies a sub-project's own excludes to its files.
+- The walk is iterative (a tree 1,000 folders deep is walked, not a RecursionError), in a stable
+  order, and reaches a folder or a file once however many links lead to it.
+- A `.gitignore` line git would ignore (`!`, a lone `\\`, an invalid range) is ignored with one warning
+  naming the file and line; git accepts such files, so must we.
+"""
 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterator, Optional, Union
 
-from zdr_lint.config import Settings, relative_path
+from zdr_lint.config import Settings, SettingsResolver, bad_pattern, display_path, make_spec, relative_path
 
 if TYPE_CHECKING:  # pathspec is imported when a pattern needs it (plain names and no .gitignore: never)
     import pathspec
@@ -20,28 +28,6 @@ SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
 class Discovered:
     path: str  # as the user will see it
     error: Optional[str] = None  # a one-line problem (missing path, unreadable directory)
-
-
-@lru_cache(maxsize=1)
-def _pattern_style() -> str:
-    import pathspec
-
-    # pathspec >= 0.12 names git's own semantics "gitignore"; older releases only "gitwildmatch".
-    try:
-        pathspec.PathSpec.from_lines("gitignore", [])
-        return "gitignore"
-    except (KeyError, LookupError):
-        return "gitwildmatch"
-
-
-def make_spec(patterns) -> "pathspec.PathSpec":
-    """A PathSpec with .gitignore semantics (used for excludes and per-file-ignores too)."""
-    import pathspec
-
-    return pathspec.PathSpec.from_lines(_pattern_style(), patterns)
-
-
-_spec = make_spec
 
 
 # Characters that make a pattern more than a plain name for .gitignore semantics (globs, anchors,
@@ -60,7 +46,7 @@ class Excluder:
         patterns = list(settings.exclude) + list(settings.extend_exclude)
         self.names = frozenset(p for p in patterns if p and not (_GLOB_CHARS & set(p)))
         rest = [p for p in patterns if p not in self.names]
-        self.spec = _spec(rest) if rest else None
+        self.spec = make_spec(rest) if rest else None
 
     def excluded(self, path: str, is_dir: bool = False, walked: bool = False) -> bool:
         """`walked`: the path's parents were already checked (the walk prunes excluded folders),
@@ -78,17 +64,60 @@ class Excluder:
         return any(self.spec.match_file(c) for c in candidates)
 
 
-def _gitignore(directory: str) -> Optional[pathspec.PathSpec]:
+Warn = Callable[[str], None]
+
+
+def _print_warning(message: str) -> None:
+    print(f"zdr-lint: warning: {message}", file=sys.stderr)
+
+
+def read_gitignore(directory: str, warn: Warn = _print_warning) -> Optional["pathspec.PathSpec"]:
+    """The folder's .gitignore as a PathSpec (None without one). A line git would ignore is skipped
+    with a warning naming the file and line."""
+    path = os.path.join(directory, ".gitignore")
     try:
-        with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as handle:
-            return _spec(handle.read().splitlines())
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError:
         return None
+    kept = []
+    for number, raw in enumerate(data.decode("utf-8", "surrogateescape").splitlines(), start=1):
+        line = raw.rstrip("\r")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        reason = bad_pattern(line)
+        if reason:
+            warn(f"{display_path(path)}:{number}: ignoring pattern {line!r}: {reason}")
+            continue
+        kept.append(line)
+    return make_spec(kept) if kept else None
 
 
-def discover(paths, settings: Settings) -> Iterator[Discovered]:
-    """Yield the files to check in a stable order. Explicit files are kept unless force-exclude."""
-    excluder = Excluder(settings)
+def _identity(path: str) -> Optional[tuple]:
+    """(device, inode) of what `path` points to: the same file reached twice has one identity."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def discover(paths, settings: Union[Settings, SettingsResolver], warn: Warn = _print_warning) -> Iterator[Discovered]:
+    """Yield the files to check in a stable order. Explicit files are kept unless force-exclude.
+    `settings`: one Settings for every folder, or a resolver giving each folder its own."""
+    resolver = settings if isinstance(settings, SettingsResolver) else None
+    excluders: dict = {}
+
+    def settings_for(directory: str) -> Settings:
+        return resolver.for_directory(Path(directory)) if resolver is not None else settings
+
+    def excluder_for(current: Settings) -> Excluder:
+        key = id(current)
+        found = excluders.get(key)
+        if found is None:
+            found = excluders[key] = Excluder(current)
+        return found
+
     seen_dirs: set = set()
     seen_files: set = set()
     for raw in paths:
@@ -96,11 +125,13 @@ def discover(paths, settings: Settings) -> Iterator[Discovered]:
             yield Discovered(raw, "no such file or directory")
             continue
         if os.path.isdir(raw):
-            if settings.force_exclude and excluder.excluded(raw, is_dir=True):
+            current = settings_for(raw)
+            if current.force_exclude and excluder_for(current).excluded(raw, is_dir=True):
                 continue
-            yield from _walk(raw, settings, excluder, seen_dirs, seen_files, _parent_ignores(raw, settings))
+            yield from _walk(raw, settings_for, excluder_for, seen_dirs, seen_files, _parent_ignores(raw, current, warn), warn)
         elif os.path.isfile(raw):
-            if settings.force_exclude and excluder.excluded(raw):
+            current = settings_for(os.path.dirname(os.path.abspath(raw)))
+            if current.force_exclude and excluder_for(current).excluded(raw):
                 continue
             key = _identity(raw)
             if key is None or key not in seen_files:
@@ -110,7 +141,7 @@ def discover(paths, settings: Settings) -> Iterator[Discovered]:
             yield Discovered(raw, "not a regular file or directory (broken symlink or special file)")
 
 
-def _parent_ignores(directory: str, settings: Settings) -> list:
+def _parent_ignores(directory: str, settings: Settings, warn: Warn) -> list:
     """.gitignore files between the project root and a directory given on the command line."""
     if not settings.respect_gitignore:
         return []
@@ -120,7 +151,7 @@ def _parent_ignores(directory: str, settings: Settings) -> list:
     chain = [target, *target.parents]
     for parent in reversed(chain):
         if parent != target and (parent == root or root in parent.parents):
-            spec = _gitignore(str(parent))
+            spec = read_gitignore(str(parent), warn)
             if spec is not None:
                 out.append((str(parent), spec))
     return out
@@ -134,44 +165,43 @@ def _ignored(path: str, is_dir: bool, ignores: list) -> bool:
     return False
 
 
-def _identity(path: str) -> Optional[tuple]:
-    """(device, inode) of what `path` points to: the same file reached twice has one identity."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
-
-
-def _walk(directory: str, settings: Settings, excluder: Excluder, seen_dirs: set, seen_files: set, ignores: list) -> Iterator[Discovered]:
-    identity = _identity(directory)
-    if identity is None or identity in seen_dirs:
-        return  # a symlink loop, or a tree reached twice (or gone meanwhile)
-    seen_dirs.add(identity)
-    device = identity[0]
-    if settings.respect_gitignore:
-        spec = _gitignore(directory)
-        if spec is not None:
-            ignores = ignores + [(directory, spec)]
-    try:
-        with os.scandir(directory) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError as exc:
-        yield Discovered(directory, f"cannot list directory: {exc.strerror or exc}")
-        return
-    for entry in entries:
-        path = os.path.join(directory, entry.name) if directory != "." else entry.name
+def _walk(top: str, settings_for, excluder_for, seen_dirs: set, seen_files: set, ignores: list, warn: Warn) -> Iterator[Discovered]:
+    """Depth-first, children in name order, with an explicit stack (no recursion limit to hit)."""
+    stack = [(top, ignores)]
+    while stack:
+        directory, inherited = stack.pop()
+        identity = _identity(directory)
+        if identity is None or identity in seen_dirs:
+            continue  # a symlink loop, or a tree reached twice (or gone meanwhile)
+        seen_dirs.add(identity)
+        device = identity[0]
+        current = settings_for(directory)
+        excluder = excluder_for(current)
+        ignores_here = inherited
+        if current.respect_gitignore:
+            spec = read_gitignore(directory, warn)
+            if spec is not None:
+                ignores_here = inherited + [(directory, spec)]
         try:
-            is_dir = entry.is_dir()
-        except OSError:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            yield Discovered(directory, f"cannot list directory: {exc.strerror or exc}")
             continue
-        if not is_dir and not entry.name.endswith(SOURCE_SUFFIXES):
-            continue
-        if excluder.excluded(path, is_dir=is_dir, walked=True) or (ignores and _ignored(path, is_dir, ignores)):
-            continue
-        if is_dir:
-            yield from _walk(path, settings, excluder, seen_dirs, seen_files, ignores)
-        else:
+        subfolders = []
+        for entry in entries:
+            path = os.path.join(directory, entry.name) if directory != "." else entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            if not is_dir and not entry.name.endswith(SOURCE_SUFFIXES):
+                continue
+            if excluder.excluded(path, is_dir=is_dir, walked=True) or (ignores_here and _ignored(path, is_dir, ignores_here)):
+                continue
+            if is_dir:
+                subfolders.append(path)
+                continue
             try:
                 if not entry.is_file():
                     continue
@@ -183,3 +213,5 @@ def _walk(directory: str, settings: Settings, excluder: Excluder, seen_dirs: set
                 continue
             seen_files.add(key)
             yield Discovered(path)
+        # files of a folder come before its subfolders', each subfolder in name order
+        stack.extend((sub, ignores_here) for sub in reversed(subfolders))

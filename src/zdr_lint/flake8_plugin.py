@@ -54,6 +54,7 @@ def _linter_for(directory: str):
     cached = _LINTERS.get(directory)
     if cached is not None:
         return cached
+    # imported on first use: flake8 loads every plugin at start, also for runs that never select ZDR
     from zdr_lint.config import ConfigError, load_settings
     from zdr_lint.engine import Linter
     from zdr_lint.project import build_index

@@ -16,6 +16,7 @@ import ast
 from typing import Optional
 
 from zdr_lint._lazy import libcst as cst
+from zdr_lint.source import source_lines
 
 
 def _pieces(lines: list, tree: ast.Module) -> Optional[list]:
@@ -50,8 +51,6 @@ class StatementCache:
     def parse(self, text: str, tree: ast.Module) -> "cst.Module":
         """`text` parsed by libcst, reusing the unchanged top-level statements. Raises
         `cst.ParserSyntaxError` as `cst.parse_module` does."""
-        from zdr_lint.engine import source_lines
-
         pieces = _pieces(source_lines(text, keepends=True), tree)
         if not pieces:
             self._statements = {}
@@ -103,7 +102,7 @@ class StatementCache:
         """Rendered positions of a top-level statement (see zdr_lint.positions.locate), kept while
         the statement is unchanged; rendered in the piece it was parsed from, whose indentation
         its blocks assume."""
-        from zdr_lint.positions import statement_positions
+        from zdr_lint.positions import statement_positions  # libcst metadata, loaded on first use (server start-up)
 
         found = self._positions.get(id(stmt))
         if found is None:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Optional, Sequence, Union
 
 from zdr_lint.finding import Finding, Position
+from zdr_lint.source import CannotCheck
+from zdr_lint.suppression import parse_suppressions
 
 # Cell magics whose body is Python: only the `%%magic` line is masked.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "python", "python3", "memit", "tee"})
@@ -168,8 +170,6 @@ def map_finding(finding: Finding, where: list) -> Finding:
 
 def lint_cells(linter, cells: Sequence[Cell], path: str, codes: frozenset) -> list:
     """Findings for a notebook's cells, each naming its cell. Never raises (problems are ZDR000)."""
-    from zdr_lint.engine import CannotCheck
-
     text, where = join_cells(cells)
     if not where or not linter.passes_prefilter(text):
         return []
@@ -203,8 +203,6 @@ def lint_notebook(linter, source: Union[bytes, str], path: str, codes: frozenset
 def line_with_noqa(line: str, codes: Sequence[str], known: frozenset = frozenset()) -> str:
     """`line` (no line end) with `codes` added to its `# noqa: ...`, or a new `  # noqa: CODES`.
     A blanket `# noqa` already suppresses everything: the line comes back unchanged."""
-    from zdr_lint.suppression import parse_suppressions
-
     directive = parse_suppressions(line + "\n", known).lines.get(1)
     if directive is None:
         return f"{line.rstrip()}  # noqa: {', '.join(sorted(set(codes)))}"

@@ -6,29 +6,15 @@ third-party plugins are found through the `zdr_lint` entry-point group.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pluggy
 
-PROJECT = "zdr_lint"
-hookspec = pluggy.HookspecMarker(PROJECT)
-hookimpl = pluggy.HookimplMarker(PROJECT)
-
-
-class ZdrLintSpec:
-    @hookspec
-    def zdr_lint_rules(self) -> list:
-        """Return `Rule` subclasses to register (each with a unique `code` and `name`)."""
-
-    @hookspec
-    def zdr_lint_output_formats(self) -> dict:
-        """Return {name: formatter}; a formatter is `(findings, context) -> str`."""
-
-    @hookspec
-    def zdr_lint_client_factories(self) -> list:
-        """Return dotted names of functions or attributes that produce an Anthropic client."""
+from zdr_lint import builtin
+from zdr_lint.hooks import PROJECT, ZdrLintSpec, hookimpl, hookspec  # noqa: F401 - hookimpl/hookspec: the public plugin API
 
 
 @dataclass
@@ -76,15 +62,29 @@ def _load_entry_points(manager: pluggy.PluginManager, errors: list) -> None:
             errors.append(f"plugin {where} failed to load: {type(exc).__name__}: {' '.join(str(exc).split())}")
 
 
-@lru_cache(maxsize=1)
-def get_registry() -> Registry:
+# `ZDR_LINT_NO_PLUGINS=1` (or `--isolated`) runs with the built-in rules and formats only: what a
+# run finds then does not depend on what else is installed in the environment.
+NO_PLUGINS_VARIABLE = "ZDR_LINT_NO_PLUGINS"
+
+
+def plugins_disabled() -> bool:
+    return os.environ.get(NO_PLUGINS_VARIABLE, "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def get_registry(entry_points: bool = True) -> Registry:
+    """The rules, formats and client factories of the built-ins and (unless disabled) every
+    installed plugin; built once per process and choice."""
+    return _registry(entry_points and not plugins_disabled())
+
+
+@lru_cache(maxsize=2)
+def _registry(entry_points: bool) -> Registry:
     manager = pluggy.PluginManager(PROJECT)
     manager.add_hookspecs(ZdrLintSpec)
-    from zdr_lint import builtin
-
     manager.register(builtin, name="zdr_lint.builtin")
     errors: list = []
-    _load_entry_points(manager, errors)
+    if entry_points:
+        _load_entry_points(manager, errors)
     registry = Registry(errors=errors)
     for plugin, rules in _collect(manager.hook.zdr_lint_rules, "rules", errors):
         for rule in rules or ():

@@ -30,14 +30,10 @@ import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Optional, Sequence
+from typing import Iterable, Optional, Sequence
 
 from zdr_lint import catalog
-
-if TYPE_CHECKING:  # pragma: no cover
-    import libcst as cst
-
-    from zdr_lint.semantics import Scope, SemanticModel
+from zdr_lint.source import AST_RECURSION_LIMIT, read_file_bytes, recursion_limit
 
 MAX_ROUNDS = 50  # fixpoint rounds; each round adds names, so this bounds pathological chains
 # Only string constants that spell one of these are indexed (base URLs of the API, Vertex endpoints).
@@ -464,8 +460,7 @@ PARALLEL_INDEX_THRESHOLD = 64  # first-round files below which a process pool co
 
 def read_lowered(path: str) -> Optional[bytes]:
     try:
-        with open(path, "rb") as handle:
-            return handle.read().lower()
+        return read_file_bytes(path).lower()
     except OSError:
         return None
 
@@ -474,10 +469,7 @@ def _parse_module(path: str) -> tuple:
     """(module name, is_package, collected facts or None when the file does not parse or cannot be read)."""
     name, is_package = module_name_of(path)
     try:
-        from zdr_lint.engine import AST_RECURSION_LIMIT, recursion_limit
-
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_file_bytes(path)
         with recursion_limit(AST_RECURSION_LIMIT), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(data, filename=path)
@@ -687,33 +679,3 @@ def _returns_client(ev: _Evaluator, fn: _Function, mod: _Module, cls: Optional[t
     if getattr(node, "returns", None) is not None and ev.annotation(node.returns, mod):
         return True
     return any(ev.client(r, mod, fn, cls, set()) for r in fn.returns)
-
-
-# --- Helpers the semantic model calls ---------------------------------------------------------------
-def member_qualname(model: "SemanticModel", node: "cst.BaseExpression", scope: "Scope") -> Optional[str]:
-    """`svc.client` / `svc.get_client` where `svc` is an instance of an imported class `app.llm.Service`
-    (made by calling it, or a parameter annotated with it): `app.llm.Service.client`."""
-    import libcst as cst
-
-    if not model.client_factories:
-        return None
-    if isinstance(node, cst.Name):
-        # a name bound by no statement here may come from a star import: the index re-exports it
-        if not model.bindings(node.value, scope) and model.module_name:
-            return f"{model.module_name}.{node.value}"
-        return None
-    if not isinstance(node, cst.Attribute):
-        return None
-    base = node.value
-    if isinstance(base, cst.Name):
-        for binding in model.bindings(base.value, scope):
-            if binding.kind == "param" and binding.annotation is not None:
-                q = model.qualified_name(binding.annotation, binding.scope)
-                if q and not model.is_sdk_name(q):
-                    return f"{q}.{node.attr.value}"
-    for value, where in model.values(base, scope):
-        if isinstance(value, cst.Call):
-            q = model.qualified_name(value.func, where)
-            if q and not model.is_sdk_name(q):
-                return f"{q}.{node.attr.value}"
-    return None

@@ -17,12 +17,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional
 from urllib.parse import urljoin
 
-from zdr_lint._lazy import libcst as cst
-
 from zdr_lint import catalog
+from zdr_lint._lazy import libcst as cst
+from zdr_lint.project import resolve_relative
+from zdr_lint.semantic_types import DirectUse, Scope, literal_string
 
-if TYPE_CHECKING:  # pragma: no cover
-    from zdr_lint.semantics import Scope, SemanticModel
+if TYPE_CHECKING:  # typing only
+    from zdr_lint.semantics import SemanticModel
 
 MAX_DEPTH = 12
 # method name -> position of the URL argument
@@ -37,8 +38,6 @@ _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "requests.comp
 
 
 def raw_http_uses(model: "SemanticModel") -> list:
-    from zdr_lint.wrappers import DirectUse
-
     already = {id(node) for node, _, _ in model.raw_endpoints()}
     out = []
     for call in model.collector.calls:
@@ -118,8 +117,6 @@ def _http_base(model: "SemanticModel", func: cst.BaseExpression, scope: "Scope")
 
 def resolve_url(model: "SemanticModel", node: cst.BaseExpression, scope: "Scope", depth: int = 0) -> Optional[str]:
     """The text a URL expression spells, unknown parts as `{}`; None when nothing is known."""
-    from zdr_lint.semantics import literal_string
-
     if depth > MAX_DEPTH:
         return None
     text = literal_string(node)
@@ -151,8 +148,6 @@ def resolve_url(model: "SemanticModel", node: cst.BaseExpression, scope: "Scope"
         project = model.project
         if q is not None and project is not None:
             if q.startswith("."):
-                from zdr_lint.project import resolve_relative
-
                 q = resolve_relative(q, model.module_name, model.is_package) or q
             if q in project.strings:
                 return project.strings[q]

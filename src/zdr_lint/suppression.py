@@ -17,6 +17,8 @@ import tokenize
 from dataclasses import dataclass, field
 from typing import Optional
 
+from zdr_lint.source import source_lines
+
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[\w\-]+(?:[\s,]+[\w\-]+)*))?", re.IGNORECASE)
 _FILE_NOQA = re.compile(r"#\s*zdr-lint\s*:\s*noqa(?::\s*(?P<codes>[\w\-]+(?:[\s,]+[\w\-]+)*))?", re.IGNORECASE)
 _CODE_LIKE = re.compile(r"[A-Z]+[0-9]+")
@@ -86,7 +88,8 @@ def parse_suppressions(text: str, known: frozenset = frozenset(), tree: Optional
         _continuations(text, result)
         return result
     try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        # newline="": lines end where the tokenizer ends them (\n, \r\n, or a lone \r of old Mac files)
+        tokens = list(tokenize.generate_tokens(io.StringIO(text, newline="").readline))
     except (tokenize.TokenError, SyntaxError, IndentationError):
         tokens = []
     statement_start = None
@@ -109,8 +112,6 @@ def _continuations(text: str, result: Suppressions) -> None:
     """Backslash continuations: the comment goes on the last physical line of the statement."""
     if "\\\n" not in text and "\\\r" not in text:
         return
-    from zdr_lint.engine import source_lines
-
     lines = source_lines(text)
     run_start = None
     for number, line in enumerate(lines, start=1):

@@ -17,29 +17,20 @@ already understand, driven by the tables in `catalog` (`WRAPPER_ENTRIES` and fri
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, Optional
 
-from zdr_lint._lazy import libcst as cst
-
 from zdr_lint import catalog
+from zdr_lint._lazy import libcst as cst
+from zdr_lint.raw_http import raw_http_uses
+from zdr_lint.semantic_types import Argument, ClientRef, DirectUse, Request, Scope, is_empty, is_none, literal_string
 
-if TYPE_CHECKING:  # pragma: no cover
-    from zdr_lint.semantics import ClientRef, Scope, SemanticModel
+if TYPE_CHECKING:  # typing only
+    from zdr_lint.semantics import SemanticModel
 
 _ENTRY_BY_QUALNAME = {q: entry for entry in catalog.WRAPPER_ENTRIES for q in entry.qualnames}
 _REQUEST_PATH = ("messages", "create")
 _PASSTHROUGH_KEYS = frozenset(catalog.REQUEST_KEYWORDS) | {catalog.OUTPUT_CONFIG_KEYWORD} | catalog.REQUEST_CONTENT_KEYWORDS | catalog.HEADER_KEYWORDS
 _OFF_STRINGS = frozenset({"", "0", "false", "no", "off", "none"})
-
-
-@dataclass(frozen=True)
-class DirectUse:
-    """A use reported as it is, at `node`, by the rule whose code it carries."""
-
-    node: cst.CSTNode
-    code: str
-    label: str
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -58,8 +49,6 @@ def _argument(call: cst.Call, keyword: Optional[str], position: Optional[int] = 
 
 def _switched_on(model: "SemanticModel", value: cst.BaseExpression, scope: "Scope") -> bool:
     """A boolean or TTL switch that is not plainly off (`True`, `"1h"`, a variable: on; `False`, `None`: off)."""
-    from zdr_lint.semantics import literal_string
-
     verdicts = []
     for v, _ in model.values(value, scope):
         text = literal_string(v)
@@ -98,9 +87,7 @@ def _made_by(model: "SemanticModel", node: cst.BaseExpression, scope: "Scope", t
     return None
 
 
-def _client_ref(label: str) -> "ClientRef":
-    from zdr_lint.semantics import ClientRef
-
+def _client_ref(label: str) -> ClientRef:
     return ClientRef(label, None)
 
 
@@ -124,9 +111,7 @@ def wrapped_client(model: "SemanticModel", call: cst.Call, scope: "Scope") -> Op
     return None
 
 
-def _client_ref_for(prefix: str, inner: "ClientRef") -> "ClientRef":
-    from zdr_lint.semantics import ClientRef
-
+def _client_ref_for(prefix: str, inner: ClientRef) -> ClientRef:
     return ClientRef(f"{prefix}({inner.class_name})", inner.platform, inner.confidence)
 
 
@@ -146,8 +131,6 @@ def _named_calls(model: "SemanticModel") -> Iterator[tuple]:
 
 
 def wrapper_requests(model: "SemanticModel") -> list:
-    from zdr_lint.semantics import Argument, Request
-
     found = []
     for call, scope, qualname, entry in _named_calls(model):
         if entry is not None:
@@ -178,8 +161,6 @@ def wrapper_requests(model: "SemanticModel") -> list:
 
 
 def _entry_arguments(model: "SemanticModel", entry, call: cst.Call, scope: "Scope") -> list:
-    from zdr_lint.semantics import Argument
-
     keywords = dict(entry.keywords)
     switches = dict(entry.switches)
     out = []
@@ -202,8 +183,6 @@ def _entry_arguments(model: "SemanticModel", entry, call: cst.Call, scope: "Scop
 
 def _response_format(model: "SemanticModel", call: cst.Call, scope: "Scope") -> list:
     """LiteLLM `response_format` with a schema: structured outputs on an Anthropic model."""
-    from zdr_lint.semantics import Argument, is_none
-
     arg = _argument(call, catalog.RESPONSE_FORMAT_KEYWORD)
     if arg is None or is_none(arg.value):
         return []
@@ -240,8 +219,6 @@ def _langchain_anthropic(model: "SemanticModel", node: cst.BaseExpression, scope
 
 def _project_constants(model: "SemanticModel") -> list:
     """Module constants another module spreads into a request (`create(**DEFAULTS)`), as requests here."""
-    from zdr_lint.semantics import Argument, Request
-
     project = model.project
     if project is None:
         return []
@@ -263,16 +240,12 @@ def _project_constants(model: "SemanticModel") -> list:
 def direct_uses(model: "SemanticModel") -> list:
     cached = model.memo.get("direct_uses")
     if cached is None:
-        from zdr_lint.raw_http import raw_http_uses
-
         cached = list(_wrapper_uses(model)) + raw_http_uses(model)
         model.memo["direct_uses"] = cached
     return cached
 
 
 def _wrapper_uses(model: "SemanticModel") -> Iterator[DirectUse]:
-    from zdr_lint.semantics import is_empty
-
     for call, scope, qualname, entry in _named_calls(model):
         if entry is not None and entry.direct:
             direct = dict((k, (code, label)) for k, code, label in entry.direct)

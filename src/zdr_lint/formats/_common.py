@@ -11,6 +11,8 @@ from typing import Iterable, Optional
 from urllib.parse import quote
 
 from zdr_lint.finding import Finding
+from zdr_lint.source import CannotCheck, decode_source, read_file_bytes
+from zdr_lint.source import source_lines as split_source_lines
 
 
 def relative(path: str, root: Path) -> str:
@@ -37,17 +39,14 @@ def uri_of(rel: str) -> str:
 def source_lines(path: str) -> tuple:
     """The file's lines as text (empty when it cannot be read): fingerprints hash the line, not its number."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_file_bytes(path)
     except OSError:
         return ()
-    from zdr_lint.engine import CannotCheck, decode_source
-
     try:
         text = decode_source(data)
     except CannotCheck:
         text = data.decode("utf-8", "replace")
-    return tuple(text.splitlines())
+    return tuple(split_source_lines(text))
 
 
 def line_text(finding: Finding) -> Optional[str]:

@@ -9,7 +9,8 @@ from typing import Iterator, Optional
 from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog
-from zdr_lint.semantics import SemanticModel, Scope
+from zdr_lint.semantic_types import Scope
+from zdr_lint.semantics import SemanticModel
 
 
 @dataclass(frozen=True)

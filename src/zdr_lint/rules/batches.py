@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from zdr_lint import catalog
 from zdr_lint.rules.base import Rule
-from zdr_lint.semantics import ResourceCall
+from zdr_lint.semantic_types import ResourceCall
 
 
 class MessageBatches(Rule):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from zdr_lint.rules._tools import tool_uses
 from zdr_lint.rules.base import Rule
-from zdr_lint.semantics import Request, is_empty
+from zdr_lint.semantic_types import Request, is_empty
 
 
 class McpConnector(Rule):

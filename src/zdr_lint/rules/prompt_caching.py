@@ -6,7 +6,7 @@ from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog
 from zdr_lint.rules.base import Rule
-from zdr_lint.semantics import Request, Scope, is_none
+from zdr_lint.semantic_types import Request, Scope, is_none
 
 # Blocks and definitions a `cache_control` key is written in (for a dict not traced to a request).
 _ANTHROPIC_BLOCK_TYPES = frozenset(

@@ -4,7 +4,7 @@ from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog
 from zdr_lint.rules.base import Rule
-from zdr_lint.semantics import Request, ResourceCall, is_none, truthy
+from zdr_lint.semantic_types import Request, ResourceCall, is_none, truthy
 
 
 class StructuredOutputs(Rule):

@@ -6,7 +6,7 @@ from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog
 from zdr_lint.rules.base import Rule
-from zdr_lint.semantics import Scope, truthy
+from zdr_lint.semantic_types import Scope, truthy
 
 _PUTENV = "os.putenv"
 
