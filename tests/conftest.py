@@ -27,3 +27,13 @@ def run_zdr(*args: str, cwd=None, stdin: bytes | None = None, env=None) -> subpr
 @pytest.fixture
 def zdr():
     return run_zdr
+
+
+@pytest.fixture(autouse=True)
+def _builtin_rules_only(request, monkeypatch):
+    """What the suite checks must not depend on what else is installed: every test runs zdr-lint
+    (in process and in subprocesses) without third-party plugins, except those marked `plugins`."""
+    if request.node.get_closest_marker("plugins") is None:
+        monkeypatch.setenv("ZDR_LINT_NO_PLUGINS", "1")
+    else:
+        monkeypatch.delenv("ZDR_LINT_NO_PLUGINS", raising=False)

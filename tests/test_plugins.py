@@ -22,10 +22,13 @@ EXAMPLE = HERE / "example_plugin"
 BROKEN = EXAMPLE / "broken"
 
 HAS_VIRTUALENV = importlib.util.find_spec("virtualenv") is not None  # pre-commit's dependency
-pytestmark = pytest.mark.skipif(
-    not HAS_VIRTUALENV and importlib.util.find_spec("wheel") is None,
-    reason="building the example offline needs virtualenv (it seeds a recent setuptools) or wheel",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not HAS_VIRTUALENV and importlib.util.find_spec("wheel") is None,
+        reason="building the example offline needs virtualenv (it seeds a recent setuptools) or wheel",
+    ),
+    pytest.mark.plugins,
+]
 
 APP = """\
 import anthropic
@@ -107,6 +110,18 @@ def test_plugin_rule_format_and_client_factory_work_in_check(with_example: Path,
     assert [f["code"] for f in json.loads(selected.stdout)] == ["ACME001"]
     sarif = json.loads(zdr(with_example, "check", "--output-format", "sarif", cwd=project).stdout)
     assert "ACME001" in [r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]]
+
+
+def test_plugins_can_be_switched_off(with_example: Path, project: Path, monkeypatch) -> None:
+    """`ZDR_LINT_NO_PLUGINS=1` and `--isolated` run with the built-in rules only."""
+    monkeypatch.setenv("ZDR_LINT_NO_PLUGINS", "1")
+    off = zdr(with_example, "check", "--output-format", "concise", "-q", cwd=project)
+    assert "ACME001" not in off.stdout and off.stderr == ""
+    assert "ACME001" not in zdr(with_example, "rules", cwd=project).stdout
+    monkeypatch.delenv("ZDR_LINT_NO_PLUGINS")
+    isolated = zdr(with_example, "check", "--isolated", "--output-format", "concise", "-q", cwd=project)
+    assert "ACME001" not in isolated.stdout and "ZDR001" not in isolated.stdout  # nor its client factory
+    assert "ACME001" in zdr(with_example, "check", "--output-format", "concise", "-q", cwd=project).stdout
 
 
 def test_without_the_plugin_its_rule_is_unknown(project: Path) -> None:

@@ -67,7 +67,7 @@ class Linter:
         factory_names = {name.rsplit(".", 1)[-1] for name in configured}
         self.sdk_names = frozenset(part for name in configured for part in name.split(".") if part)
         self.sdk_modules = catalog.SDK_MODULES | {name.split(".")[0] for name in configured}
-        self.trigger_words = gated_words(set(catalog.TRIGGER_WORDS) | {n.lower().encode() for n in factory_names})
+        self.trigger_words = gated_words(set(catalog.TRIGGER_WORDS) | {n.lower().encode("utf-8", "surrogateescape") for n in factory_names})
         # The project index can hold many names, some as common as `client`: a file must spell a
         # name together with its module to pass the prefilter, and import one to pass the gate.
         self.trigger_pairs = catalog.TRIGGER_PAIRS | (self.project.trigger_pairs() if self.project is not None else frozenset())

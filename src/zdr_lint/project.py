@@ -303,7 +303,7 @@ class ProjectIndex:
         for q in self._indexed():
             parts = q.split(".")
             if len(parts) >= 2:
-                pairs.add((parts[-1].lower().encode(), parts[-2].lower().encode()))
+                pairs.add((parts[-1].lower().encode("utf-8", "surrogateescape"), parts[-2].lower().encode("utf-8", "surrogateescape")))
         return frozenset(pairs)
 
     def import_pairs(self) -> frozenset:
@@ -480,8 +480,8 @@ def _parse_module(path: str) -> tuple:
 
 def index_words(client_factories: Sequence[str] = ()) -> tuple:
     """Besides an SDK import, the words that let a file open the index: base URLs, configured factories."""
-    words = [u.lower().encode() for u in URL_MARKERS]
-    words += [name.rsplit(".", 1)[-1].lower().encode() for name in client_factories]
+    words = [u.lower().encode("utf-8", "surrogateescape") for u in URL_MARKERS]
+    words += [name.rsplit(".", 1)[-1].lower().encode("utf-8", "surrogateescape") for name in client_factories]
     return tuple(words)
 
 
@@ -592,8 +592,8 @@ def _pair(qualname: str, modules: dict) -> tuple:
     parts = qualname.split(".")
     for i in range(len(parts) - 1, 0, -1):
         if ".".join(parts[:i]) in modules:
-            return parts[i].lower().encode(), parts[i - 1].lower().encode()
-    return parts[-1].lower().encode(), parts[0].lower().encode()
+            return parts[i].lower().encode("utf-8", "surrogateescape"), parts[i - 1].lower().encode("utf-8", "surrogateescape")
+    return parts[-1].lower().encode("utf-8", "surrogateescape"), parts[0].lower().encode("utf-8", "surrogateescape")
 
 
 def _spells_any(lowered: bytes, pairs: set) -> bool:

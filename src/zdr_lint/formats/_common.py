@@ -29,10 +29,17 @@ def relative(path: str, root: Path) -> str:
 
 
 def uri_of(rel: str) -> str:
-    """A URI reference for a relative path (an absolute one becomes a file: URI)."""
+    """A URI reference for a relative path (an absolute one becomes a file: URI). The path's bytes
+    are percent-encoded, so a name that is not valid UTF-8 (`caf\xe9.py`) keeps its exact bytes."""
     if os.path.isabs(rel):
         return Path(rel).as_uri()
-    return quote(rel, safe="/")
+    return quote(rel.encode("utf-8", "surrogateescape"), safe="/")
+
+
+def text_path(path: str) -> str:
+    """A path as valid Unicode text, for machine-readable reports (JSON, XML): a byte that is not
+    UTF-8 in a file name reads as `\xe9`. (Terminal formats print the name's own bytes.)"""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 @lru_cache(maxsize=256)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from zdr_lint.formats._common import relative
+from zdr_lint.formats._common import relative, text_path
 
 
 def _data(text: str) -> str:
@@ -21,7 +21,7 @@ def format_github(findings: list, context) -> str:
     out = []
     for f in findings:
         command = {"error": "error", "warning": "warning"}.get(f.severity, "notice")
-        path = relative(f.path, Path(os.getcwd()))
+        path = text_path(relative(f.path, Path(os.getcwd())))
         props = ",".join(
             f"{key}={_property(str(value))}"
             for key, value in (

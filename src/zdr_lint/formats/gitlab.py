@@ -8,7 +8,7 @@ import json
 import os
 from pathlib import Path
 
-from zdr_lint.formats._common import fingerprints, relative
+from zdr_lint.formats._common import fingerprints, relative, text_path
 
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 
@@ -24,7 +24,7 @@ def format_gitlab(findings: list, context) -> str:
                 "fingerprint": f"{digest[:32]}{occurrence:04x}" if occurrence > 1 else digest[:32],
                 "severity": SEVERITY.get(f.severity, "info"),
                 "location": {
-                    "path": relative(f.path, root),
+                    "path": text_path(relative(f.path, root)),
                     "positions": {
                         "begin": {"line": f.start.line, "column": f.start.column + 1},
                         "end": {"line": f.end.line, "column": f.end.column + 1},

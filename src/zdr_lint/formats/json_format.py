@@ -6,13 +6,14 @@ import json
 import os
 
 from zdr_lint.finding import Finding
+from zdr_lint.formats._common import text_path
 
 
 def finding_to_json(f: Finding) -> dict:
     return {
         "code": f.code,
         "message": f.message,
-        "filename": os.path.abspath(f.path) if f.path != "-" else f.path,
+        "filename": text_path(os.path.abspath(f.path)) if f.path != "-" else f.path,
         "location": {"row": f.start.line, "column": f.start.column + 1},
         "end_location": {"row": f.end.line, "column": f.end.column + 1},
         "fix": None,

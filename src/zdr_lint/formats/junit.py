@@ -5,13 +5,15 @@ from __future__ import annotations
 from itertools import groupby
 from xml.etree import ElementTree as ET
 
+from zdr_lint.formats._common import text_path
+
 
 def format_junit(findings: list, context) -> str:
     suites = ET.Element("testsuites", name="zdr-lint", tests=str(len(findings) or 1), failures=str(len(findings)), errors="0")
     if not findings:
         suite = ET.SubElement(suites, "testsuite", name="zdr-lint", tests="1", failures="0", errors="0")
         ET.SubElement(suite, "testcase", name="No findings", classname="zdr-lint")
-    for path, group in groupby(findings, key=lambda f: f.path):
+    for path, group in groupby(findings, key=lambda f: text_path(f.path)):
         items = list(group)
         suite = ET.SubElement(suites, "testsuite", name=path, tests=str(len(items)), failures=str(len(items)), errors="0")
         for f in items:
