@@ -128,10 +128,12 @@ def stats(manifest: dict) -> str:
     for name in SETS + ("all",):
         files = [e for e in manifest["files"] if name == "all" or e["set"] == name]
         labels = Counter(label["code"] for e in files for label in e.get("labels", []))
-        negatives = sum(1 for e in files if not e.get("labels"))
+        negatives = sum(1 for e in files if "labels" in e and not e["labels"])
+        unlabelled = sum(1 for e in files if "labels" not in e)
         lines.append(
             f"{name}: {len(files)} files, {len({e['repo'] for e in files})} repositories, "
-            f"{sum(labels.values())} labels, {negatives} files without any label"
+            f"{sum(labels.values())} labels, {negatives} negative files (no label)"
+            + (f", {unlabelled} not labelled yet" if unlabelled else "")
         )
         lines.append("  " + ", ".join(f"{code} {count}" for code, count in sorted(labels.items())))
     return "\n".join(lines)
