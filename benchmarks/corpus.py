@@ -69,8 +69,18 @@ def split_repositories(repos_with_counts: dict, seed: int) -> dict:
 
 
 def check_split(manifest: dict) -> list:
-    counts = Counter(entry["repo"] for entry in manifest["files"])
-    expected = split_repositories(counts, manifest["meta"]["seed"])
+    """Recompute the set of every file from the seed, wave by wave.
+
+    The repositories that first appear in a wave are split among themselves (by the files they
+    bring in that wave); a later wave's files from an earlier repository keep that repository's set.
+    """
+    first_wave: dict = {}
+    for entry in manifest["files"]:
+        first_wave[entry["repo"]] = min(first_wave.get(entry["repo"], entry["wave"]), entry["wave"])
+    expected: dict = {}
+    for wave in sorted(set(first_wave.values())):
+        counts = Counter(e["repo"] for e in manifest["files"] if e["wave"] == wave and first_wave[e["repo"]] == wave)
+        expected.update(split_repositories(counts, manifest["meta"]["seed"]))
     return [
         f"{entry['repo']} {entry['path']}: set {entry['set']!r}, the seed gives {expected[entry['repo']]!r}"
         for entry in manifest["files"]
