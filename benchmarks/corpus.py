@@ -10,6 +10,7 @@ repositories and checks it against the manifest.
     python benchmarks/corpus.py verify                             # every file present, sha256 equal
     python benchmarks/corpus.py split                              # recompute the split from the seed
     python benchmarks/corpus.py stats                              # files, repositories, labels per code
+    python benchmarks/corpus.py repos                              # the repositories to mirror, one a line
 
 A mirror of `owner/repo` is looked for at `<mirrors>/<owner>+<repo>/repo` (the layout the search
 tool's `fetch` produces) and then at `<mirrors>/<owner>+<repo>` and `<mirrors>/<owner>/<repo>.git`.
@@ -157,6 +158,7 @@ def main(argv: list | None = None) -> int:
     sub.add_parser("verify", help="check that every file of the manifest is present with its sha256")
     sub.add_parser("split", help="recompute the dev/holdout split from the seed and compare")
     sub.add_parser("stats", help="files, repositories and labels per code, per set")
+    sub.add_parser("repos", help="print the repositories (owner/name) the local copy needs")
     args = parser.parse_args(argv)
     manifest = load_manifest()
     if args.command == "rebuild":
@@ -178,6 +180,9 @@ def main(argv: list | None = None) -> int:
             print(problem)
         print("split matches the seed" if not problems else f"{len(problems)} files disagree with the seed")
         return 1 if problems else 0
+    if args.command == "repos":
+        print("\n".join(sorted({entry["repo"] for entry in manifest["files"]})))
+        return 0
     print(stats(manifest))
     return 0
 
