@@ -27,6 +27,7 @@ from pathlib import Path
 
 import corpus_accuracy  # sibling scripts: the blind corpus mode and the shared grep words
 from grep_words import GREP_WORDS
+
 from zdr_lint.config import Settings
 from zdr_lint.engine import Linter, lint_paths
 from zdr_lint.plugins import get_registry

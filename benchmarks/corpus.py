@@ -120,7 +120,7 @@ def rebuild(manifest: dict, mirrors: Path, cache: Path = CACHE) -> list:
             problems.append(f"{entry['repo']}: no mirror under {mirrors}")
             continue
         shown = subprocess.run(
-            ["git", "-C", str(mirror), "show", f"{entry['commit']}:{entry['path']}"], capture_output=True
+            ["git", "-C", str(mirror), "show", f"{entry['commit']}:{entry['path']}"], capture_output=True, check=False
         )
         if shown.returncode:
             problems.append(f"{entry['repo']} {entry['commit'][:12]}:{entry['path']}: {shown.stderr.decode(errors='replace').strip()}")

@@ -41,8 +41,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from grep_words import EXTRA_GREP_WORDS, GREP_WORDS  # noqa: E402  (sibling modules of this script)
-from corpus import CACHE, SETS, load_manifest, local_path, missing_or_changed, repo_folder  # noqa: E402
+from corpus import (
+    CACHE,
+    SETS,
+    load_manifest,
+    local_path,
+    missing_or_changed,
+    repo_folder,
+)
+from grep_words import EXTRA_GREP_WORDS, GREP_WORDS
 
 # Codes design.md names beyond the twelve the tool's registry has today, with their categories.
 CATEGORIES = {
@@ -95,6 +102,7 @@ def run_zdr_lint(command: str, folder: Path) -> list:
         [command, "check", "--isolated", "--no-respect-gitignore", "--exit-zero", "--output-format", "json", str(folder)],
         capture_output=True,
         text=True,
+        check=False,  # the exit code is read below, to say which folder failed
     )
     if completed.returncode != 0:
         last = (completed.stderr.strip().splitlines() or ["no message"])[-1]
@@ -253,8 +261,8 @@ def table(report: dict) -> str:
 def text_report(report: dict) -> str:
     z = report["zdr-lint"]
     out = [
-        f"== {report['set']}: {report['files']} files from {report['repositories']} repositories, "
-        f"{report['negative_files']} without any label ==",
+        (f"== {report['set']}: {report['files']} files from {report['repositories']} repositories, "
+         f"{report['negative_files']} without any label =="),
         table(report),
         f"files without labels that got findings: zdr-lint {z['negative_files_with_findings']}, grep {report['grep']['negative_files_with_findings']}",
         "",
