@@ -11,6 +11,7 @@ The baseline greps each line for the words a reviewer would search for (`cache_c
 
     python benchmarks/accuracy.py            # both tables, realistic corpus and all fixtures
     python benchmarks/accuracy.py --json     # machine-readable
+    python benchmarks/accuracy.py --corpus   # the blind corpus of real code instead (corpus_accuracy.py)
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ import tokenize
 from collections import Counter
 from pathlib import Path
 
+import corpus_accuracy  # sibling scripts: the blind corpus mode and the shared grep words
+from grep_words import GREP_WORDS
+
 from zdr_lint.config import Settings
 from zdr_lint.engine import Linter
 from zdr_lint.runner import lint_paths
@@ -35,21 +39,6 @@ REALISTIC = FIXTURES / "realistic"
 EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>ZDR\d{3}(?:\s*,\s*ZDR\d{3})*)\s*$")
 CODES = [f"ZDR{n:03d}" for n in range(1, 13)]
 
-# What a reviewer would grep for, per code (case-sensitive substrings of one line).
-GREP_WORDS = {
-    "ZDR001": ("files.", "file_id", "/v1/files"),
-    "ZDR002": ("cache_control", "anthropic_cache", "cache_system_prompt", "cache_tools"),
-    "ZDR003": ("batches", "BatchProcessor"),
-    "ZDR004": ("output_format", "json_schema", "response_format", '"strict": True', "'strict': True", ".parse("),
-    "ZDR005": ("beta",),
-    "ZDR006": ("code_execution", "CodeExecution"),
-    "ZDR007": ("web_search", "WebSearch"),
-    "ZDR008": ("web_fetch", "WebFetch", "UrlContext"),
-    "ZDR009": ("mcp_servers", "mcp_toolset", "MCPServer"),
-    "ZDR010": ("skills", "container="),
-    "ZDR011": ("Bedrock", "bedrock", "Vertex", "vertex", "publishers/anthropic"),
-    "ZDR012": ("TELEMETRY", "OTEL_LOG", "content_mode"),
-}
 
 
 def fixture_files(root: Path) -> list:
@@ -131,7 +120,12 @@ def evaluate(files: list) -> dict:
 def main(argv: list | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--corpus", action="store_true", help="score the blind corpus of real code (see corpus_accuracy.py)")
+    parser.add_argument("--set", action="append", help="with --corpus: dev, holdout or all")
     args = parser.parse_args(argv)
+    if args.corpus:
+        forwarded = [arg for name in (args.set or []) for arg in ("--set", name)]
+        return corpus_accuracy.main(forwarded + (["--json", "-"] if args.json else []))
     rules = get_registry().rules
     categories = {code: rules[code].category for code in CODES}
     corpora = {"realistic": fixture_files(REALISTIC), "all fixtures": fixture_files(FIXTURES)}
