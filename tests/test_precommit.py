@@ -139,3 +139,46 @@ def test_hook_fails_on_a_staged_finding_and_passes_clean_files(tmp_path: Path, e
     assert "Failed" in failed.stdout
     assert "uploads.py:3:1: ZDR001" in failed.stdout
     assert "third_party.py" not in failed.stdout and "clean.py:" not in failed.stdout
+
+
+def readme_yaml_blocks() -> list:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```yaml\n(.*?)```", text, re.S)
+
+
+def test_the_readme_local_hook_works_as_written(tmp_path: Path, env: dict) -> None:
+    """The snippet a new user copies from the README, run as written by the real pre-commit."""
+    local = [block for block in readme_yaml_blocks() if "repo: local" in block]
+    assert len(local) == 1, "the README must hold one `repo: local` pre-commit snippet"
+    repo = tmp_path / "user-project"
+    repo.mkdir()
+    git(repo, "init", "-q", env=env)
+    (repo / ".pre-commit-config.yaml").write_text(local[0])
+    (repo / "clean.py").write_text("import anthropic\nanthropic.Anthropic().messages.create(model='m', max_tokens=8, messages=[])\n")
+    git(repo, "add", ".pre-commit-config.yaml", "clean.py", env=env)
+    run = [str(PRE_COMMIT), "run", "--verbose"]
+    passed = subprocess.run(run, cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    assert passed.returncode == 0 and "Passed" in passed.stdout, passed.stdout + passed.stderr
+    (repo / "batch.py").write_text("import anthropic\nanthropic.Anthropic().messages.batches.list()\n")
+    git(repo, "add", "batch.py", env=env)
+    failed = subprocess.run(run, cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    assert failed.returncode == 1 and "batch.py:2:1: ZDR003" in failed.stdout, failed.stdout + failed.stderr
+
+
+def test_the_readme_pinned_hook_works_with_a_clone_and_a_commit(tmp_path: Path, env: dict, hook_repo: Path) -> None:
+    """The README's second snippet, with its two placeholders filled as it says: the path of a
+    clone and a commit of it."""
+    pinned = [block for block in readme_yaml_blocks() if "rev:" in block and "repo: local" not in block]
+    assert len(pinned) == 1
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    config = re.sub(r"repo: \S+", f"repo: {hook_repo}", pinned[0], count=1)
+    config = re.sub(r"rev: [0-9a-f]{40}", f"rev: {commit}", config, count=1)
+    assert str(hook_repo) in config and commit in config
+    repo = tmp_path / "user-project"
+    repo.mkdir()
+    git(repo, "init", "-q", env=env)
+    (repo / ".pre-commit-config.yaml").write_text(config)
+    (repo / "batch.py").write_text("import anthropic\nanthropic.Anthropic().messages.batches.list()\n")
+    git(repo, "add", ".pre-commit-config.yaml", "batch.py", env=env)
+    failed = subprocess.run([str(PRE_COMMIT), "run"], cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+    assert failed.returncode == 1 and "batch.py:2:1: ZDR003" in failed.stdout, failed.stdout + failed.stderr

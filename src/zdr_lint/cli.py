@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the rules")
     rules.add_argument("--output-format", choices=("text", "json"), default="text")
 
-    sub.add_parser("server", help="run the language server over stdio (needs zdr-lint[lsp])")
+    sub.add_parser("server", help="run the language server over stdio (needs pygls: pip install '.[lsp]' in a clone)")
     return parser
 
 
@@ -397,7 +397,7 @@ def run_server() -> int:
     except ImportError as exc:
         if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
             raise
-        _error("the language server needs pygls: pip install 'zdr-lint[lsp]'")
+        _error("the language server needs pygls and lsprotocol: pip install 'pygls>=2.0' 'lsprotocol>=2024.0.0' (or, in a clone of zdr-lint, pip install '.[lsp]')")
         return EXIT_ERROR
     return lsp.main()
 
