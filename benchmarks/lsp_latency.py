@@ -171,7 +171,8 @@ def engine_breakdown(path: Path, text: str, runs: int = 5) -> dict:
     from libcst.metadata import MetadataWrapper, PositionProvider
 
     from zdr_lint.config import Settings
-    from zdr_lint.engine import Linter, module_name_for, run_rules
+    from zdr_lint.engine import Linter, run_rules
+    from zdr_lint.project import module_name_of
     from zdr_lint.gate import has_candidate
     from zdr_lint.semantics import SemanticModel
 
@@ -192,7 +193,7 @@ def engine_breakdown(path: Path, text: str, runs: int = 5) -> dict:
         t1 = time.perf_counter()
         module = cst.parse_module(text)
         t2 = time.perf_counter()
-        model = SemanticModel(module, linter.client_factories, module_name_for(str(path), path.parent))
+        model = SemanticModel(module, linter.client_factories, module_name_of(str(path), str(path.parent))[0])
         reports, _ = run_rules(model, [linter.registry.rules[c] for c in codes])
         t3 = time.perf_counter()
         MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)

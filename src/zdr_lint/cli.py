@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--stdin-filename", help="the path of the code read from stdin (for messages and per-file rules)")
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
     check.add_argument("-j", "--jobs", type=int, default=None, help="parallel processes (default: the number of cores)")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache (.zdr_lint_cache/ at the project root)")
 
     rule = sub.add_parser("rule", help="explain a rule (code or name)")
     rule.add_argument("code", nargs="?")
@@ -197,7 +198,7 @@ def run_check(args) -> int:
     from zdr_lint.engine import Linter
     from zdr_lint.formats import FormatContext
     from zdr_lint.plugins import get_registry, report_plugin_errors
-    from zdr_lint.runner import lint_paths
+    from zdr_lint.runner import RunOptions, check_files, linter_for
 
     resolver = settings_resolver(args)
     settings = resolver.default()
@@ -208,6 +209,7 @@ def run_check(args) -> int:
         _error(f"{settings.source_of('output_format')}: unknown output format {settings.output_format!r}{closest(settings.output_format, registry.formats)}; choose from {', '.join(registry.formats)}")
         return EXIT_ERROR
     linter = Linter(settings, registry)
+    options = RunOptions(jobs=args.jobs or os.cpu_count() or 1, use_cache=not args.no_cache, registry=registry)
     failed = bool(registry.errors)
     paths = args.paths or ["."]
     findings: list = []
@@ -215,8 +217,10 @@ def run_check(args) -> int:
         if sys.stdin is None:
             _error("standard input is closed: nothing to check (give files, or pipe the code in)")
             return EXIT_ERROR
-        _warn_if_nothing_enabled(linter)
         name = args.stdin_filename or "-"
+        if args.stdin_filename:  # the code of a file of a project: checked with that project's index
+            linter = linter_for(name, resolver, options)
+        _warn_if_nothing_enabled(linter)
         try:
             source = sys.stdin.buffer.read()
         except OSError as exc:
@@ -234,11 +238,9 @@ def run_check(args) -> int:
         for path in paths:
             if os.path.isdir(path) and not any(_is_under(f, path) for f in files):
                 _warn(f"No Python files found under {path}")
-        linters = _linters_by_settings(files, resolver, registry, linter)
-        for group_linter, group in linters:
-            _warn_if_nothing_enabled(group_linter)
-            findings.extend(lint_paths(group_linter, group, args.jobs))
-        findings.sort(key=lambda f: f.sort_key)
+        for settings_of_file in {id(s): s for s in map(resolver.for_path, files)}.values():
+            _warn_if_nothing_enabled(Linter(settings_of_file, registry))
+        findings = check_files(files, resolver, options)
 
     if args.add_noqa is not None:
         return run_add_noqa(args, findings, registry, failed)
@@ -280,23 +282,6 @@ def _warn_if_nothing_enabled(linter) -> None:
     if not _warned_nothing and not (linter.enabled - {"ZDR000"}):
         _warned_nothing = True
         _warn("no rules are enabled: nothing is checked")
-
-
-def _linters_by_settings(files: list, resolver: SettingsResolver, registry, default) -> list:
-    """[(Linter, files)] grouping the files by the settings that govern them, in first-seen order."""
-    from zdr_lint.engine import Linter
-
-    groups: dict = {}
-    order = []
-    for path in files:
-        settings = resolver.for_path(path)
-        key = id(settings)
-        if key not in groups:
-            linter = default if settings is default.settings else Linter(settings, registry)
-            groups[key] = (linter, [])
-            order.append(key)
-        groups[key][1].append(path)
-    return [groups[k] for k in order]
 
 
 def run_add_noqa(args, findings: list, registry, failed: bool) -> int:

@@ -60,6 +60,7 @@ class Settings:
     force_exclude: bool = False
     output_format: str = "full"
     client_factories: tuple = ()
+    cache_dir: Optional[str] = None  # the cache's folder (default: .zdr_lint_cache at the project root)
     # The folder patterns are relative to: the settings file's folder (the working folder without one).
     project_root: Path = field(default_factory=Path.cwd)
     config_path: Optional[Path] = None
@@ -85,6 +86,7 @@ _KEYS = {
     "force-exclude": ("force_exclude", bool),
     "output-format": ("output_format", str),
     "client-factories": ("client_factories", list),
+    "cache-dir": ("cache_dir", str),
 }
 _KEY_OF = {attr: key for key, (attr, _) in _KEYS.items()}
 EXTEND_KEY = "extend"

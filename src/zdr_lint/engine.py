@@ -13,7 +13,6 @@ import ast
 import os
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional, Union
 
 from zdr_lint import catalog, notebook
@@ -24,7 +23,7 @@ from zdr_lint.finding import Finding, Position
 from zdr_lint.gate import blank_large_data, gate_decides, has_candidate
 from zdr_lint.plugins import Registry, get_registry
 from zdr_lint.prefilter import gated_words, lowered_passes, passes_prefilter
-from zdr_lint.project import index_words
+from zdr_lint.project import index_words, module_name_of
 from zdr_lint.rules.base import Report
 from zdr_lint.semantics import SemanticModel
 from zdr_lint.source import RECURSION_LIMIT, CannotCheck, NotRegularFile, decode_source, parse_ast, read_file_bytes, recursion_limit
@@ -37,16 +36,6 @@ if TYPE_CHECKING:  # typing only
 
 CANNOT_CHECK = "ZDR000"
 UNUSED_NOQA = "ZDR100"  # opt-in: reported by the engine after suppression, not by a rule hook
-
-
-def module_name_for(path: str, root: Path) -> str:
-    rel = relative_path(path, root)
-    parts = rel.rsplit(".", 1)[0].split("/")
-    if parts and parts[0] == "src":
-        parts = parts[1:]
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ".".join(p for p in parts if p and p != "..")
 
 
 # --- The linter ----------------------------------------------------------------------------------
@@ -70,6 +59,7 @@ class Linter:
         self.trigger_words = gated_words(set(catalog.TRIGGER_WORDS) | {n.lower().encode("utf-8", "surrogateescape") for n in factory_names})
         # The project index can hold many names, some as common as `client`: a file must spell a
         # name together with its module to pass the prefilter, and import one to pass the gate.
+        self.base_trigger_pairs = catalog.TRIGGER_PAIRS
         self.trigger_pairs = catalog.TRIGGER_PAIRS | (self.project.trigger_pairs() if self.project is not None else frozenset())
         self.import_pairs = self.project.import_pairs() if self.project is not None else frozenset()
         self.index_words = index_words(self.client_factories)
@@ -169,7 +159,7 @@ class Linter:
             if self.project is not None:
                 module_name, is_package = self.project.module_of(path)
             else:
-                module_name, is_package = module_name_for(path, self.settings.project_root), path.endswith("__init__.py")
+                module_name, is_package = module_name_of(path, str(self.settings.project_root))
             model = SemanticModel(module, self.client_factories, module_name)
             model.project, model.is_package = self.project, is_package
             reports, failures = run_rules(model, [self.registry.rules[c] for c in sorted(codes) if c != CANNOT_CHECK])

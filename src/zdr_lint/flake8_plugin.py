@@ -14,7 +14,6 @@ file that cannot be parsed, a `RecursionError` or any internal error becomes one
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Iterator, Optional
 
 from zdr_lint import __version__
@@ -22,56 +21,39 @@ from zdr_lint import __version__
 # flake8 reports the column it is given plus one: results carry 0-based columns, as Finding does.
 Result = tuple  # (line, column, "ZDRnnn message", type)
 
-_LINTERS: dict = {}  # directory -> Linter (or the settings error message), one cache per process
-_PROJECTS: dict = {}  # (settings file, import root) -> Linter with the project index
+_LINTERS: dict = {}  # directory -> Linter (or the settings problem), one cache per process
+_PROJECTS: dict = {}  # project root -> its index, shared by every file flake8 hands us
 
 
-def import_root(directory: str) -> str:
-    """The folder Python would import the file's top-level package from (the file's own folder
-    when it is not in a package)."""
-    folder = os.path.abspath(directory)
-    while os.path.isfile(os.path.join(folder, "__init__.py")) and os.path.dirname(folder) != folder:
-        folder = os.path.dirname(folder)
-    return folder
-
-
-def importable_files(root: str) -> list:
-    """The modules importable from `root`: its own .py files, and every package below it."""
-    files = []
-    for folder, dirs, names in os.walk(root):
-        if folder != root and "__init__.py" not in names:
-            dirs[:] = []
-            continue
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.isfile(os.path.join(folder, d, "__init__.py")))
-        files.extend(os.path.join(folder, n) for n in sorted(names) if n.endswith((".py", ".pyi")))
-    return files
-
-
-def _linter_for(directory: str):
-    """The Linter for files in `directory`: the nearest settings file (cached per directory), and
-    the project index of the modules importable beside the file, as `zdr-lint check` builds it
-    for the files it is given (cached per settings file and import root)."""
+def _linter_for(path: str):
+    """The Linter for a file, as `zdr-lint check` builds it: the nearest settings file, and the
+    (cached) index of the file's whole project, so flake8 reports what the CLI reports."""
+    directory = os.path.dirname(os.path.abspath(path))
     cached = _LINTERS.get(directory)
     if cached is not None:
         return cached
     # imported on first use: flake8 loads every plugin at start, also for runs that never select ZDR
-    from zdr_lint.config import ConfigError, load_settings
-    from zdr_lint.engine import Linter
-    from zdr_lint.project import build_index
+    from zdr_lint.config import ConfigError
+    from zdr_lint.runner import RunOptions, linter_for
 
     try:
-        settings = load_settings(start=Path(directory))
-        root = import_root(directory)
-        key = (settings.config_path, root)
-        linter = _PROJECTS.get(key)
-        if linter is None:
-            base = Linter(settings)
-            index = build_index(importable_files(root), client_factories=base.client_factories)
-            linter = _PROJECTS[key] = Linter(settings, base.registry, project=index)
+        linter = linter_for(os.path.abspath(path), _resolver(), RunOptions(jobs=1), _PROJECTS)
     except ConfigError as exc:
         linter = f"settings problem: {exc}"
     _LINTERS[directory] = linter
     return linter
+
+
+_RESOLVER = None
+
+
+def _resolver():
+    global _RESOLVER
+    if _RESOLVER is None:
+        from zdr_lint.config import SettingsResolver
+
+        _RESOLVER = SettingsResolver()
+    return _RESOLVER
 
 
 class ZdrChecker:
@@ -96,8 +78,7 @@ class ZdrChecker:
 
     def _check(self) -> Iterator[Result]:
         path = self.filename
-        directory = os.path.dirname(os.path.abspath(path)) if path not in ("-", "stdin") else os.getcwd()
-        linter = _linter_for(directory)
+        linter = _linter_for(path if path not in ("-", "stdin") else os.path.join(os.getcwd(), "stdin.py"))
         if isinstance(linter, str):
             yield (1, 0, f"ZDR000 {linter}", type(self))
             return

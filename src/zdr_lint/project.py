@@ -1,31 +1,38 @@
 """Project-wide resolution: which names of the checked project evaluate to an Anthropic client.
 
-A real application makes its client in one module and uses it in twenty. Before the files are
-checked one by one, a cheap first pass (CPython's `ast`, never libcst) indexes the project:
+A real application makes its client in one module and uses it in twenty. Before files are checked,
+the project index learns, over the whole project (zdr_lint.runner decides which files), the
+qualified names that are or return a client ("app.llm.client", "app.llm.get_client",
+"app.llm.Service.client"), the module-level base-URL strings (for raw HTTP) and the module-level
+dicts of request keywords spread into a request elsewhere (`create(**DEFAULTS)`). The semantic
+model treats the client names like configured client factories.
 
-- module-level clients (`client = anthropic.Anthropic()`),
-- functions and methods that return one (by annotation or by a returned value),
-- classes whose attribute holds one (`self.client = Anthropic()` or a class-level attribute), and
-  subclasses of an SDK client,
-- module-level string constants (base URLs, for raw HTTP) and module-level dict constants that
-  hold request keywords (`DEFAULTS = {"betas": [...]}`) and reach a request elsewhere
-  (`client.messages.create(**DEFAULTS)`).
+It is built from per-module *summaries*: small, JSON-able facts computed from one file's `ast` alone
+(`summarize`), so they are cached by the file's content, sent between processes, and kept in memory
+instead of trees. A summary holds the module's imports, and for every module-level name, function,
+class attribute and method an expression in a tiny language (`("call", qualname)`, `("ref", q)`,
+`("attr", base, name)`, `("annot", [q...])`, `("any", [...])`). `resolve` then evaluates every
+summary against the names known so far, across modules, until nothing changes (a fixpoint: an
+import cycle simply stops adding names).
 
-The result is a set of qualified names ("app.llm.client", "app.llm.get_client",
-"app.llm.Service.client") that the semantic model treats like configured client factories. Names
-flow through imports, `__init__` re-exports and star imports until nothing changes (a fixpoint, so
-an import cycle simply stops adding names). A module that is missing, unreadable or does not parse
-contributes nothing; the run never stops for it.
+Which files are summarized: those that can define a client by themselves (they import the SDK, or
+spell a base URL or a configured factory: `opens_index`), then, round by round, those that import a
+module holding a learned name (`import_keys`, read from the file's bytes once). A file that does
+neither cannot change what the index knows.
 
-Only files that pass the prefilter are parsed at first; a file that does not is parsed later only
-if it spells a name the index has learned together with the name of the module it comes from
-(the same substring test the prefilter uses), so the first pass stays cheap on a large tree.
+Module names come from the file's resolved path relative to the project root (a leading `src/`
+dropped), and every shorter dotted suffix of that name that no other module shares is an alias
+(`backend.app.llm` is also `app.llm` and `llm`): imports resolve whether the code runs from the
+root, from `src/`, from a sub-folder, or as PEP 420 namespace packages without `__init__.py`.
 """
 
 from __future__ import annotations
 
 import ast
+import bisect
+import hashlib
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,14 +46,27 @@ MAX_ROUNDS = 50  # fixpoint rounds; each round adds names, so this bounds pathol
 # Only string constants that spell one of these are indexed (base URLs of the API, Vertex endpoints).
 URL_MARKERS = (catalog.API_HOST, "publishers/anthropic")
 _REQUEST_KEYS = frozenset(catalog.REQUEST_KEYWORDS) | {catalog.OUTPUT_CONFIG_KEYWORD}
+SUMMARY_VERSION = 1  # bump when the summary's shape or meaning changes (cached summaries are dropped)
 
 
 # --- Module names -------------------------------------------------------------------------------
-def module_name_of(path: str) -> tuple:
-    """(dotted module name, is_package) as Python would import the file: the package chain is the
-    run of parent folders holding an `__init__.py`."""
-    p = Path(path)
-    is_package = p.name == "__init__.py"
+def module_name_of(path: str, root: Optional[str] = None) -> tuple:
+    """(dotted module name, is_package). With `root`, from the resolved path relative to it (a
+    leading `src` dropped); without one (or outside it), as Python would import the file from the
+    folder above its package chain (the run of parent folders holding an `__init__.py`)."""
+    real = os.path.realpath(path)
+    is_package = os.path.basename(real) in ("__init__.py", "__init__.pyi")
+    if root is not None:
+        rel = os.path.relpath(real, os.path.realpath(root))
+        if not rel.startswith(".."):
+            parts = rel.replace(os.sep, "/").split("/")
+            parts[-1] = parts[-1].rsplit(".", 1)[0]
+            if is_package:
+                parts = parts[:-1]
+            if len(parts) > 1 and parts[0] == "src":
+                parts = parts[1:]
+            return ".".join(p for p in parts if p), is_package
+    p = Path(real)
     parts = [] if is_package else [p.stem]
     folder = p.parent
     while (folder / "__init__.py").is_file():
@@ -72,44 +92,88 @@ def resolve_relative(qualname: str, module: str, is_package: bool) -> Optional[s
     return joined or None
 
 
-# --- Per-module facts (first pass) -----------------------------------------------------------------
-@dataclass
-class _Function:
-    node: ast.AST
-    locals: dict = field(default_factory=dict)  # name -> [value exprs]
-    params: dict = field(default_factory=dict)  # name -> annotation expr
-    returns: list = field(default_factory=list)
-    self_name: Optional[str] = None
+def module_aliases(names: Iterable[str]) -> dict:
+    """alias -> canonical module name, for every dotted suffix of a module name that names only
+    that module (`fixtures.realistic.helpdesk.llm` is `helpdesk.llm` and `llm` if nothing else is)."""
+    claims: dict = {}
+    canonical = set(names)
+    for name in canonical:
+        parts = name.split(".")
+        for i in range(1, len(parts)):
+            claims.setdefault(".".join(parts[i:]), set()).add(name)
+    return {alias: next(iter(owners)) for alias, owners in claims.items() if len(owners) == 1 and alias not in canonical}
 
 
-@dataclass
-class _Class:
-    bases: list = field(default_factory=list)
-    attrs: dict = field(default_factory=dict)  # name -> [(expr, _Function or None)]
-    annotations: dict = field(default_factory=dict)  # name -> [annotation]
-    methods: dict = field(default_factory=dict)  # name -> _Function
+# --- Cheap facts from bytes (every file, once) --------------------------------------------------------
+def opens_index(lowered: bytes, words: Sequence[bytes]) -> bool:
+    """Can this file (lowercased bytes) define a client, a factory or a base URL by itself? Only if
+    it imports the SDK, or spells a base URL or a configured factory (`words`, from index_words)."""
+    sdk = catalog.SDK_ROOT.encode()
+    if sdk in lowered:
+        return catalog.SDK_IMPORT_LINE.search(lowered) is not None or any(w in lowered for w in words)
+    return any(w in lowered for w in words if sdk not in w)  # the base URLs all spell the SDK's name
 
 
-@dataclass
-class _Module:
-    name: str
-    path: str
-    is_package: bool
-    imports: dict = field(default_factory=dict)  # local name -> absolute qualname
-    stars: list = field(default_factory=list)  # absolute module names
-    assigns: dict = field(default_factory=dict)  # name -> [value exprs]
-    annotations: dict = field(default_factory=dict)  # name -> [annotation exprs]
-    functions: dict = field(default_factory=dict)  # name -> _Function
-    classes: dict = field(default_factory=dict)  # name -> _Class
-    star_uses: set = field(default_factory=set)  # qualnames spread with ** into a Messages request
+def index_words(client_factories: Sequence[str] = ()) -> tuple:
+    """Besides an SDK import, the words that let a file open the index: base URLs, configured factories."""
+    words = [u.lower().encode("utf-8", "surrogateescape") for u in URL_MARKERS]
+    words += [name.rsplit(".", 1)[-1].lower().encode("utf-8", "surrogateescape") for name in client_factories]
+    return tuple(words)
 
 
+_FROM_IMPORT = re.compile(rb"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)", re.M)
+_PLAIN_IMPORT = re.compile(rb"^[ \t]*import[ \t]+([^\n#;]+)", re.M)
+_NAME = re.compile(rb"[\w.]+")
+
+
+def import_keys(lowered: bytes, module: str, is_package: bool) -> list:
+    """(module's last component, imported name) for every import line of a file, lowercased:
+    `from app.llm import client` -> ("llm", "client"); `import app.llm` -> ("app", "llm");
+    `from . import llm` in app/x.py -> ("app", "llm"); `from app.llm import *` -> ("llm", "*").
+    Read from the bytes with two regular expressions (an import in a string counts too: it only
+    costs a parse)."""
+    keys = set()
+    for match in _FROM_IMPORT.finditer(lowered):
+        dots, name, names = match.group(1), match.group(2), match.group(3)
+        base = name.decode("utf-8", "surrogateescape")
+        if dots:
+            base = resolve_relative("." * len(dots) + base, module.lower(), is_package) or ""
+        tail = base.rsplit(".", 1)[-1]
+        for imported in _NAME.findall(names.replace(b" as ", b" ").strip(b"()")) or [b"*"]:
+            keys.add((tail, imported.decode("utf-8", "surrogateescape").split(".")[0]))
+        if b"*" in names:
+            keys.add((tail, "*"))
+    for match in _PLAIN_IMPORT.finditer(lowered):
+        for item in match.group(1).split(b","):
+            dotted = item.strip().split(b" as ")[0].strip().decode("utf-8", "surrogateescape")
+            parts = dotted.split(".")
+            keys.update(zip(parts, parts[1:]))
+    return sorted(keys)
+
+
+def key_pairs(qualname: str) -> set:
+    """The import keys through which a file may reach `qualname` (see import_keys)."""
+    parts = qualname.lower().split(".")
+    out = set()
+    for i in range(1, len(parts)):
+        out.add((parts[i - 1], parts[i]))
+        out.add((parts[i - 1], "*"))
+    return out
+
+
+# --- Summaries: one module's facts, from its ast ------------------------------------------------------
+# Expressions of the summary language (JSON-able lists):
+#   ["call", q]          a call of the name q          ["ref", q]      the name q
+#   ["attr", base, a]    attribute a of `base`         ["self", cq]    `self` in a method of class cq
+#   ["annot", [q...]]    an annotation naming these    ["any", [e...]] any of these
+#   ["str", text]        a string constant             ["concat", [e...]] strings joined (+, f-strings)
+# q is an absolute dotted name ("app.llm.client", "anthropic.Anthropic").
 _STATEMENTS_WITH_BODIES = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
 
 
 def _walk_function(fn: ast.AST):
-    """The statements of a function and the expressions that bind or return, without descending
-    into nested functions or classes (they are not this function's locals)."""
+    """The statements of a function, and the walrus targets in them, without descending into nested
+    functions or classes (they are not this function's locals)."""
     stack = list(reversed(fn.body))
     while stack:
         node = stack.pop()
@@ -122,131 +186,7 @@ def _walk_function(fn: ast.AST):
             for case in getattr(node, "cases", []) or []:
                 stack.extend(reversed(case.body))
         if isinstance(node, (ast.Assign, ast.Return, ast.Expr, ast.AnnAssign)) and node.value is not None:
-            # walrus targets inside expressions
             stack.extend(n for n in ast.walk(node.value) if isinstance(n, ast.NamedExpr))
-
-
-def _locals_of(fn: ast.AST, info: _Function) -> None:
-    for node in _walk_function(fn):
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    info.locals.setdefault(target.id, []).append(node.value)
-        elif isinstance(node, (ast.AnnAssign,)) and isinstance(node.target, ast.Name):
-            if node.value is not None:
-                info.locals.setdefault(node.target.id, []).append(node.value)
-            info.params.setdefault(node.target.id, node.annotation)
-        elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-            info.locals.setdefault(node.target.id, []).append(node.value)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                if isinstance(item.optional_vars, ast.Name):
-                    info.locals.setdefault(item.optional_vars.id, []).append(item.context_expr)
-        elif isinstance(node, ast.Return) and node.value is not None:
-            info.returns.append(node.value)
-
-
-def _function(node, in_class: bool) -> _Function:
-    info = _Function(node)
-    args = node.args
-    every = list(args.posonlyargs) + list(args.args) + list(args.kwonlyargs)
-    for arg in every:
-        if arg.annotation is not None:
-            info.params[arg.arg] = arg.annotation
-    positional = list(args.posonlyargs) + list(args.args)
-    is_static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
-    if in_class and positional and not is_static:
-        info.self_name = positional[0].arg
-    _locals_of(node, info)
-    return info
-
-
-def _collect(tree: ast.Module, name: str, path: str, is_package: bool) -> _Module:
-    mod = _Module(name, path, is_package)
-
-    def absolute(module: Optional[str], level: int) -> Optional[str]:
-        if level == 0:
-            return module
-        return resolve_relative("." * level + (module or ""), name, is_package)
-
-    # imports anywhere in the module count (a function-level import binds the same name in practice)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    mod.imports[alias.asname] = alias.name
-                else:
-                    root = alias.name.split(".")[0]
-                    mod.imports[root] = root
-        elif isinstance(node, ast.ImportFrom):
-            base = absolute(node.module, node.level)
-            if base is None:
-                continue
-            for alias in node.names:
-                if alias.name == "*":
-                    mod.stars.append(base)
-                else:
-                    mod.imports[alias.asname or alias.name] = f"{base}.{alias.name}"
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            chain = _attr_chain(node.func)
-            if chain and chain[-1] in catalog.REQUEST_METHODS and "messages" in chain:
-                for kw in node.keywords:
-                    if kw.arg is None:
-                        q = _static_qualname(kw.value, mod)
-                        if q:
-                            mod.star_uses.add(q)
-    for stmt in tree.body:
-        _module_statement(stmt, mod)
-    return mod
-
-
-def _module_statement(stmt: ast.stmt, mod: _Module) -> None:
-    if isinstance(stmt, ast.Assign):
-        for target in stmt.targets:
-            if isinstance(target, ast.Name):
-                mod.assigns.setdefault(target.id, []).append(stmt.value)
-    elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-        mod.annotations.setdefault(stmt.target.id, []).append(stmt.annotation)
-        if stmt.value is not None:
-            mod.assigns.setdefault(stmt.target.id, []).append(stmt.value)
-    elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        mod.functions[stmt.name] = _function(stmt, in_class=False)
-    elif isinstance(stmt, ast.ClassDef):
-        cls = _Class(bases=list(stmt.bases))
-        for item in stmt.body:
-            if isinstance(item, ast.Assign):
-                for target in item.targets:
-                    if isinstance(target, ast.Name):
-                        cls.attrs.setdefault(target.id, []).append((item.value, None))
-            elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-                cls.annotations.setdefault(item.target.id, []).append(item.annotation)
-                if item.value is not None:
-                    cls.attrs.setdefault(item.target.id, []).append((item.value, None))
-            elif isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                fn = _function(item, in_class=True)
-                cls.methods[item.name] = fn
-                if fn.self_name:
-                    for node in _walk_function(item):
-                        targets = []
-                        if isinstance(node, ast.Assign):
-                            targets = [(t, node.value, None) for t in node.targets]
-                        elif isinstance(node, ast.AnnAssign):
-                            targets = [(node.target, node.value, node.annotation)]
-                        for target, value, annotation in targets:
-                            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == fn.self_name:
-                                if value is not None:
-                                    cls.attrs.setdefault(target.attr, []).append((value, fn))
-                                if annotation is not None:
-                                    cls.annotations.setdefault(target.attr, []).append(annotation)
-        mod.classes[stmt.name] = cls
-    elif isinstance(stmt, (ast.If, ast.Try)):
-        # `try: from x import y` / `if TYPE_CHECKING:` blocks at module level
-        for block in (getattr(stmt, "body", []), getattr(stmt, "orelse", []), getattr(stmt, "finalbody", [])):
-            for inner in block:
-                _module_statement(inner, mod)
-        for handler in getattr(stmt, "handlers", []):
-            for inner in handler.body:
-                _module_statement(inner, mod)
 
 
 def _attr_chain(node: ast.AST) -> list:
@@ -256,55 +196,372 @@ def _attr_chain(node: ast.AST) -> list:
         node = node.value
     if isinstance(node, ast.Name):
         out.append(node.id)
-    return list(reversed(out))
+        return list(reversed(out))
+    return []
 
 
-def _static_qualname(node: ast.AST, mod: _Module) -> Optional[str]:
-    """The dotted name an expression spells, through the module's imports and module-level names."""
-    chain = _attr_chain(node)
-    if not chain or not isinstance(node, (ast.Name, ast.Attribute)):
+@dataclass
+class _Scope:
+    """What names mean where an expression is written: the module's imports and top-level names,
+    and inside a function its locals, parameters' annotations and `self`."""
+
+    module: str
+    imports: dict
+    top_names: set
+    locals: Optional[dict] = None  # name -> [value exprs]
+    params: Optional[dict] = None  # name -> annotation expr
+    self_name: Optional[str] = None
+    owner: Optional[str] = None  # qualname of the class, in a method
+
+
+class _Summarizer:
+    def __init__(self, module: str, is_package: bool) -> None:
+        self.module, self.is_package = module, is_package
+
+    def absolute(self, module: Optional[str], level: int) -> Optional[str]:
+        if level == 0:
+            return module
+        return resolve_relative("." * level + (module or ""), self.module, self.is_package)
+
+    def qualname(self, node: ast.AST, scope: _Scope) -> Optional[str]:
+        """The absolute dotted name an expression spells through imports and top-level names."""
+        chain = _attr_chain(node)
+        if not chain:
+            return None
+        head = chain[0]
+        if scope.locals is not None and (head in scope.locals or head in (scope.params or {}) or head == scope.self_name):
+            return None
+        if head in scope.imports:
+            return ".".join([scope.imports[head]] + chain[1:])
+        if head in scope.top_names:
+            return ".".join(([scope.module] if scope.module else []) + chain)
         return None
-    head = chain[0]
-    if head in mod.imports:
-        return ".".join([mod.imports[head]] + chain[1:])
-    if head in mod.assigns or head in mod.functions or head in mod.classes:
-        return ".".join([mod.name, *chain]) if mod.name else ".".join(chain)
-    return None
+
+    def expr(self, node: Optional[ast.AST], scope: _Scope, seen: frozenset = frozenset()):
+        """The summary expression of `node` (None when it cannot matter)."""
+        if node is None:
+            return None
+        if isinstance(node, ast.Await):
+            return self.expr(node.value, scope, seen)
+        if isinstance(node, ast.IfExp):
+            return _any(self.expr(node.body, scope, seen), self.expr(node.orelse, scope, seen))
+        if isinstance(node, ast.BoolOp):
+            return _any(*(self.expr(v, scope, seen) for v in node.values))
+        if isinstance(node, ast.NamedExpr):
+            return self.expr(node.value, scope, seen)
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in catalog.RESPONSE_WRAPPERS:
+                return self.expr(func.value, scope, seen)  # client.with_options(...) is a client
+            q = self.qualname(func, scope)
+            if q is not None:
+                return ["call", q]
+            if isinstance(func, ast.Attribute):  # self.make(), Service().get(), svc.get()
+                base = self.expr(func.value, scope, seen)
+                return ["call_attr", base, func.attr] if base is not None else None
+            return None
+        if isinstance(node, ast.Name):
+            if scope.locals is not None:
+                if node.id == scope.self_name and scope.owner:
+                    return ["self", scope.owner]
+                if node.id in scope.locals:
+                    if node.id in seen:
+                        return None
+                    inner = seen | {node.id}
+                    return _any(*(self.expr(v, scope, inner) for v in scope.locals[node.id]))
+                if node.id in (scope.params or {}):
+                    return self.annotation(scope.params[node.id], scope)
+            q = self.qualname(node, scope)
+            return ["ref", q] if q is not None else None
+        if isinstance(node, ast.Attribute):
+            q = self.qualname(node, scope)
+            if q is not None:
+                return ["ref", q]
+            base = self.expr(node.value, scope, seen)
+            return ["attr", base, node.attr] if base is not None else None
+        return None
+
+    def annotation(self, node: Optional[ast.AST], scope: _Scope):
+        names = sorted(self._annotation_names(node, scope))
+        return ["annot", names] if names else None
+
+    def _annotation_names(self, node: Optional[ast.AST], scope: _Scope) -> set:
+        if node is None:
+            return set()
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            q = self.qualname(node, _Scope(scope.module, scope.imports, scope.top_names))
+            return {q} if q else set()
+        if isinstance(node, ast.Subscript):
+            inner = node.slice
+            items = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            return set().union(*(self._annotation_names(i, scope) for i in items))
+        if isinstance(node, ast.BinOp):
+            return self._annotation_names(node.left, scope) | self._annotation_names(node.right, scope)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            parsed = _parse_annotation(node.value.strip())
+            return self._annotation_names(parsed, scope) if parsed is not None else set()
+        return set()
+
+    def string(self, node: ast.AST, scope: _Scope, depth: int = 0):
+        """A string expression whose text may name the API host: ["str"] / ["concat"] / ["ref"]."""
+        if depth > 20:
+            return None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return ["str", node.value]
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self.string(node.left, scope, depth + 1), self.string(node.right, scope, depth + 1)
+            return ["concat", [left, right]] if left is not None and right is not None else None
+        if isinstance(node, ast.JoinedStr):
+            parts = []
+            for value in node.values:
+                if isinstance(value, ast.Constant):
+                    parts.append(["str", str(value.value)])
+                elif isinstance(value, ast.FormattedValue):
+                    inner = self.string(value.value, scope, depth + 1)
+                    if inner is None:
+                        return None
+                    parts.append(inner)
+            return ["concat", parts]
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            q = self.qualname(node, scope)
+            return ["ref", q] if q else None
+        return None
 
 
-# --- The index --------------------------------------------------------------------------------------
+@lru_cache(maxsize=4096)
+def _parse_annotation(text: str) -> Optional[ast.AST]:
+    try:
+        return ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
+def _any(*exprs):
+    found = [e for e in exprs if e is not None]
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else ["any", found]
+
+
+def _is_request_dict(node: ast.AST) -> bool:
+    if isinstance(node, ast.Dict):
+        return any(isinstance(k, ast.Constant) and k.value in _REQUEST_KEYS for k in node.keys)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
+        return any(kw.arg in _REQUEST_KEYS for kw in node.keywords)
+    return False
+
+
+def summarize(tree: ast.Module, module: str, is_package: bool) -> dict:
+    """The facts of one module the index needs, as plain data (see the language above)."""
+    s = _Summarizer(module, is_package)
+    imports: dict = {}
+    stars: list = []
+    star_uses: set = set()
+    for node in ast.walk(tree):  # imports anywhere count (a function-level import binds the same name in practice)
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    imports[alias.asname] = alias.name
+                else:
+                    root = alias.name.split(".")[0]
+                    imports[root] = root
+        elif isinstance(node, ast.ImportFrom):
+            base = s.absolute(node.module, node.level)
+            if base is None:
+                continue
+            for alias in node.names:
+                if alias.name == "*":
+                    stars.append(base)
+                else:
+                    imports[alias.asname or alias.name] = f"{base}.{alias.name}"
+    top = _top_level(tree.body)
+    top_names = {name for name, _ in top["assigns"]} | set(top["functions"]) | set(top["classes"])
+    module_scope = _Scope(module, imports, top_names)
+    for node in ast.walk(tree):  # **constants spread into a Messages request
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            chain = _attr_chain(node.func)
+            if chain and chain[-1] in catalog.REQUEST_METHODS and "messages" in chain:
+                for kw in node.keywords:
+                    if kw.arg is None:
+                        q = s.qualname(kw.value, module_scope)
+                        if q:
+                            star_uses.add(q)
+    values: dict = {}
+    strings: dict = {}
+    request_dicts: list = []
+    assigned: dict = {}
+    for name, (value, annotation) in top["assigns"]:
+        assigned.setdefault(name, []).append(value)
+        values.setdefault(name, [])
+        for e in (s.expr(value, module_scope), s.annotation(annotation, module_scope)):
+            if e is not None:
+                values[name].append(e)
+        if value is not None and _is_request_dict(value):
+            request_dicts.append(name)
+    for name, found in assigned.items():
+        if len(found) == 1 and found[0] is not None:
+            text = s.string(found[0], module_scope)
+            if text is not None and _may_spell_url(text):
+                strings[name] = text
+    functions = {name: _function_summary(s, fn, module_scope, None) for name, fn in top["functions"].items()}
+    classes = {name: _class_summary(s, node, module_scope, f"{module}.{name}" if module else name) for name, node in top["classes"].items()}
+    return {
+        "v": SUMMARY_VERSION,
+        "imports": imports,
+        "stars": stars,
+        "values": {k: v for k, v in values.items() if v},
+        "strings": strings,
+        "request_dicts": sorted(set(request_dicts)),
+        "star_uses": sorted(star_uses),
+        "functions": {k: v for k, v in functions.items() if v is not None},
+        "classes": classes,
+    }
+
+
+def _may_spell_url(expr) -> bool:
+    """Keep a string expression only if it can name the host: a marker in its text, or a reference."""
+    kind = expr[0]
+    if kind == "str":
+        return any(m in expr[1] for m in URL_MARKERS)
+    if kind == "ref":
+        return True
+    return any(_may_spell_url(part) for part in expr[1])
+
+
+def _top_level(body: list) -> dict:
+    """Module-level assignments, functions and classes, also inside `if` / `try` blocks
+    (`try: from x import y`, `if TYPE_CHECKING:`)."""
+    out: dict = {"assigns": [], "functions": {}, "classes": {}}
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    out["assigns"].append((target.id, (stmt.value, None)))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            out["assigns"].append((stmt.target.id, (stmt.value, stmt.annotation)))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out["functions"][stmt.name] = stmt
+        elif isinstance(stmt, ast.ClassDef):
+            out["classes"][stmt.name] = stmt
+        elif isinstance(stmt, (ast.If, ast.Try)) or type(stmt).__name__ == "TryStar":
+            for block in (stmt.body, getattr(stmt, "orelse", []), getattr(stmt, "finalbody", [])):
+                stack.extend(reversed(block))
+            for handler in getattr(stmt, "handlers", []):
+                stack.extend(reversed(handler.body))
+    return out
+
+
+def _function_scope(s: _Summarizer, fn, module_scope: _Scope, owner: Optional[str]) -> _Scope:
+    args = fn.args
+    params = {a.arg: a.annotation for a in list(args.posonlyargs) + list(args.args) + list(args.kwonlyargs) if a.annotation is not None}
+    for extra in (args.vararg, args.kwarg):
+        if extra is not None:
+            params.setdefault(extra.arg, None)
+    positional = list(args.posonlyargs) + list(args.args)
+    is_static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in fn.decorator_list)
+    self_name = positional[0].arg if owner is not None and positional and not is_static else None
+    locals_: dict = {}
+    for a in positional + list(args.kwonlyargs):
+        if a.arg not in params and a.arg != self_name:
+            params[a.arg] = None  # an unannotated parameter shadows a module name of the same spelling
+    for node in _walk_function(fn):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    locals_.setdefault(target.id, []).append(node.value)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            if node.value is not None:
+                locals_.setdefault(node.target.id, []).append(node.value)
+            params.setdefault(node.target.id, node.annotation)
+        elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            locals_.setdefault(node.target.id, []).append(node.value)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if isinstance(item.optional_vars, ast.Name):
+                    locals_.setdefault(item.optional_vars.id, []).append(item.context_expr)
+    return _Scope(module_scope.module, module_scope.imports, module_scope.top_names, locals_, params, self_name, owner)
+
+
+def _function_summary(s: _Summarizer, fn, module_scope: _Scope, owner: Optional[str]):
+    scope = _function_scope(s, fn, module_scope, owner)
+    returns = [node.value for node in _walk_function(fn) if isinstance(node, ast.Return) and node.value is not None]
+    return _any(s.annotation(fn.returns, module_scope), *(s.expr(r, scope) for r in returns))
+
+
+def _class_summary(s: _Summarizer, node: ast.ClassDef, module_scope: _Scope, qualname: str) -> dict:
+    bases = sorted({q for b in node.bases if (q := s.qualname(b, module_scope))})
+    attrs: dict = {}
+    methods: dict = {}
+
+    def add(name: str, expr) -> None:
+        if expr is not None:
+            attrs.setdefault(name, []).append(expr)
+
+    for item in node.body:
+        if isinstance(item, ast.Assign):
+            for target in item.targets:
+                if isinstance(target, ast.Name):
+                    add(target.id, s.expr(item.value, module_scope))
+        elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+            add(item.target.id, s.annotation(item.annotation, module_scope))
+            add(item.target.id, s.expr(item.value, module_scope))
+        elif isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            summary = _function_summary(s, item, module_scope, qualname)
+            if summary is not None:
+                methods[item.name] = summary
+            scope = _function_scope(s, item, module_scope, qualname)
+            if scope.self_name is None:
+                continue
+            for stmt in _walk_function(item):
+                targets = []
+                if isinstance(stmt, ast.Assign):
+                    targets = [(t, stmt.value, None) for t in stmt.targets]
+                elif isinstance(stmt, ast.AnnAssign):
+                    targets = [(stmt.target, stmt.value, stmt.annotation)]
+                for target, value, annotation in targets:
+                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == scope.self_name:
+                        add(target.attr, s.expr(value, scope))
+                        add(target.attr, s.annotation(annotation, module_scope))
+    return {"bases": bases, "attrs": attrs, "methods": methods}
+
+
+def summarize_source(data: bytes, path: str, module: str, is_package: bool) -> Optional[dict]:
+    """The summary of a file's bytes, or None when they do not parse (it contributes nothing)."""
+    try:
+        with recursion_limit(AST_RECURSION_LIMIT), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(data, filename=path)
+        return summarize(tree, module, is_package)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+# --- The index: summaries resolved together -------------------------------------------------------------
 @dataclass
 class ProjectIndex:
-    """What the first pass learned. Plain data, so it can be sent to worker processes."""
+    """What the index knows about a project. Plain data, so it can be sent to worker processes."""
 
     client_names: frozenset = frozenset()  # qualnames that are, or return, an Anthropic client
     strings: dict = field(default_factory=dict)  # qualname -> module-level string constant
     request_constants: dict = field(default_factory=dict)  # module -> names of dict constants spread into requests
-    modules: dict = field(default_factory=dict)  # path -> (module name, is_package)
+    modules: dict = field(default_factory=dict)  # resolved path -> (module name, is_package)
     forced_paths: frozenset = frozenset()  # files holding request constants: checked past the ast gate
+    root: Optional[str] = None
 
     def forces(self, path: str) -> bool:
-        return os.path.abspath(path) in self.forced_paths
+        return os.path.realpath(path) in self.forced_paths
 
     def module_of(self, path: str) -> tuple:
-        found = self.modules.get(os.path.abspath(path))
-        return found if found is not None else module_name_of(path)
+        found = self.modules.get(os.path.realpath(path))
+        return found if found is not None else module_name_of(path, self.root)
 
     def _indexed(self) -> list:
         """Indexed qualified names outside the SDK itself (its internals are Anthropic spellings)."""
         names = list(self.client_names) + list(self.strings)
         names += [f"{module}.{name}" for module, found in self.request_constants.items() for name in found]
         return [q for q in names if q and q.split(".")[0] != catalog.SDK_ROOT]
-
-    def trigger_pairs(self) -> frozenset:
-        """(name, module) lowercase byte pairs: a file that spells both may use an indexed name
-        (`from app.llm import client`, `llm.get_client()`), so the prefilter lets it through."""
-        pairs = set()
-        for q in self._indexed():
-            parts = q.split(".")
-            if len(parts) >= 2:
-                pairs.add((parts[-1].lower().encode("utf-8", "surrogateescape"), parts[-2].lower().encode("utf-8", "surrogateescape")))
-        return frozenset(pairs)
 
     def import_pairs(self) -> frozenset:
         """(module, name) pairs whose import makes a file refer to the project's clients (for the
@@ -318,292 +575,65 @@ class ProjectIndex:
                 out.add((parts[i - 1], "*"))  # `from app.llm import *`
         return frozenset(out)
 
+    def lowered_import_keys(self) -> frozenset:
+        """import_pairs lowercased, as `import_keys` reads them from a file's bytes."""
+        return frozenset(p for q in self._indexed() for p in key_pairs(q))
 
-class _Evaluator:
-    """Decides, on `ast` expressions, what is a client, given the names known so far."""
+    def trigger_pairs(self) -> frozenset:
+        """(name, module) lowercase byte pairs: a file that spells both may use an indexed name
+        (`from app.llm import client`, `llm.get_client()`), so the prefilter lets it through."""
+        pairs = set()
+        for q in self._indexed():
+            parts = q.split(".")
+            if len(parts) >= 2:
+                pairs.add((parts[-1].lower().encode("utf-8", "surrogateescape"), parts[-2].lower().encode("utf-8", "surrogateescape")))
+        return frozenset(pairs)
 
-    def __init__(self, modules: dict, names: set) -> None:
-        self.modules = modules  # module name -> _Module
-        self.names = names
+    def modules_for_keys(self, keys: frozenset) -> set:
+        """Indexed module prefixes (any spelling) that a file with these import keys can reach."""
+        by_key = getattr(self, "_by_key", None)
+        if by_key is None:
+            by_key = {}
+            for q in self._indexed():
+                parts = q.split(".")
+                lowered = [p.lower() for p in parts]
+                for i in range(1, len(parts)):
+                    prefix = ".".join(parts[:i])
+                    by_key.setdefault((lowered[i - 1], lowered[i]), set()).add(prefix)
+                    by_key.setdefault((lowered[i - 1], "*"), set()).add(prefix)
+            object.__setattr__(self, "_by_key", by_key)
+        reached: set = set()
+        for key in keys:
+            reached |= by_key.get(tuple(key), set())
+        return reached
 
-    def qualname(self, node: ast.AST, mod: _Module, fn: Optional[_Function]) -> Optional[str]:
-        if fn is not None and isinstance(node, ast.Name) and node.id in fn.locals:
-            return None
-        return _static_qualname(node, mod)
+    def digest_for(self, imported_modules: Iterable[str]) -> str:
+        """A digest of what the index says under the given modules: a file's findings depend on
+        nothing else of the index, so a change elsewhere does not invalidate them."""
+        known = self._sorted()
+        h = hashlib.blake2b(digest_size=16)
+        for module in sorted(set(imported_modules)):
+            start = module + "."
+            at = bisect.bisect_left(known, start)
+            while at < len(known) and known[at].startswith(start):
+                h.update(known[at].encode("utf-8", "surrogateescape") + b"\0")
+                at += 1
+            h.update(b"|" + module.encode("utf-8", "surrogateescape"))
+        return h.hexdigest()
 
-    def is_client_class(self, q: Optional[str]) -> bool:
-        return bool(q) and q.split(".")[0] == catalog.SDK_ROOT and q.rsplit(".", 1)[-1] in catalog.CLIENT_CLASSES
-
-    def annotation(self, node: Optional[ast.AST], mod: _Module) -> bool:
-        if node is None:
-            return False
-        if isinstance(node, (ast.Name, ast.Attribute)):
-            q = _static_qualname(node, mod)
-            return self.is_client_class(q) or (q is not None and q in self.names and self._is_class(q))
-        if isinstance(node, ast.Subscript):
-            inner = node.slice
-            items = inner.elts if isinstance(inner, ast.Tuple) else [inner]
-            return any(self.annotation(i, mod) for i in items)
-        if isinstance(node, ast.BinOp):
-            return self.annotation(node.left, mod) or self.annotation(node.right, mod)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            parsed = _parse_annotation(node.value.strip())
-            return parsed is not None and self.annotation(parsed, mod)
-        return False
-
-    def _is_class(self, q: str) -> bool:
-        module, _, name = q.rpartition(".")
-        target = self.modules.get(module)
-        return target is not None and name in target.classes
-
-    def client(self, node: ast.AST, mod: _Module, fn: Optional[_Function], cls: Optional[tuple], seen: set) -> bool:
-        if id(node) in seen:
-            return False
-        seen.add(id(node))
-        if isinstance(node, ast.Await):
-            return self.client(node.value, mod, fn, cls, seen)
-        if isinstance(node, ast.IfExp):
-            return self.client(node.body, mod, fn, cls, seen) or self.client(node.orelse, mod, fn, cls, seen)
-        if isinstance(node, ast.BoolOp):
-            return any(self.client(v, mod, fn, cls, seen) for v in node.values)
-        if isinstance(node, ast.Call):
-            func = node.func
-            q = self.qualname(func, mod, fn)
-            if self.is_client_class(q) or (q is not None and q in self.names):
-                return True
-            if isinstance(func, ast.Attribute):
-                if func.attr in catalog.RESPONSE_WRAPPERS:
-                    return self.client(func.value, mod, fn, cls, seen)
-                member = self.member(func, mod, fn, cls)
-                if member is not None and member in self.names:
-                    return True
-            if isinstance(func, ast.Name) and fn is not None and func.id in fn.locals:
-                return False
-            return False
-        if isinstance(node, ast.Name):
-            if fn is not None:
-                if node.id in fn.locals:
-                    return any(self.client(v, mod, fn, cls, seen) for v in fn.locals[node.id])
-                if node.id in fn.params:
-                    return self.annotation(fn.params[node.id], mod)
-            q = self.qualname(node, mod, fn)
-            return q is not None and q in self.names
-        if isinstance(node, ast.Attribute):
-            member = self.member(node, mod, fn, cls)
-            if member is not None and member in self.names:
-                return True
-            q = self.qualname(node, mod, fn)
-            return q is not None and q in self.names
-        return False
-
-    def member(self, node: ast.Attribute, mod: _Module, fn: Optional[_Function], cls: Optional[tuple]) -> Optional[str]:
-        """`self.x` in a method, or `obj.x` where obj is an instance of a known class: `mod.Class.x`."""
-        base = node.value
-        if isinstance(base, ast.Name) and fn is not None and cls is not None and base.id == fn.self_name:
-            return f"{cls[0]}.{node.attr}"
-        if isinstance(base, ast.Call):
-            q = self.qualname(base.func, mod, fn)
-            if q is not None and self._is_class(q):
-                return f"{q}.{node.attr}"
-        if isinstance(base, ast.Name) and fn is not None and base.id in fn.locals:
-            for value in fn.locals[base.id]:
-                if isinstance(value, ast.Call):
-                    q = self.qualname(value.func, mod, fn)
-                    if q is not None and self._is_class(q):
-                        return f"{q}.{node.attr}"
-        return None
+    def _sorted(self) -> list:
+        cached = getattr(self, "_sorted_cache", None)
+        if cached is None:
+            entries = [f"{q}=client" for q in self.client_names]
+            entries += [f"{q}={text}" for q, text in self.strings.items()]
+            entries += [f"{m}.{n}=request" for m, names in self.request_constants.items() for n in names]
+            cached = sorted(entries)
+            object.__setattr__(self, "_sorted_cache", cached)
+        return cached
 
 
-@lru_cache(maxsize=4096)
-def _parse_annotation(text: str) -> Optional[ast.AST]:
-    if catalog.SDK_ROOT not in text and not any(c in text for c in catalog.CLIENT_CLASSES):
-        return None  # cannot name a client class (a project class is named by its own module)
-    try:
-        return ast.parse(text, mode="eval").body
-    except (SyntaxError, ValueError, RecursionError):
-        return None
-
-
-def _string_constant(node: ast.AST, mod: _Module, strings: dict) -> Optional[str]:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _string_constant(node.left, mod, strings), _string_constant(node.right, mod, strings)
-        return left + right if left is not None and right is not None else None
-    if isinstance(node, ast.JoinedStr):
-        parts = []
-        for value in node.values:
-            if isinstance(value, ast.Constant):
-                parts.append(str(value.value))
-            elif isinstance(value, ast.FormattedValue):
-                inner = _string_constant(value.value, mod, strings)
-                if inner is None:
-                    return None
-                parts.append(inner)
-        return "".join(parts)
-    if isinstance(node, (ast.Name, ast.Attribute)):
-        q = _static_qualname(node, mod)
-        return strings.get(q) if q else None
-    return None
-
-
-def _is_request_dict(node: ast.AST) -> bool:
-    if isinstance(node, ast.Dict):
-        return any(isinstance(k, ast.Constant) and k.value in _REQUEST_KEYS for k in node.keys)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
-        return any(kw.arg in _REQUEST_KEYS for kw in node.keywords)
-    return False
-
-
-PARALLEL_INDEX_THRESHOLD = 64  # first-round files below which a process pool costs more than it saves
-
-
-def read_lowered(path: str) -> Optional[bytes]:
-    try:
-        return read_file_bytes(path).lower()
-    except OSError:
-        return None
-
-
-def _parse_module(path: str) -> tuple:
-    """(module name, is_package, collected facts or None when the file does not parse or cannot be read)."""
-    name, is_package = module_name_of(path)
-    try:
-        data = read_file_bytes(path)
-        with recursion_limit(AST_RECURSION_LIMIT), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(data, filename=path)
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-        return name, is_package, None  # a module that does not parse contributes nothing
-    return name, is_package, _collect(tree, name, path, is_package)
-
-
-def index_words(client_factories: Sequence[str] = ()) -> tuple:
-    """Besides an SDK import, the words that let a file open the index: base URLs, configured factories."""
-    words = [u.lower().encode("utf-8", "surrogateescape") for u in URL_MARKERS]
-    words += [name.rsplit(".", 1)[-1].lower().encode("utf-8", "surrogateescape") for name in client_factories]
-    return tuple(words)
-
-
-def opens_index(lowered: bytes, words: Sequence[bytes]) -> bool:
-    """Can this file (lowercased bytes) define a client, a factory or a base URL by itself? Only if
-    it imports the SDK, or spells a base URL or a configured factory (`words`, from index_words)."""
-    sdk = catalog.SDK_ROOT.encode()
-    if sdk in lowered:
-        return catalog.SDK_IMPORT_LINE.search(lowered) is not None or any(w in lowered for w in words)
-    return any(w in lowered for w in words if sdk not in w)  # the base URLs all spell the SDK's name
-
-
-def build_index(
-    paths: Iterable[str], client_factories: Sequence[str] = (), jobs: int = 1, opening: Optional[Sequence[str]] = None,
-) -> ProjectIndex:
-    """Index the Python files among `paths` (notebooks and unreadable files are skipped).
-
-    First round: files that import the SDK or spell a configured factory or a URL marker (only they
-    can define a client or a base URL; a caller that has read every file already passes them as
-    `opening`); later rounds: files that spell a learned name together with the module it comes
-    from; last: modules whose constants are spread into a request elsewhere. Files are read again
-    when a round needs them rather than held in memory: a large tree would need its size twice."""
-    sources = [p for p in paths if p.endswith((".py", ".pyi"))]
-    if opening is None:
-        words = index_words(client_factories)
-        opening = [p for p in sources if opens_index(read_lowered(p) or b"", words)]
-    modules: dict = {}  # module name -> _Module
-    names_of_paths: dict = {}
-    done: set = set()  # paths parsed (or skipped as the SDK's own)
-
-    def add(path: str, name: str, is_package: bool, collected: Optional[_Module]) -> None:
-        names_of_paths[os.path.abspath(path)] = (name, is_package)
-        if collected is not None and name not in modules:
-            # two files claiming one module name (scripts in several folders): the first wins
-            modules[name] = collected
-
-    def parse(path: str) -> None:
-        done.add(path)
-        if not _inside_sdk(path):  # the SDK's own modules: its names are the catalog's, never learned
-            add(path, *_parse_module(path))
-
-    first = [p for p in opening if p not in done and not _inside_sdk(p)]
-    done.update(opening)
-    parsed = None
-    if jobs > 1 and len(first) >= PARALLEL_INDEX_THRESHOLD:
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
-        try:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                parsed = list(pool.map(_parse_module, first, chunksize=max(1, len(first) // (jobs * 8))))
-        except (OSError, BrokenProcessPool):
-            parsed = None  # no worker processes here: parse in this process
-    if parsed is not None:
-        for path, result in zip(first, parsed):
-            add(path, *result)
-    else:
-        for path in first:
-            parse(path)
-
-    names: set = set(client_factories)
-    strings: dict = {}
-    request_constants: dict = {}
-    learned: set = set()
-    for _ in range(MAX_ROUNDS):
-        _fixpoint(modules, names, strings)
-        # files that spell a learned name may import it: parse them too, then go round again
-        # (a file must spell the name and the module it comes from: `client` and `llm`)
-        new_words = {_pair(q, modules) for q in list(names) + list(strings)} - learned
-        if not new_words:
-            break
-        learned |= new_words
-        fresh = [p for p in sources if p not in done and _spells_any(read_lowered(p) or b"", new_words)]
-        for path in fresh:
-            parse(path)
-    # modules whose constants are spread into requests elsewhere: parse them if the first pass did not
-    wanted = {q.rpartition(".")[0] for mod in list(modules.values()) for q in mod.star_uses} - set(modules)
-    if wanted:
-        stems = {w.rsplit(".", 1)[-1] for w in wanted} | {"__init__"}
-        for path in [p for p in sources if p not in done and Path(p).stem in stems]:
-            if module_name_of(path)[0] in wanted:
-                parse(path)
-    forced = set()
-    for mod in list(modules.values()):
-        for q in mod.star_uses:
-            module, _, const = q.rpartition(".")
-            target = modules.get(module)
-            if target is not None and any(_is_request_dict(v) for v in target.assigns.get(const, [])):
-                request_constants.setdefault(module, set()).add(const)
-                forced.add(os.path.abspath(target.path))
-    return ProjectIndex(
-        client_names=frozenset(names - set(client_factories)),
-        strings=strings,
-        request_constants={k: frozenset(v) for k, v in request_constants.items()},
-        modules=names_of_paths,
-        forced_paths=frozenset(forced),
-    )
-
-
-def _inside_sdk(path: str) -> bool:
-    return module_name_of(path)[0].split(".")[0] == catalog.SDK_ROOT
-
-
-def _pair(qualname: str, modules: dict) -> tuple:
-    """(name, module) words a file must both spell to use `qualname`: what it imports from the
-    module and the module's last component. `app.llm.client` -> (b"client", b"llm");
-    `app.llm.Service.client` -> (b"service", b"llm"), since a user of it imports `Service`."""
-    parts = qualname.split(".")
-    for i in range(len(parts) - 1, 0, -1):
-        if ".".join(parts[:i]) in modules:
-            return parts[i].lower().encode("utf-8", "surrogateescape"), parts[i - 1].lower().encode("utf-8", "surrogateescape")
-    return parts[-1].lower().encode("utf-8", "surrogateescape"), parts[0].lower().encode("utf-8", "surrogateescape")
-
-
-def _spells_any(lowered: bytes, pairs: set) -> bool:
-    return any(name in lowered and module in lowered for name, module in pairs)
-
-
-def _children(known, prefix: str, direct_only: bool = False) -> list:
+def _children(known: list, prefix: str, direct_only: bool = False) -> list:
     """Names below `prefix.` (a sorted list makes this a range scan, not a pass over every name)."""
-    import bisect
-
     start = prefix + "."
     at = bisect.bisect_left(known, start)
     out = []
@@ -614,68 +644,262 @@ def _children(known, prefix: str, direct_only: bool = False) -> list:
     return out
 
 
-def _fixpoint(modules: dict, names: set, strings: dict) -> None:
-    ev = _Evaluator(modules, names)
+class _Resolver:
+    """Evaluates summary expressions against the names known so far, across modules."""
+
+    def __init__(self, summaries: dict, aliases: dict, names: set) -> None:
+        self.summaries = summaries  # canonical module name -> summary
+        self.aliases = aliases
+        self.names = names
+
+    def canonical(self, q: str) -> str:
+        """`q` with its module part written canonically (`app.llm.client` -> `fixtures.app.llm.client`)."""
+        parts = q.split(".")
+        for i in range(len(parts), 0, -1):
+            head = ".".join(parts[:i])
+            if head in self.summaries:
+                return q
+            target = self.aliases.get(head)
+            if target is not None:
+                return ".".join([target] + parts[i:])
+        return q
+
+    def known(self, q: Optional[str]) -> bool:
+        return q is not None and (q in self.names or self.canonical(q) in self.names)
+
+    def is_class(self, q: Optional[str]) -> bool:
+        if not q:
+            return False
+        module, _, name = self.canonical(q).rpartition(".")
+        summary = self.summaries.get(module)
+        return summary is not None and name in summary["classes"]
+
+    def client(self, expr) -> bool:
+        if expr is None:
+            return False
+        kind = expr[0]
+        if kind == "any":
+            return any(self.client(e) for e in expr[1])
+        if kind == "call":
+            return _is_client_class(expr[1]) or self.known(expr[1])
+        if kind == "ref":
+            return self.known(expr[1])
+        if kind == "annot":
+            return any(_is_client_class(q) or (self.known(q) and self.is_class(q)) for q in expr[1])
+        if kind == "self":
+            return self.known(expr[1])  # `self` in a subclass of a client
+        if kind in ("attr", "call_attr"):
+            owner = self.instance_class(expr[1])
+            return owner is not None and self.known(f"{owner}.{expr[2]}")
+        return False
+
+    def instance_class(self, expr) -> Optional[str]:
+        """The class whose instance `expr` is (`self`, `Service()`), or the class itself (`Service`)."""
+        kind = expr[0]
+        if kind == "self":
+            return expr[1]
+        if kind in ("call", "ref") and self.is_class(expr[1]):
+            return self.canonical(expr[1])
+        if kind == "annot":
+            for q in expr[1]:
+                if self.is_class(q):
+                    return self.canonical(q)
+        if kind == "any":
+            for e in expr[1]:
+                found = self.instance_class(e)
+                if found is not None:
+                    return found
+        return None
+
+    def text(self, expr, strings: dict, depth: int = 0) -> Optional[str]:
+        if depth > 20:
+            return None
+        kind = expr[0]
+        if kind == "str":
+            return expr[1]
+        if kind == "ref":
+            q = expr[1]
+            return strings.get(q) if q in strings else strings.get(self.canonical(q))
+        parts = [self.text(p, strings, depth + 1) for p in expr[1]]
+        return None if any(p is None for p in parts) else "".join(parts)
+
+
+def _is_client_class(q: Optional[str]) -> bool:
+    return bool(q) and q.split(".")[0] == catalog.SDK_ROOT and q.rsplit(".", 1)[-1] in catalog.CLIENT_CLASSES
+
+
+def resolve(summaries: dict, paths: dict, factories: Sequence[str] = (), root: Optional[str] = None) -> ProjectIndex:
+    """The index of a project from its module summaries (`module -> summary`; `paths`: resolved
+    path -> (module, is_package), every file of the project)."""
+    aliases = module_aliases({m for m, _ in paths.values()})
+    names: set = set(factories)
+    strings: dict = {}
+    ev = _Resolver(summaries, aliases, names)
     for _ in range(MAX_ROUNDS):
         before = (len(names), len(strings))
         sorted_names, sorted_strings = sorted(names), sorted(strings)
-        for mod in modules.values():
-            prefix = f"{mod.name}." if mod.name else ""
-            for local, values in mod.assigns.items():
+        for module, s in summaries.items():
+            prefix = f"{module}." if module else ""
+            for local, exprs in s["values"].items():
                 q = prefix + local
-                if q not in names and (
-                    any(ev.client(v, mod, None, None, set()) for v in values)
-                    or any(ev.annotation(a, mod) for a in mod.annotations.get(local, []))
-                ):
+                if q not in names and any(ev.client(e) for e in exprs):
                     names.add(q)
-                if q not in strings and len(values) == 1:
-                    text = _string_constant(values[0], mod, strings)
+            for local, expr in s["strings"].items():
+                q = prefix + local
+                if q not in strings:
+                    text = ev.text(expr, strings)
                     if text is not None and len(text) < 500 and any(h in text for h in URL_MARKERS):
                         strings[q] = text
-            for local, target in mod.imports.items():
+            for local, target in s["imports"].items():
+                if target.split(".")[0] == catalog.SDK_ROOT:
+                    continue  # `import anthropic` re-exports nothing the catalog does not know
+                target = ev.canonical(target)
                 if target in names:
                     names.add(prefix + local)
                 if target in strings:
-                    strings[prefix + local] = strings[target]
+                    strings.setdefault(prefix + local, strings[target])
                 # names below a re-exported class or module: `from .llm import Service` -> app.Service.client
-                if target.split(".")[0] == catalog.SDK_ROOT:
-                    continue  # `import anthropic` re-exports nothing the catalog does not know
                 for known in _children(sorted_names, target):
                     names.add(prefix + local + known[len(target):])
-            for star in mod.stars:
+            for star in s["stars"]:
+                star = ev.canonical(star)
                 for known in _children(sorted_names, star):
                     names.add(prefix + known[len(star) + 1:])
                 for known in _children(sorted_strings, star, direct_only=True):
                     strings.setdefault(prefix + known[len(star) + 1:], strings[known])
-            for fname, fn in mod.functions.items():
+            for fname, expr in s["functions"].items():
                 q = prefix + fname
-                if q not in names and _returns_client(ev, fn, mod, None):
+                if q not in names and ev.client(expr):
                     names.add(q)
-            for cname, cls in mod.classes.items():
+            for cname, cls in s["classes"].items():
                 cq = prefix + cname
-                if cq not in names and any(ev.is_client_class(_static_qualname(b, mod)) or _static_qualname(b, mod) in names for b in cls.bases):
+                if cq not in names and any(_is_client_class(b) or ev.known(b) for b in cls["bases"]):
                     names.add(cq)  # a subclass of an SDK client: its instances are clients
-                for attr, values in cls.attrs.items():
+                for attr, exprs in cls["attrs"].items():
                     q = f"{cq}.{attr}"
-                    if q in names:
-                        continue
-                    if any(ev.client(v, mod, fn, (cq,), set()) for v, fn in values) or any(
-                        ev.annotation(a, mod) for a in cls.annotations.get(attr, [])
-                    ):
+                    if q not in names and any(ev.client(e) for e in exprs):
                         names.add(q)
-                for attr, hints in cls.annotations.items():
-                    if f"{cq}.{attr}" not in names and any(ev.annotation(a, mod) for a in hints):
-                        names.add(f"{cq}.{attr}")
-                for mname, fn in cls.methods.items():
+                for mname, expr in cls["methods"].items():
                     q = f"{cq}.{mname}"
-                    if q not in names and _returns_client(ev, fn, mod, (cq,)):
+                    if q not in names and ev.client(expr):
                         names.add(q)
         if (len(names), len(strings)) == before:
-            return
+            break
+    # every name also under its modules' aliases, as importers may spell it
+    by_module = sorted(aliases.items(), key=lambda kv: kv[1])
+    spelled = set(names)
+    for alias, target in by_module:
+        for q in _children(sorted(names), target):
+            spelled.add(alias + q[len(target):])
+        if target in names:
+            spelled.add(alias)
+    for alias, target in by_module:
+        for q in [k for k in strings if k.startswith(target + ".")]:
+            strings.setdefault(alias + q[len(target):], strings[q])
+    request_constants: dict = {}
+    forced = set()
+    path_of = {module: path for path, (module, _) in paths.items()}
+    for module, s in summaries.items():
+        for q in s["star_uses"]:
+            owner, _, const = ev.canonical(q).rpartition(".")
+            target = summaries.get(owner)
+            if target is not None and const in target["request_dicts"]:
+                request_constants.setdefault(owner, set()).add(const)
+                if owner in path_of:
+                    forced.add(path_of[owner])
+    for owner, consts in list(request_constants.items()):
+        for alias, target in by_module:
+            if target == owner:
+                request_constants.setdefault(alias, set()).update(consts)
+    return ProjectIndex(
+        client_names=frozenset(spelled - set(factories)),
+        strings=strings,
+        request_constants={k: frozenset(v) for k, v in request_constants.items()},
+        modules=dict(paths),
+        forced_paths=frozenset(forced),
+        root=root,
+    )
 
 
-def _returns_client(ev: _Evaluator, fn: _Function, mod: _Module, cls: Optional[tuple]) -> bool:
-    node = fn.node
-    if getattr(node, "returns", None) is not None and ev.annotation(node.returns, mod):
-        return True
-    return any(ev.client(r, mod, fn, cls, set()) for r in fn.returns)
+def wanted_modules(summaries: dict) -> set:
+    """Modules whose constants are spread into requests elsewhere (their summary is needed even if
+    they neither import the SDK nor import a learned name)."""
+    return {q.rpartition(".")[0] for s in summaries.values() for q in s["star_uses"]}
+
+
+def read_lowered(path: str) -> Optional[bytes]:
+    try:
+        return read_file_bytes(path).lower()
+    except OSError:
+        return None
+
+
+def build_index(paths: Iterable[str], client_factories: Sequence[str] = (), root: Optional[str] = None) -> ProjectIndex:
+    """The index of `paths` in one process, without a cache (library use and tests; the runner
+    builds it with zdr_lint.runner.index_project, cached and in parallel)."""
+    files = {}
+    for path in paths:
+        if path.endswith((".py", ".pyi")):
+            data = None
+            try:
+                data = read_file_bytes(path)
+            except OSError:
+                pass
+            files[os.path.realpath(path)] = (path, data)
+    modules = {real: module_name_of(path, root) for real, (path, _) in files.items()}
+    words = index_words(client_factories)
+    keys = {real: frozenset(import_keys(data.lower(), *modules[real])) for real, (_, data) in files.items() if data is not None}
+    opening = [real for real, (_, data) in files.items() if data is not None and opens_index(data.lower(), words)]
+
+    def summarize_file(real: str) -> Optional[dict]:
+        path, data = files[real]
+        return summarize_source(data, path, *modules[real]) if data is not None and not _inside_sdk(modules[real][0]) else None
+
+    return grow_index(modules, keys, opening, summarize_file, client_factories, root)
+
+
+def grow_index(modules: dict, keys: dict, opening: Iterable[str], summarize_file, client_factories: Sequence[str] = (), root: Optional[str] = None, summarize_many=None) -> ProjectIndex:
+    """Rounds of summaries and resolution: first the files that open the index, then those that import
+    a module holding a learned name, until no file is added. `summarize_file(real) -> summary`;
+    `summarize_many(reals) -> [summary]` may do a round's files in parallel."""
+    summaries: dict = {}
+    done: set = set()
+
+    def add(batch: list) -> None:
+        batch = [r for r in batch if r not in done]
+        done.update(batch)
+        results = summarize_many(batch) if summarize_many is not None else [summarize_file(r) for r in batch]
+        for real, summary in zip(batch, results):
+            module = modules[real][0]
+            if summary is not None and module not in summaries:  # two files claiming one module name: the first wins
+                summaries[module] = summary
+
+    add(sorted(opening))
+    index = resolve(summaries, modules, client_factories, root)
+    seen_keys: set = set()
+    for _ in range(MAX_ROUNDS):
+        wanted = index.lowered_import_keys() - seen_keys
+        want_modules = wanted_modules(summaries) - set(summaries)
+        if not wanted and not want_modules:
+            break
+        seen_keys |= wanted
+        wanted_lower = {m.lower() for m in want_modules}
+        batch = [
+            real for real in modules
+            if real not in done and (not keys.get(real, frozenset()).isdisjoint(wanted) or _names_module(modules[real][0], wanted_lower))
+        ]
+        if not batch:
+            break
+        add(batch)
+        index = resolve(summaries, modules, client_factories, root)
+    return index
+
+
+def _names_module(module: str, wanted_lower: set) -> bool:
+    low = module.lower()
+    return any(low == w or low.endswith("." + w) or w.endswith("." + low) for w in wanted_lower)
+
+
+def _inside_sdk(module: str) -> bool:
+    """The SDK's own modules: its names are the catalog's, never learned."""
+    return module.split(".")[0] == catalog.SDK_ROOT

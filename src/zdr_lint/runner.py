@@ -1,18 +1,41 @@
-"""Many files: the first scan, the project index, the candidates, and a process pool.
+"""Many files: project roots, the project index, the cache, the candidates and a process pool.
 
-`lint_paths` gives the findings of many files in a stable order whatever the number of processes.
+`check_files` is what every front end calls (the CLI, the pre-commit hook through it, the flake8
+plugin, the language server): for each file its project (`config.find_project_root`), the index of
+that whole project (every Python file under the root that discovery would check, whatever paths
+were given), the file's own settings (the nearest settings file), and the cache. So a file's
+findings are the same whether it is checked with its project, alone, from another folder, or under
+another spelling of its path.
+
+`lint_paths` is the library's simpler entry: the index of the given paths only, no cache.
+Results come out in a stable order (path, line, column, code) whatever the number of processes.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Optional, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
-from zdr_lint.config import Settings
+from zdr_lint.cache import ProjectCache, Stamp, cache_folder, content_hash, key_of, warn_once
+from zdr_lint.config import Settings, SettingsResolver, find_config, find_project_root
+from zdr_lint.discovery import discover
 from zdr_lint.engine import UNUSED_NOQA, Linter
+from zdr_lint.finding import Finding, Position
 from zdr_lint.gate import gate_facts
-from zdr_lint.project import build_index, opens_index, read_lowered
+from zdr_lint.project import (
+    ProjectIndex,
+    build_index,
+    grow_index,
+    import_keys,
+    index_words,
+    module_name_of,
+    opens_index,
+    summarize_source,
+    _inside_sdk,
+)
 from zdr_lint.source import CannotCheck, decode_source, parse_ast, read_file_bytes
 
 if TYPE_CHECKING:  # typing only
@@ -23,10 +46,14 @@ PARALLEL_THRESHOLD = 8
 # The first scan (read, prefilter, ast stage) costs ~0.1 ms a file: below this many files a process
 # pool's start-up costs more than the second core saves.
 PARALLEL_SCAN_THRESHOLD = 1000
+# Module summaries of one index round (an ast parse each): a pool pays off past this many.
+PARALLEL_INDEX_THRESHOLD = 64
 _worker_linter: Optional[Linter] = None
 _worker_token: Optional[int] = None
+_warned_no_pool = False
 
 
+# --- Worker processes ---------------------------------------------------------------------------------
 def _pool(linter: Linter, jobs: int) -> "ProcessPoolExecutor":
     """Workers that lint with `linter`. A forked worker inherits it (building a Linter loads the
     plugins: ~60 ms); under spawn or forkserver each worker builds its own from the settings."""
@@ -53,30 +80,6 @@ def _scan_in_worker(paths: list) -> list:
     return [_scan_file(_worker_linter, path) for path in paths]
 
 
-def lint_paths(linter: Linter, paths: Sequence[str], jobs: Optional[int] = None) -> list:
-    """Findings for many files in a stable order (path, line, column, code), whatever `jobs` is.
-
-    A first scan reads every file once and answers, per file: does it open the project index (it
-    imports the SDK), does it pass the prefilter, and, for those that do, what does the ast stage
-    say before the index exists (`gate_facts`). Then the index is built and the ast stage's answer
-    completed with it; only the candidates are linted (in a process pool when there are enough)."""
-    jobs = jobs or os.cpu_count() or 1
-    parallel = jobs > 1 and not linter.registry.errors
-    if linter.project is None:
-        linter, candidates = _index_and_select(linter, paths, jobs if parallel else 1)
-    else:
-        candidates = [p for p in paths if _worth_linting(linter, p, None)]
-    results = None
-    if parallel and len(candidates) >= PARALLEL_THRESHOLD:
-        chunk = max(1, len(candidates) // (jobs * 8))
-        results = _in_pool(linter, min(jobs, len(candidates)), _lint_in_worker, candidates, chunk)
-    if results is None:
-        results = [linter.lint_file(path) for path in candidates]
-    findings = [finding for result in results for finding in result]
-    findings.sort(key=lambda f: f.sort_key)
-    return findings
-
-
 def _in_pool(linter: Linter, jobs: int, function, items: list, chunk: int = 1) -> Optional[list]:
     """`function` over `items` in worker processes, results in order; None when no pool can run
     (no /dev/shm in some containers, a worker killed by the system): the caller then does the
@@ -94,21 +97,17 @@ def _in_pool(linter: Linter, jobs: int, function, items: list, chunk: int = 1) -
         return None
 
 
-_warned_no_pool = False
+def _lint_many(linter: Linter, paths: list, jobs: int) -> list:
+    """Findings of each path, in order, in a pool when there are enough."""
+    if jobs > 1 and not linter.registry.errors and len(paths) >= PARALLEL_THRESHOLD:
+        chunk = max(1, len(paths) // (jobs * 8))
+        results = _in_pool(linter, min(jobs, len(paths)), _lint_in_worker, paths, chunk)
+        if results is not None:
+            return results
+    return [linter.lint_file(path) for path in paths]
 
 
-def _worth_linting(linter: Linter, path: str, lowered: Optional[bytes]) -> bool:
-    """Notebooks and unreadable files always (lint_file reports the problem); a source file if it
-    passes the prefilter, or says noqa while ZDR100 is on."""
-    if path.endswith(".ipynb"):
-        return True
-    if lowered is None:
-        lowered = read_lowered(path)
-        if lowered is None:
-            return True
-    return linter.lowered_passes_prefilter(lowered) or _says_noqa(linter, lowered)
-
-
+# --- The first scan of a file to check --------------------------------------------------------------
 def _says_noqa(linter: Linter, lowered: bytes) -> bool:
     return UNUSED_NOQA in linter.enabled and b"noqa" in lowered
 
@@ -136,28 +135,323 @@ def _scan_file(linter: Linter, path: str) -> tuple:
     return opens, True, gate_facts(tree, linter.sdk_modules, linter.sdk_names)
 
 
-def _index_and_select(linter: Linter, paths: Sequence[str], jobs: int) -> tuple:
-    """The first scan (in a pool on a large tree), the project index, then the candidates."""
-    scanned = None
+def _worth_linting(linter: Linter, path: str) -> bool:
+    """With the index known: notebooks and unreadable files always (lint_file reports the problem);
+    a source file if it passes the prefilter or says noqa while ZDR100 is on."""
+    if path.endswith(".ipynb"):
+        return True
+    try:
+        lowered = read_file_bytes(path).lower()
+    except OSError:
+        return True
+    return linter.lowered_passes_prefilter(lowered) or _says_noqa(linter, lowered)
+
+
+def lint_paths(linter: Linter, paths: Sequence[str], jobs: Optional[int] = None) -> list:
+    """Findings for many files (the library's entry): the index of these paths only, no cache.
+
+    A first scan reads every file once and answers, per file: does it open the project index (it
+    imports the SDK), does it pass the prefilter, and, for those that do, what does the ast stage
+    say before the index exists (`gate_facts`). Then the index is built and the ast stage's answer
+    completed with it; only the candidates are linted (in a process pool when there are enough)."""
+    jobs = jobs or os.cpu_count() or 1
+    parallel = jobs > 1 and not linter.registry.errors
+    if linter.project is None:
+        scanned = _scan_all(linter, list(paths), jobs if parallel else 1)
+        index = build_index(paths, linter.client_factories, root=str(linter.settings.project_root))
+        linter = Linter(linter.settings, linter.registry, project=index)
+        candidates = _candidates(linter, list(paths), scanned)
+    else:
+        candidates = [p for p in paths if _worth_linting(linter, p)]
+    findings = [f for result in _lint_many(linter, candidates, jobs if parallel else 1) for f in result]
+    findings.sort(key=lambda f: f.sort_key)
+    return findings
+
+
+def _scan_all(linter: Linter, paths: list, jobs: int) -> list:
     if jobs > 1 and len(paths) >= PARALLEL_SCAN_THRESHOLD:
-        batches = [list(paths[i:: jobs * 4]) for i in range(jobs * 4)]
+        batches = [paths[i:: jobs * 4] for i in range(jobs * 4)]
         answers = _in_pool(linter, jobs, _scan_in_worker, batches)
         if answers is not None:
             found = dict(zip((p for batch in batches for p in batch), (r for batch in answers for r in batch)))
-            scanned = [found[p] for p in paths]
-    if scanned is None:
-        scanned = [_scan_file(linter, path) for path in paths]
-    opening = [p for p, (opens, _, _) in zip(paths, scanned) if opens]
-    index = build_index(paths, linter.client_factories, jobs=jobs, opening=opening)
-    linter = Linter(linter.settings, linter.registry, project=index)
+            return [found[p] for p in paths]
+    return [_scan_file(linter, path) for path in paths]
+
+
+def _candidates(linter: Linter, paths: list, scanned: list) -> list:
     selected = []
-    rescan = bool(index.trigger_pairs())  # a file that failed the catalog's words may spell an indexed name
+    rescan = bool(linter.trigger_pairs - linter.base_trigger_pairs)  # a file that failed the catalog's words may spell an indexed name
     for path, (_, passes, facts) in zip(paths, scanned):
         if passes:
             if facts is None or linter.is_candidate_by_facts(facts, path):
                 selected.append(path)
-        elif rescan and _worth_linting(linter, path, None):
+        elif rescan and _worth_linting(linter, path):
             selected.append(path)
-    return linter, selected
+    return selected
 
 
+# --- Projects ------------------------------------------------------------------------------------------
+@dataclass
+class RunOptions:
+    jobs: int = 1
+    use_cache: bool = True
+    registry: object = None  # zdr_lint.plugins.Registry
+    warn: Callable[[str], None] = field(default=lambda message: print(f"zdr-lint: warning: {message}", file=sys.stderr))
+
+
+@dataclass
+class Project:
+    """One project root and what a run knows of it."""
+
+    root: str  # resolved
+    settings: Settings  # the settings governing the root folder (index: client factories, excludes)
+    files: dict = field(default_factory=dict)  # resolved path -> the path as discovered
+    index: Optional[ProjectIndex] = None
+    keys: dict = field(default_factory=dict)  # resolved path -> import keys
+    hashes: dict = field(default_factory=dict)  # resolved path -> content hash
+
+
+def project_root_for(path: str, roots: dict) -> str:
+    directory = os.path.dirname(os.path.realpath(path)) if not os.path.isdir(path) else os.path.realpath(path)
+    found = roots.get(directory)
+    if found is None:
+        found = roots[directory] = str(find_project_root(Path(directory)))
+    return found
+
+
+def _has_marker(root: str) -> bool:
+    from zdr_lint.config import CONFIG_FILES, VCS_MARKERS
+
+    return any(os.path.exists(os.path.join(root, name)) for name in CONFIG_FILES + VCS_MARKERS)
+
+
+def check_files(files: Sequence[str], resolver: SettingsResolver, options: RunOptions) -> list:
+    """The findings of `files` (as discovered), each with its project's index and its own settings."""
+    from zdr_lint.plugins import get_registry
+
+    registry = options.registry or get_registry()
+    roots: dict = {}
+    projects: dict = {}
+    for path in files:
+        root = project_root_for(path, roots)
+        project = projects.get(root)
+        if project is None:
+            project = projects[root] = Project(root, resolver.for_directory(Path(root)))
+        project.files[os.path.realpath(path)] = path
+    findings: list = []
+    for root in sorted(projects):
+        findings.extend(_check_project(projects[root], resolver, registry, options))
+    findings.sort(key=lambda f: f.sort_key)
+    return findings
+
+
+def _project_files(project: Project, resolver: SettingsResolver, options: RunOptions) -> dict:
+    """resolved path -> path, for every Python file of the project (the index covers them all);
+    without a project marker (no settings file, no version control), only the files given."""
+    every = dict(project.files)
+    if not _has_marker(project.root):
+        return every
+    quiet = lambda message: None  # the walk of the files given already warned about their .gitignore lines  # noqa: E731
+    for item in discover([project.root], resolver, warn=quiet):
+        if item.error is None and item.path.endswith((".py", ".pyi")):
+            every.setdefault(os.path.realpath(item.path), item.path)
+    return every
+
+
+def _check_project(project: Project, resolver: SettingsResolver, registry, options: RunOptions) -> list:
+    every = _project_files(project, resolver, options)
+    settings = project.settings
+    base = Linter(settings, registry)
+    factories = base.client_factories
+    run_key = key_of(_settings_key(settings), _plugins_key(registry))
+    # a cache belongs to a project: files outside any (no settings file, no version control) get none
+    use_cache = options.use_cache and _has_marker(project.root)
+    folder = cache_folder(project.root, settings.cache_dir, str(settings.project_root)) if use_cache else None
+    cache = ProjectCache.open(folder, key_of("index", list(factories)), run_key)
+    project.index = _index(project, every, factories, cache, options, base)
+    # the files to check, each with the Linter of its own settings (nearest settings file)
+    linters: dict = {}
+    groups: dict = {}
+    for real, path in sorted(project.files.items(), key=lambda kv: kv[1]):
+        own = resolver.for_path(path)
+        linter = linters.get(id(own))
+        if linter is None:
+            linter = linters[id(own)] = Linter(own, registry, project=project.index)
+        groups.setdefault(id(own), []).append((real, path))
+    findings: list = []
+    for key, members in groups.items():
+        findings.extend(_check_group(project, linters[key], members, cache, options))
+    cache.findings.keep_only({os.path.relpath(real, project.root) for real in every})
+    cache.save()
+    return findings
+
+
+def _settings_key(settings: Settings) -> list:
+    """What of the settings can change a file's findings (not the output format, not excludes)."""
+    return [
+        sorted(settings.select), sorted(settings.extend_select), sorted(settings.ignore),
+        [list(p) for p in settings.per_file_ignores], sorted(settings.client_factories),
+        # patterns are relative to the settings' folder: only then does the folder matter
+        str(settings.project_root) if settings.per_file_ignores else None,
+        getattr(settings, "min_confidence", None),
+    ]
+
+
+def _plugins_key(registry) -> list:
+    return sorted(f"{code}:{getattr(rule, '__module__', '')}" for code, rule in registry.rules.items())
+
+
+def _index(project: Project, every: dict, factories: Sequence[str], cache: ProjectCache, options: RunOptions, linter: Linter) -> ProjectIndex:
+    """The project's index, from cached per-file facts where the file is unchanged."""
+    modules: dict = {}
+    keys: dict = {}
+    opening: list = []
+    summaries_cached: dict = {}
+    to_read: list = []
+    words = index_words(factories)
+    for real, path in every.items():
+        rel = os.path.relpath(real, project.root)
+        try:
+            stamp = Stamp.of(os.stat(real))
+        except OSError:
+            continue
+        modules[real] = module_name_of(real, project.root)
+        entry = cache.index.fresh(rel, stamp)
+        if entry is not None and entry.get("module") == list(modules[real]):
+            keys[real] = frozenset(tuple(k) for k in entry["keys"])
+            project.hashes[real] = entry["hash"]
+            if entry["opens"]:
+                opening.append(real)
+            if "summary" in entry:
+                summaries_cached[real] = entry["summary"]
+        else:
+            to_read.append((real, rel, stamp))
+    for real, rel, stamp in to_read:
+        try:
+            data = read_file_bytes(real)
+        except OSError:
+            continue
+        digest = content_hash(data)
+        project.hashes[real] = digest
+        entry = cache.index.with_hash(rel, digest)
+        if entry is not None and entry.get("module") == list(modules[real]):
+            entry = dict(entry, stamp=stamp.as_list())
+        else:
+            lowered = data.lower()
+            entry = {"hash": digest, "module": list(modules[real]), "opens": opens_index(lowered, words), "keys": [list(k) for k in import_keys(lowered, *modules[real])]}
+        cache.index.put(rel, entry)
+        keys[real] = frozenset(tuple(k) for k in entry["keys"])
+        if entry["opens"]:
+            opening.append(real)
+        if "summary" in entry:
+            summaries_cached[real] = entry["summary"]
+    project.keys = keys
+    cache.index.keep_only({os.path.relpath(real, project.root) for real in modules})
+
+    def summarize_many(reals: list) -> list:
+        out: dict = {real: summaries_cached[real] for real in reals if real in summaries_cached}
+        missing = [real for real in reals if real not in out and not _inside_sdk(modules[real][0])]
+        if options.jobs > 1 and len(missing) >= PARALLEL_INDEX_THRESHOLD:
+            results = _in_pool(linter, options.jobs, _summarize_in_worker, [(real, *modules[real]) for real in missing], max(1, len(missing) // (options.jobs * 8)))
+        else:
+            results = None
+        if results is None:
+            results = [_summarize_path(real, *modules[real]) for real in missing]
+        for real, summary in zip(missing, results):
+            out[real] = summary
+            rel = os.path.relpath(real, project.root)
+            entry = cache.index.entries.get(rel)
+            if isinstance(entry, dict):
+                cache.index.put(rel, dict(entry, summary=summary))
+        return [out.get(real) for real in reals]
+
+    return grow_index(modules, keys, opening, None, factories, project.root, summarize_many)
+
+
+def _summarize_path(real: str, module: str, is_package: bool) -> Optional[dict]:
+    try:
+        data = read_file_bytes(real)
+    except OSError:
+        return None
+    return summarize_source(data, real, module, is_package)
+
+
+def _summarize_in_worker(item: tuple) -> Optional[dict]:
+    return _summarize_path(*item)
+
+
+def _check_group(project: Project, linter: Linter, members: list, cache: ProjectCache, options: RunOptions) -> list:
+    """One settings' files of a project: cached findings where the file and what it imports from
+    the index are unchanged; the rest scanned, gated and linted."""
+    linter_key = key_of(_settings_key(linter.settings))
+    index = project.index
+    out: list = []
+    todo: list = []
+    for real, path in members:
+        rel = os.path.relpath(real, project.root)
+        digest = project.hashes.get(real)
+        if digest is None:  # not indexed (a notebook, unreadable): never cached
+            todo.append((real, path, None, None))
+            continue
+        deps = _dependency_digest(index, project.keys.get(real, frozenset()), index.module_of(real)[0])
+        entry = cache.findings.entries.get(rel)
+        if isinstance(entry, dict) and entry.get("hash") == digest and entry.get("deps") == deps and entry.get("linter") == linter_key:
+            out.extend(_findings_from_json(entry["findings"], path))
+        else:
+            todo.append((real, path, digest, deps))
+    if todo:
+        paths = [path for _, path, _, _ in todo]
+        scanned = _scan_all(linter, paths, options.jobs)
+        selected = set(_candidates(linter, paths, scanned))
+        to_lint = [p for p in paths if p in selected]
+        results = dict(zip(to_lint, _lint_many(linter, to_lint, options.jobs)))
+        for real, path, digest, deps in todo:
+            found = results.get(path, [])
+            out.extend(found)
+            if digest is not None and not any(f.code == "ZDR000" for f in found):
+                cache.findings.put(os.path.relpath(real, project.root), {"hash": digest, "deps": deps, "linter": linter_key, "findings": _findings_to_json(found)})
+    return out
+
+
+def _dependency_digest(index: ProjectIndex, keys: frozenset, module: str) -> str:
+    """What of the index this file's findings can depend on: entries it may import, and its own module's."""
+    return index.digest_for(index.modules_for_keys(keys) | {module})
+
+
+def _findings_to_json(findings: list) -> list:
+    return [
+        [f.code, f.message, f.start.line, f.start.column, f.end.line, f.end.column, f.severity, f.confidence,
+         f.category, f.url, f.noqa_line, f.cell]
+        for f in findings
+    ]
+
+
+def _findings_from_json(items: list, path: str) -> list:
+    out = []
+    for code, message, line, column, end_line, end_column, severity, confidence, category, url, noqa_line, cell in items:
+        out.append(Finding(code, message, path, Position(line, column), Position(end_line, end_column), severity, confidence, category, url, noqa_line, cell))
+    return out
+
+
+def linter_for(path: str, resolver: SettingsResolver, options: RunOptions, projects: Optional[dict] = None) -> Linter:
+    """The Linter for one file as every front end checks it: its own settings, and the (cached)
+    index of its whole project. For text that is not on disk yet (stdin, an editor's buffer) the
+    index is the project's as saved. `projects` (root -> Project) keeps indexes between calls."""
+    from zdr_lint.plugins import get_registry
+
+    registry = options.registry or get_registry()
+    root = project_root_for(path, {})
+    project = (projects or {}).get(root)
+    if project is None:
+        project = Project(root, resolver.for_directory(Path(root)))
+        every = _project_files(project, resolver, options)
+        settings = project.settings
+        base = Linter(settings, registry)
+        use_cache = options.use_cache and _has_marker(project.root)
+        folder = cache_folder(project.root, settings.cache_dir, str(settings.project_root)) if use_cache else None
+        cache = ProjectCache.open(folder, key_of("index", list(base.client_factories)), key_of(_settings_key(settings), _plugins_key(registry)))
+        project.index = _index(project, every, base.client_factories, cache, options, base)
+        cache.index.save()
+        if projects is not None:
+            projects[root] = project
+    return Linter(resolver.for_path(path), registry, project=project.index)

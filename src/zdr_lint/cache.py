@@ -1,0 +1,186 @@
+"""The persistent cache: `.zdr_lint_cache/` at the project root, as ruff's `.ruff_cache/`.
+
+Two kinds of facts, each in its own JSON file under a folder named for zdr-lint's version:
+- index facts per file (`index-<key>.json`): what the project index reads from a file (whether it
+  can open the index, its import keys, its module summary), keyed by the settings that shape the
+  index (client factories) and valid while the file's content hash is unchanged;
+- findings per file (`findings-<key>.json`): keyed by every setting that affects a result, the
+  installed plugins, and valid while the file's content hash and the digest of the index facts of
+  the modules it imports are unchanged. An edit of `app/llm.py` changes the digest of its importers
+  only; every other file's findings are reused.
+
+A file is taken as unchanged without reading it when its size, modification time and inode match
+and it was last modified well before the cache was written (a change within the same clock tick
+as the write is re-read, as git's index does). Otherwise its bytes are hashed.
+
+Safety: JSON only (a cache is data; unpickling a file from a checked-out repository could run
+code), every write through `zdr_lint.writing` (atomic: two runs writing at once leave one whole file,
+either is right), and a corrupt, truncated, foreign or unwritable cache is one warning line and a
+cold run, never a wrong result or a crash. The folder holds its own `.gitignore` (`*`) and a
+`CACHEDIR.TAG`, so git and backup tools skip it. `--no-cache` turns it off, `cache-dir` (setting) or
+`ZDR_LINT_CACHE_DIR` moves it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Optional
+
+from zdr_lint import __version__
+from zdr_lint.writing import WriteError, write_file
+
+CACHE_DIR_NAME = ".zdr_lint_cache"
+CACHE_DIR_VARIABLE = "ZDR_LINT_CACHE_DIR"
+FORMAT = 1
+CACHEDIR_TAG = (
+    b"Signature: 8a477f597d28d172789f06886806bc55\n"
+    b"# This file is a cache directory tag created by zdr-lint.\n"
+    b"# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+# A file modified this close to the cache's write time is hashed again: the clock may not have
+# ticked between its edit and the write.
+RACY_NS = 2_000_000_000
+
+_warned: set = set()
+
+
+def warn_once(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        print(f"zdr-lint: warning: {message}", file=sys.stderr)
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def key_of(*parts) -> str:
+    """A short stable key for settings: the JSON of the parts, hashed."""
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
+
+
+def cache_folder(root: str, configured: Optional[str] = None, config_root: Optional[str] = None) -> str:
+    """Where the cache of a project lives: ZDR_LINT_CACHE_DIR, else the `cache-dir` setting (relative
+    to its settings file), else `.zdr_lint_cache` at the project root. A shared folder holds each
+    project in its own sub-folder."""
+    override = os.environ.get(CACHE_DIR_VARIABLE) or configured
+    if not override:
+        return os.path.join(root, CACHE_DIR_NAME)
+    base = os.path.expanduser(override)
+    if not os.path.isabs(base):
+        base = os.path.join(config_root or os.getcwd(), base)
+    return os.path.join(base, hashlib.blake2b(os.fsencode(root), digest_size=8).hexdigest())
+
+
+@dataclass
+class Stamp:
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> "Stamp":
+        return cls(st.st_size, st.st_mtime_ns, st.st_ino)
+
+    def as_list(self) -> list:
+        return [self.size, self.mtime_ns, self.inode]
+
+
+@dataclass
+class CacheFile:
+    """One JSON file of the cache: entries by path relative to the project root."""
+
+    path: Optional[str]  # None: caching is off
+    entries: dict = field(default_factory=dict)
+    written_ns: int = 0
+    dirty: bool = False
+
+    @classmethod
+    def load(cls, path: Optional[str]) -> "CacheFile":
+        if path is None:
+            return cls(None)
+        try:
+            with open(path, "rb") as handle:
+                data = json.loads(handle.read())
+        except FileNotFoundError:
+            return cls(path)
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
+            warn_once(f"{path}: ignoring the cache ({type(exc).__name__}: {exc}); checking from scratch")
+            return cls(path)
+        if not (isinstance(data, dict) and data.get("format") == FORMAT and data.get("version") == __version__ and isinstance(data.get("entries"), dict)):
+            warn_once(f"{path}: ignoring a cache of another shape or version; checking from scratch")
+            return cls(path)
+        return cls(path, data["entries"], int(data.get("written_ns", 0)))
+
+    def fresh(self, rel: str, stamp: Stamp) -> Optional[dict]:
+        """The entry of a file whose stamp matches and that was not modified near the last write."""
+        entry = self.entries.get(rel)
+        if not isinstance(entry, dict) or entry.get("stamp") != stamp.as_list():
+            return None
+        if stamp.mtime_ns >= self.written_ns - RACY_NS:
+            return None
+        return entry
+
+    def with_hash(self, rel: str, digest: str) -> Optional[dict]:
+        entry = self.entries.get(rel)
+        return entry if isinstance(entry, dict) and entry.get("hash") == digest else None
+
+    def put(self, rel: str, entry: dict) -> None:
+        self.entries[rel] = entry
+        self.dirty = True
+
+    def keep_only(self, rels: set) -> None:
+        gone = [rel for rel in self.entries if rel not in rels]
+        for rel in gone:
+            del self.entries[rel]
+        self.dirty = self.dirty or bool(gone)
+
+    def save(self) -> None:
+        if self.path is None or not self.dirty:
+            return
+        folder = os.path.dirname(self.path)
+        try:
+            _prepare(os.path.dirname(folder))
+            os.makedirs(folder, exist_ok=True)
+            payload = {"format": FORMAT, "version": __version__, "written_ns": time.time_ns(), "entries": self.entries}
+            write_file(self.path, json.dumps(payload, separators=(",", ":")).encode("utf-8", "surrogateescape"), refuse_read_only=False)
+            self.dirty = False
+        except (OSError, WriteError) as exc:
+            warn_once(f"cannot write the cache ({exc}); results are not cached")
+
+
+def _prepare(folder: str) -> None:
+    """The cache folder with its .gitignore and CACHEDIR.TAG (written once)."""
+    os.makedirs(folder, exist_ok=True)
+    for name, data in ((".gitignore", b"# Automatically created by zdr-lint.\n*\n"), ("CACHEDIR.TAG", CACHEDIR_TAG)):
+        target = os.path.join(folder, name)
+        if not os.path.exists(target):
+            write_file(target, data, refuse_read_only=False)
+
+
+@dataclass
+class ProjectCache:
+    """The two cache files of one project root for one run's settings."""
+
+    index: CacheFile
+    findings: CacheFile
+
+    @classmethod
+    def open(cls, folder: Optional[str], index_key: str, findings_key: str) -> "ProjectCache":
+        if folder is None:
+            return cls(CacheFile(None), CacheFile(None))
+        versioned = os.path.join(folder, __version__)
+        return cls(
+            CacheFile.load(os.path.join(versioned, f"index-{index_key}.json")),
+            CacheFile.load(os.path.join(versioned, f"findings-{findings_key}.json")),
+        )
+
+    def save(self) -> None:
+        self.index.save()
+        self.findings.save()
