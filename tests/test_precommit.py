@@ -182,3 +182,25 @@ def test_the_readme_pinned_hook_works_with_a_clone_and_a_commit(tmp_path: Path, 
     git(repo, "add", ".pre-commit-config.yaml", "batch.py", env=env)
     failed = subprocess.run([str(PRE_COMMIT), "run"], cwd=repo, env=env, capture_output=True, text=True, timeout=900)
     assert failed.returncode == 1 and "batch.py:2:1: ZDR003" in failed.stdout, failed.stdout + failed.stderr
+
+
+def test_hook_sees_the_whole_project_when_one_file_is_staged(tmp_path: Path, env: dict, hook_repo: Path) -> None:
+    """pre-commit passes only the staged file; its client is made in a module that is not staged."""
+    repo = tmp_path / "user-project"
+    (repo / "app").mkdir(parents=True)
+    git(repo, "init", "-q", env=env)
+    (repo / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    (repo / "app" / "__init__.py").write_text("")
+    (repo / "app" / "llm.py").write_text("import anthropic\nclient = anthropic.Anthropic()\n")
+    git(repo, "add", "-A", env=env)
+    git(repo, "commit", "-q", "-m", "client", env=env)
+    (repo / "app" / "service.py").write_text(
+        "from app.llm import client\n\n"
+        "def nightly(requests):\n"
+        "    client.messages.batches.create(requests=requests)\n"
+        "    client.files.upload(file=open('a.pdf', 'rb'))\n"
+    )
+    git(repo, "add", "app/service.py", env=env)
+    failed = try_repo(repo, env, hook_repo)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "app/service.py:4:5: ZDR003" in failed.stdout and "app/service.py:5:5: ZDR001" in failed.stdout

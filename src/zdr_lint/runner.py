@@ -334,11 +334,10 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
         digest = content_hash(data)
         project.hashes[real] = digest
         entry = cache.index.with_hash(rel, digest)
-        if entry is not None and entry.get("module") == list(modules[real]):
-            entry = dict(entry, stamp=stamp.as_list())
-        else:
+        if entry is None or entry.get("module") != list(modules[real]):
             lowered = data.lower()
             entry = {"hash": digest, "module": list(modules[real]), "opens": opens_index(lowered, words), "keys": [list(k) for k in import_keys(lowered, *modules[real])]}
+        entry = dict(entry, stamp=stamp.as_list())
         cache.index.put(rel, entry)
         keys[real] = frozenset(tuple(k) for k in entry["keys"])
         if entry["opens"]:
