@@ -520,22 +520,24 @@ class Linter:
         return self._unused_noqa(parse_suppressions(text, self.known_selectors), path, codes)
 
     def _unused_noqa(self, suppressions, path: str, codes: frozenset) -> list:
-        """ZDR100: the enabled ZDR codes of each `# noqa: ...` that suppressed nothing on its line."""
+        """ZDR100: the codes of each `# noqa: ...` that suppressed nothing on its line, as RUF100
+        lists them (zdr_lint.suppression.unused_codes)."""
         if UNUSED_NOQA not in codes:
             return []
+        from zdr_lint.suppression import unused_codes
+
         rules = self.registry.rules
         code_of = {code: code for code in rules} | {rule.name: code for code, rule in rules.items()}
         rule = rules[UNUSED_NOQA]
         findings = []
         for directive in suppressions.lines.values():
-            named = [(token, code_of.get(token)) for token in directive.codes or ()]
-            if any(code == UNUSED_NOQA for _, code in named):
+            if any(code_of.get(token) == UNUSED_NOQA for token in directive.codes or ()):
                 continue  # `# noqa: ZDR100` keeps the directive on purpose
-            unused = [token for token, code in named if code in codes and code not in directive.used]
+            unused = unused_codes(directive, codes, code_of)
             if unused:
                 findings.append(
                     Finding(
-                        UNUSED_NOQA, f"unused noqa directive ({', '.join(unused)}): it suppresses nothing on this line; remove it",
+                        UNUSED_NOQA, f"unused noqa directive ({unused}): it suppresses nothing on this line; remove it",
                         path, Position(directive.line, directive.start), Position(directive.line, directive.end),
                         severity=rule.severity, category=rule.category, url=rule.url(), noqa_line=directive.line,
                     )

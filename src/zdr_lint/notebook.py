@@ -204,15 +204,10 @@ def lint_notebook(linter, source: Union[bytes, str], path: str, codes: frozenset
 def line_with_noqa(line: str, codes: Sequence[str], known: frozenset = frozenset()) -> str:
     """`line` (no line end) with `codes` added to its `# noqa: ...`, or a new `  # noqa: CODES`.
     A blanket `# noqa` already suppresses everything: the line comes back unchanged."""
-    from zdr_lint.suppression import parse_suppressions
+    from zdr_lint.suppression import comment_column, with_codes
 
-    directive = parse_suppressions(line + "\n", known).lines.get(1)
-    if directive is None:
-        return f"{line.rstrip()}  # noqa: {', '.join(sorted(set(codes)))}"
-    if directive.codes is None:
-        return line
-    merged = list(directive.codes) + [c for c in sorted(set(codes)) if c not in directive.codes]
-    return f"{line[: directive.start]}# noqa: {', '.join(merged)}{line[directive.end:]}"
+    updated = with_codes(line, comment_column(line), sorted(set(codes)), known=known)
+    return line if updated is None else updated
 
 
 def detect_indent(text: str) -> Union[int, str, None]:
