@@ -139,3 +139,27 @@ def test_hook_fails_on_a_staged_finding_and_passes_clean_files(tmp_path: Path, e
     assert "Failed" in failed.stdout
     assert "uploads.py:3:1: ZDR001" in failed.stdout
     assert "third_party.py" not in failed.stdout and "clean.py:" not in failed.stdout
+
+
+def test_plugins_come_in_through_additional_dependencies(tmp_path: Path, env: dict, hook_repo: Path) -> None:
+    """A user's .pre-commit-config.yaml naming a plugin in `additional_dependencies` (as
+    docs/plugins.md shows): pre-commit installs it into the hook's environment beside zdr-lint, and
+    its rule fires. The plugin is a local folder here (offline); a user names it by its package name."""
+    plugin = Path(shutil.copytree(ROOT / "tests" / "example_plugin", tmp_path / "acme-plugin", ignore=shutil.ignore_patterns("broken", "build", "*.egg-info")))
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    repo = tmp_path / "user-project"
+    repo.mkdir()
+    git(repo, "init", "-q", env=env)
+    (repo / ".pre-commit-config.yaml").write_text(
+        "repos:\n"
+        f"  - repo: {hook_repo}\n"
+        f"    rev: {rev}\n"
+        "    hooks:\n"
+        "      - id: zdr-lint\n"
+        f"        additional_dependencies: [{str(plugin)!r}]\n"
+    )
+    (repo / "app.py").write_text("import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model='claude-sonnet-4-5', max_tokens=8, messages=[])\n")
+    git(repo, "add", ".pre-commit-config.yaml", "app.py", env=env)
+    result = subprocess.run([str(PRE_COMMIT), "run", "--all-files", "--verbose"], cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "app.py:3:24: ACME001 model alias 'claude-sonnet-4-5'" in result.stdout
