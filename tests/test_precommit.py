@@ -11,15 +11,15 @@ through PYTHONPATH (a folder holding only those distributions, so nothing else l
 
 from __future__ import annotations
 
-import importlib.metadata as metadata
 import os
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import dependency_site
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -28,38 +28,6 @@ PRE_COMMIT = BIN / "pre-commit"
 pytestmark = pytest.mark.skipif(
     not PRE_COMMIT.exists() or shutil.which("git") is None, reason="pre-commit and git are needed"
 )
-
-
-def runtime_closure(name: str) -> list:
-    """The installed distributions zdr-lint needs at run time (itself excluded)."""
-    from packaging.requirements import Requirement
-
-    seen, todo, dists = set(), [name], []
-    while todo:
-        dist = metadata.distribution(todo.pop())
-        key = re.sub(r"[-_.]+", "-", dist.metadata["Name"]).lower()
-        if key in seen:
-            continue
-        seen.add(key)
-        if key != name:
-            dists.append(dist)
-        for text in dist.requires or ():
-            req = Requirement(text)
-            if req.marker is None or req.marker.evaluate({"extra": ""}):
-                todo.append(req.name)
-    return dists
-
-
-def dependency_site(folder: Path) -> Path:
-    folder.mkdir()
-    for dist in runtime_closure("zdr-lint"):
-        base = Path(dist.locate_file(""))
-        tops = {Path(str(f)).parts[0] for f in dist.files or () if not str(f).startswith("..")}
-        for top in tops:
-            target = folder / top
-            if not target.exists() and (base / top).exists():
-                target.symlink_to(base / top)
-    return folder
 
 
 @pytest.fixture(scope="module")
