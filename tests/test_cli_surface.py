@@ -235,6 +235,25 @@ def test_watch_checks_again_on_change_and_ctrl_c_exits_0(project: Path) -> None:
     assert code == 0
 
 
+def test_watch_of_a_file_ignores_what_happens_around_its_folder(tmp_path: Path) -> None:
+    """Watching `proj/app.py` watches that file and its folder, not the folders above it (their
+    times change whenever anything is created beside them)."""
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "app.py").write_text(APP)
+    watched = Watched(tmp_path, "--isolated", "--output-format", "concise", "proj/app.py")
+    try:
+        watched.wait_for_run()
+        (tmp_path / "notes.txt").write_text("unrelated\n")
+        (tmp_path / "other").mkdir()
+        time.sleep(2)
+        assert watched.lines.empty(), list(watched.lines.queue)
+        (tmp_path / "proj" / "app.py").write_text(APP + "client.messages.batches.create(requests=[])\n")
+        watched.wait_until(lambda lines: any("proj/app.py:5:1: ZDR003" in line for line in lines))
+    finally:
+        code = watched.stop()
+    assert code == 0
+
+
 def test_watch_clears_the_screen_on_a_terminal(project: Path) -> None:
     leader, follower = pty.openpty()
     watched = Watched(project, stdout=follower)

@@ -290,7 +290,7 @@ def warn_unreadable_noqa(findings: list, known: frozenset, stdin_source: Optiona
     from zdr_lint.suppression import parse_suppressions
 
     for path in sorted({f.path for f in findings}):
-        data = stdin_source if stdin_source is not None else _read(path)  # stdin: every finding is its
+        data = stdin_source if stdin_source is not None else _read(path)  # from stdin, all findings are its
         if data is None:
             continue
         try:
@@ -422,7 +422,9 @@ def watched_paths(paths: Sequence[str], settings: Optional[Settings]) -> list:
     out: set = set()
     folders: set = set()
     if settings is not None:
-        roots = [os.path.abspath(p) for p in paths]
+        # the folders named, and the folder of each file named: never their parents, whose times
+        # change with every unrelated file created beside them
+        roots = {os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p)) for p in paths}
         for item in discover(paths, settings):
             if item.error:
                 continue
@@ -431,10 +433,11 @@ def watched_paths(paths: Sequence[str], settings: Optional[Settings]) -> list:
             folder = os.path.dirname(path)
             while folder not in folders:
                 folders.add(folder)
-                if folder in roots or os.path.dirname(folder) == folder:
+                parent = os.path.dirname(folder)
+                if folder in roots or parent == folder:
                     break
-                folder = os.path.dirname(folder)
-        folders.update(p for p in roots if os.path.isdir(p))
+                folder = parent
+        folders.update(roots)
         if settings.config_path is not None:
             out.add(os.path.abspath(settings.config_path))
     for base in _settings_folders(settings):
