@@ -7,7 +7,11 @@ Trees (each a plain folder of installed packages, never imported or run):
 - ordinary:     `pip install --no-deps --target` of nine popular packages at pinned versions;
 - llm-heavy:    the Anthropic SDK and the libraries that wrap LLM APIs;
 - no-anthropic: the ordinary tree's Python files minus every file whose bytes mention
-                "anthropic" (any case): a tree with no Anthropic use at all.
+                "anthropic" (any case): a tree with no Anthropic use at all;
+- monorepo:     about 14,400 files of LLM libraries side by side (the SDKs, LangChain and its
+                community package, LiteLLM, LlamaIndex, pydantic-ai, instructor, agno, crewAI,
+                DSPy, Haystack, google-genai, boto3, mirascope, the Claude Agent SDK), the
+                project index's worst case: thousands of files import an SDK.
 
 Wheels are downloaded once (`pip download --no-deps --only-binary=:all:`) into .cache/wheels and
 installed from there with `--no-index`, so a rebuild is offline and gives the same files. A tree
@@ -49,11 +53,32 @@ LLM_HEAVY = (
     "langchain-anthropic==1.7.10",
     "litellm==1.110.2",
 )
+MONOREPO = (
+    "anthropic==2.14.0",
+    "openai==3.57.0",
+    "langchain==1.5.2",
+    "langchain-core==1.8.4",
+    "langchain-anthropic==1.7.10",
+    "langchain-community==0.4.2",
+    "litellm==1.110.2",
+    "llama-index-core==0.14.25",
+    "pydantic-ai-slim==2.68.0",
+    "instructor==1.17.0",
+    "agno==3.1.10",
+    "crewai==1.15.30",
+    "dspy==3.4.1",
+    "haystack-ai==3.4.1",
+    "google-genai==3.6.1",
+    "boto3==1.44.8",
+    "botocore==1.44.8",
+    "mirascope==2.8.2",
+    "claude-agent-sdk==0.2.189",
+)
 # Derived trees: (name, source tree, filter description).
 SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
-INSTALLED = {"ordinary": ORDINARY, "llm-heavy": LLM_HEAVY}
+INSTALLED = {"ordinary": ORDINARY, "llm-heavy": LLM_HEAVY, "monorepo": MONOREPO}
 DERIVED = {"no-anthropic": "ordinary"}
-TREE_NAMES = ("no-anthropic", "ordinary", "llm-heavy")
+TREE_NAMES = ("no-anthropic", "ordinary", "llm-heavy", "monorepo")
 
 
 def tree_path(name: str) -> Path:
@@ -125,7 +150,7 @@ def _finish(name: str, staging: Path) -> None:
 def build(names=TREE_NAMES, force: bool = False, verbose: bool = True) -> dict:
     """Build the named trees (and what they derive from); return {name: path}."""
     TREES.mkdir(parents=True, exist_ok=True)
-    order = [n for n in ("ordinary", "llm-heavy", "no-anthropic") if n in names or any(
+    order = [n for n in ("ordinary", "llm-heavy", "monorepo", "no-anthropic") if n in names or any(
         DERIVED.get(m) == n for m in names)]
     for name in order:
         if not force and _is_built(name):

@@ -35,9 +35,15 @@ sys.path.insert(0, str(HERE))
 import build_trees  # noqa: E402
 
 SOURCE_SUFFIXES = build_trees.SOURCE_SUFFIXES
-# (target, defect) ratios of `zdr-lint check` on all cores to ruff, from the issue.
-TARGETS = {"no-anthropic": (1.0, None), "ordinary": (15.0, 35.0), "llm-heavy": (60.0, 150.0)}
+# (target, defect) ratios of `zdr-lint check` (cold, all cores) to ruff, from the issues.
+TARGETS = {"no-anthropic": (1.0, None), "ordinary": (15.0, 35.0), "llm-heavy": (30.0, 150.0), "monorepo": (30.0, None)}
+# with the cache (issue 12): nothing changed, one file changed; one file checked alone (pre-commit)
+CACHE_TARGETS = {"zdr_warm": 1.0, "zdr_one_changed": 2.0, "single": 25.0}
+MEMORY_TARGET_MB = 1500
 ZDR_FLAGS = ["--isolated", "--exit-zero", "-q", "--output-format", "concise", "--no-respect-gitignore"]
+# Every tree is a project (the cache lives at a project's root): a pyproject.toml marks it, as a
+# repository's does. It holds no settings, so neither tool's behaviour changes.
+MARKER = "pyproject.toml"
 
 
 def find_tool(name: str) -> str:
@@ -90,14 +96,42 @@ def warm_up(zdr: str) -> None:
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def run_command(cmd: list, problems: Problems, label: str) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace", env=COMMAND_ENV)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0 or "Traceback" in done.stderr:
-        tail = done.stderr.strip().splitlines()[-1:] or ["(no message)"]
-        problems.add(f"{label}: exit {done.returncode}: {tail[0]}")
+PEAK_RSS: dict = {}  # label -> the largest resident set size seen (MB) of one process of the command
+
+
+def run_command(cmd: list, problems: Problems, label: str, cwd=None) -> float:
+    """Wall time of one run; the peak memory of its largest process is kept in PEAK_RSS (wait4's
+    rusage covers the command and the worker processes it waited for)."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=COMMAND_ENV, cwd=cwd)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    PEAK_RSS[label] = max(PEAK_RSS.get(label, 0.0), usage.ru_maxrss / 1024)
+    if process.returncode != 0 or "Traceback" in stderr:
+        tail = stderr.strip().splitlines()[-1:] or ["(no message)"]
+        problems.add(f"{label}: exit {process.returncode}: {tail[0]}")
     return elapsed
+
+
+def single_file(root: Path) -> Path:
+    """A module of about 300 lines that uses the SDK (the pre-commit case: one staged file)."""
+    best = None
+    for path in source_files(root):
+        if not path.endswith(".py"):
+            continue
+        data = Path(path).read_bytes()
+        lines = data.count(b"\n")
+        if 250 <= lines <= 350 and b"import anthropic" in data and (b".messages." in data or b"cache_control" in data):
+            score = abs(lines - 300)
+            if best is None or score < best[0]:
+                best = (score, path)
+    return Path(best[1]) if best else Path(source_files(root)[0])
 
 
 def measure_tree(name: str, root: Path, repeats: int, jobs: int, problems: Problems) -> dict:
@@ -110,7 +144,22 @@ def measure_tree(name: str, root: Path, repeats: int, jobs: int, problems: Probl
     prefilter = Linter(Settings(project_root=root)).passes_prefilter  # the catalog's trigger words
     passing = sum(1 for d in data if prefilter(d))
     zdr, ruff = find_tool("zdr-lint"), find_tool("ruff")
+    if not (root / MARKER).exists():
+        (root / MARKER).write_text("[project]\nname = 'benchmark-tree'\n")
     warm_up(zdr)
+    one = single_file(root)
+    changed = {"flip": False}
+
+    def prime() -> None:  # the cache as a previous run left it (untimed)
+        run_command([zdr, "check", *ZDR_FLAGS, f"-j{jobs}", str(root)], problems, f"{name}: zdr-lint (priming the cache)")
+
+    def one_changed() -> float:
+        """Edit one module (a comment toggled at its end), then check the tree with the cache."""
+        text = one.read_text(encoding="utf-8", errors="surrogateescape")
+        marker = "# zdr-lint benchmark edit\n"
+        text = text[: -len(marker)] if text.endswith(marker) else text + marker
+        one.write_text(text, encoding="utf-8", errors="surrogateescape")
+        return run_command([zdr, "check", *ZDR_FLAGS, f"-j{jobs}", str(root)], problems, f"{name}: zdr-lint one changed")
 
     def read_step() -> float:
         start = time.perf_counter()
@@ -126,19 +175,28 @@ def measure_tree(name: str, root: Path, repeats: int, jobs: int, problems: Probl
     steps = {
         "read": ("reading every file (I/O floor)", read_step),
         "prefilter": ("prefilter alone (in memory)", prefilter_step),
-        "zdr_j1": ("zdr-lint check -j1", lambda: run_command([zdr, "check", *ZDR_FLAGS, "-j1", str(root)], problems, f"{name}: zdr-lint -j1")),
-        "zdr_all": (f"zdr-lint check (all cores, -j{jobs})", lambda: run_command([zdr, "check", *ZDR_FLAGS, f"-j{jobs}", str(root)], problems, f"{name}: zdr-lint -j{jobs}")),
+        "zdr_j1": ("zdr-lint check --no-cache -j1", lambda: run_command([zdr, "check", *ZDR_FLAGS, "--no-cache", "-j1", str(root)], problems, f"{name}: zdr-lint -j1")),
+        "zdr_all": (f"zdr-lint check --no-cache -j{jobs} (cold)", lambda: run_command([zdr, "check", *ZDR_FLAGS, "--no-cache", f"-j{jobs}", str(root)], problems, f"{name}: zdr-lint -j{jobs} cold")),
+        "zdr_warm": (f"zdr-lint check -j{jobs}, cache, none changed", lambda: (prime(), run_command([zdr, "check", *ZDR_FLAGS, f"-j{jobs}", str(root)], problems, f"{name}: zdr-lint warm"))[1]),
+        "zdr_one_changed": (f"zdr-lint check -j{jobs}, cache, one changed", one_changed),
         "ruff": ("ruff check --no-cache --select F401", lambda: run_command([ruff, "check", "--no-cache", "--select", "F401", "--exit-zero", "-q", "--no-respect-gitignore", str(root)], problems, f"{name}: ruff")),
+        "single": (f"zdr-lint check --force-exclude ONE FILE ({one.name})", lambda: run_command([zdr, "check", "--exit-zero", "-q", "--force-exclude", str(one)], problems, f"{name}: zdr-lint one file", cwd=root)),
+        "ruff_single": ("ruff check --no-cache --select F401 ONE FILE", lambda: run_command([ruff, "check", "--no-cache", "--select", "F401", "--exit-zero", "-q", str(one)], problems, f"{name}: ruff one file", cwd=root)),
     }
     times: dict = {key: [] for key in steps}
     for _ in range(repeats):
         for key, (_, step) in steps.items():
             times[key].append(step())
+    # leave the edited module as it was
+    text = one.read_text(encoding="utf-8", errors="surrogateescape")
+    if text.endswith("# zdr-lint benchmark edit\n"):
+        one.write_text(text[: -len("# zdr-lint benchmark edit\n")], encoding="utf-8", errors="surrogateescape")
     medians = {key: statistics.median(values) for key, values in times.items()}
     return {
         "tree": name, "files": len(paths), "bytes": size, "prefilter_passing": passing,
         "labels": {key: label for key, (label, _) in steps.items()},
-        "medians": medians, "runs": times,
+        "medians": medians, "runs": times, "single_file": str(one.relative_to(root)),
+        "peak_mb": {key: round(PEAK_RSS.get(label, 0.0)) for key, label in (("zdr_all", f"{name}: zdr-lint -j{jobs} cold"), ("zdr_j1", f"{name}: zdr-lint -j1"))},
     }
 
 
@@ -160,11 +218,16 @@ def print_tree(result: dict, repeats: int) -> None:
     medians, ruff = result["medians"], result["medians"]["ruff"]
     print(f"\n== {result['tree']}: {result['files']} files, {result['bytes'] / 1e6:.1f} MB, "
           f"{result['prefilter_passing']} pass the prefilter; median of {repeats}")
-    print(f"   {'':42} {'seconds':>8} {'x ruff':>8}")
+    print(f"   {'':52} {'seconds':>8} {'x ruff':>8}  (one-file rows: x ruff on that file)")
     for key, label in result["labels"].items():
-        ratio = medians[key] / ruff if ruff else float("nan")
+        reference = medians["ruff_single"] if key in ("single", "ruff_single") else ruff
+        ratio = medians[key] / reference if reference else float("nan")
         extra = verdict(result["tree"], ratio) if key == "zdr_all" else ""
-        print(f"   {label:42} {medians[key]:8.3f} {ratio:7.2f}x  {extra}")
+        if key in CACHE_TARGETS:
+            extra = f"target <= {CACHE_TARGETS[key]:g}x: {'MET' if ratio <= CACHE_TARGETS[key] else 'MISSED'}"
+        print(f"   {label:52} {medians[key]:8.3f} {ratio:7.2f}x  {extra}")
+    for key, mb in result.get("peak_mb", {}).items():
+        print(f"   peak memory of one process, {result['labels'][key]}: {mb} MB (target <= {MEMORY_TARGET_MB} MB: {'MET' if mb <= MEMORY_TARGET_MB else 'MISSED'})")
 
 
 # --- The per-file cost split (one process, instrumented) -------------------------------------------

@@ -83,6 +83,18 @@ def test_readme_example_prints_real_findings():
         assert code in out
 
 
+def test_readme_sample_output_is_what_the_command_prints():
+    """The README's sample is the real output of its command, run where the README says."""
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```console\n\$ (zdr-lint check --output-format grouped examples/)\n(.*?)```", readme, re.S)
+    assert block, "the README's sample block is gone"
+    result = run_zdr(*block.group(1).split()[1:], cwd=REPO)
+    assert result.returncode == 1
+    assert result.stdout.decode() == block.group(2), "update the README's sample: run the command in the repository root"
+
+
 def test_check_reports_findings_and_exit_1(project):
     result = run_zdr("check", "--isolated", ".", cwd=project)
     out = result.stdout.decode()

@@ -324,5 +324,5 @@ def test_server_without_pygls_says_how_to_install(tmp_path):
     env = {"PYTHONPATH": str(tmp_path), "PATH": str(Path(sys.executable).parent)}
     result = subprocess.run(SERVER, capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 2
-    assert "pip install 'zdr-lint[lsp]'" in result.stderr
+    assert "pip install '.[lsp]'" in result.stderr
     assert re.fullmatch(r"zdr-lint: error: [^\n]+\n", result.stderr)

@@ -142,3 +142,27 @@ def test_broken_plugins_are_named_in_one_line_and_the_run_goes_on(with_broken: P
     assert len(crashed) == 1 and " ZDR000 " in crashed[0] and "ValueError: boom while checking" in crashed[0]
     rules = zdr(with_broken, "rules", cwd=project)
     assert "BRK001" in rules.stdout and "ACME001" in rules.stdout
+
+
+@pytest.mark.parametrize("command", [("rules",), ("rules", "--output-format", "json"), ("rule", "ACME001"), ("rule", "--all")])
+def test_rules_and_rule_report_a_plugin_that_fails_to_import(with_broken: Path, project: Path, command: tuple) -> None:
+    """As `check`: one line on stderr naming the plugin, the listing still printed, exit code 2."""
+    result = zdr(with_broken, *command, cwd=project)
+    errors = result.stderr.splitlines()
+    assert len(errors) == 1 and "broken_import" in errors[0] and "failed to load" in errors[0], result.stderr
+    assert result.returncode == 2
+    assert "ACME001" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_a_plugin_rule_links_to_its_own_docs(with_example: Path, with_broken: Path, project: Path) -> None:
+    found = json.loads(zdr(with_example, "check", "--output-format", "json", cwd=project).stdout)
+    acme = next(f for f in found if f["code"] == "ACME001")
+    assert acme["url"] == "https://lint.acme.example/rules/ACME001.html"
+    sarif = json.loads(zdr(with_example, "check", "--output-format", "sarif", cwd=project).stdout)
+    descriptor = next(r for r in sarif["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "ACME001")
+    assert descriptor["helpUri"] == acme["url"]
+    assert "docs: https://lint.acme.example/rules/ACME001.html" in zdr(with_example, "check", cwd=project).stdout
+    # a plugin rule without `docs_url` has no link, rather than one to a page of zdr-lint's that does not exist
+    listed = json.loads(zdr(with_broken, "rules", "--output-format", "json", cwd=project).stdout)
+    assert next(r for r in listed if r["code"] == "BRK001")["url"] == ""
+    assert all(r["url"].startswith("https://github.com/zdr-lint/zdr-lint/") for r in listed if r["code"].startswith("ZDR"))

@@ -11,7 +11,6 @@ through PYTHONPATH (a folder holding only those distributions, so nothing else l
 
 from __future__ import annotations
 
-import importlib.metadata as metadata
 import os
 import re
 import shutil
@@ -20,6 +19,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import dependency_site
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -30,43 +31,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def runtime_closure(name: str) -> list:
-    """The installed distributions zdr-lint needs at run time (itself excluded)."""
-    from packaging.requirements import Requirement
-
-    seen, todo, dists = set(), [name], []
-    while todo:
-        dist = metadata.distribution(todo.pop())
-        key = re.sub(r"[-_.]+", "-", dist.metadata["Name"]).lower()
-        if key in seen:
-            continue
-        seen.add(key)
-        if key != name:
-            dists.append(dist)
-        for text in dist.requires or ():
-            req = Requirement(text)
-            if req.marker is None or req.marker.evaluate({"extra": ""}):
-                todo.append(req.name)
-    return dists
-
-
-def dependency_site(folder: Path) -> Path:
-    folder.mkdir()
-    for dist in runtime_closure("zdr-lint"):
-        base = Path(dist.locate_file(""))
-        tops = {Path(str(f)).parts[0] for f in dist.files or () if not str(f).startswith("..")}
-        for top in tops:
-            target = folder / top
-            if not target.exists() and (base / top).exists():
-                target.symlink_to(base / top)
-    return folder
-
-
 @pytest.fixture(scope="module")
 def env(tmp_path_factory) -> dict:
     pytest.importorskip("packaging")
     base = tmp_path_factory.mktemp("precommit")
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PRE_COMMIT", "GIT_", "VIRTUALENV_"))}
+    # the hooks' environments hold zdr-lint and what a test installs, nothing else: no plugin switch
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PRE_COMMIT", "GIT_", "VIRTUALENV_", "ZDR_LINT_"))}
     environ.update(
         PRE_COMMIT_HOME=str(base / "cache"),
         PYTHONPATH=str(dependency_site(base / "deps")),
@@ -204,3 +174,28 @@ def test_hook_sees_the_whole_project_when_one_file_is_staged(tmp_path: Path, env
     failed = try_repo(repo, env, hook_repo)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "app/service.py:4:5: ZDR003" in failed.stdout and "app/service.py:5:5: ZDR001" in failed.stdout
+
+
+@pytest.mark.plugins
+def test_plugins_come_in_through_additional_dependencies(tmp_path: Path, env: dict, hook_repo: Path) -> None:
+    """A user's .pre-commit-config.yaml naming a plugin in `additional_dependencies` (as
+    docs/plugins.md shows): pre-commit installs it into the hook's environment beside zdr-lint, and
+    its rule fires. The plugin is a local folder here (offline); a user names it by its package name."""
+    plugin = Path(shutil.copytree(ROOT / "tests" / "example_plugin", tmp_path / "acme-plugin", ignore=shutil.ignore_patterns("broken", "build", "*.egg-info")))
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    repo = tmp_path / "user-project"
+    repo.mkdir()
+    git(repo, "init", "-q", env=env)
+    (repo / ".pre-commit-config.yaml").write_text(
+        "repos:\n"
+        f"  - repo: {hook_repo}\n"
+        f"    rev: {rev}\n"
+        "    hooks:\n"
+        "      - id: zdr-lint\n"
+        f"        additional_dependencies: [{str(plugin)!r}]\n"
+    )
+    (repo / "app.py").write_text("import anthropic\nclient = anthropic.Anthropic()\nclient.messages.create(model='claude-sonnet-4-5', max_tokens=8, messages=[])\n")
+    git(repo, "add", ".pre-commit-config.yaml", "app.py", env=env)
+    result = subprocess.run([str(PRE_COMMIT), "run", "--all-files", "--verbose"], cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "app.py:3:24: ACME001 model alias 'claude-sonnet-4-5'" in result.stdout

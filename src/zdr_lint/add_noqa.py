@@ -28,11 +28,10 @@ from typing import Iterable, Optional
 from zdr_lint.finding import Finding
 from zdr_lint.notebook import add_noqa_to_notebook
 from zdr_lint.source import CannotCheck, decode_source, read_file_bytes
+from zdr_lint.suppression import with_codes
 from zdr_lint.writing import WriteError, write_file
 
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
-_NOQA_HEAD = re.compile(r"#\s*noqa\s*:\s*", re.IGNORECASE)
-_CODE_LIKE = re.compile(r"[A-Z]+[0-9]+")
 _NOT_SUPPRESSIBLE = frozenset({"ZDR000"})
 
 
@@ -65,38 +64,9 @@ def _comments(text: str) -> dict:
 
 
 def merge_directive(line: str, comment_column: Optional[int], codes: list, reason: str, known: frozenset) -> Optional[str]:
-    """`line` (no line ending) with `codes` added to its noqa comment, or None when nothing changes."""
-    if comment_column is not None:
-        comment = line[comment_column:]
-        for match in re.finditer(r"#", comment):
-            head = _NOQA_HEAD.match(comment, match.start())
-            if head is None:
-                if re.match(r"#\s*noqa\b(?!\s*:)", comment[match.start():], re.IGNORECASE):
-                    return None  # a blanket noqa suppresses every code already
-                continue
-            rest = comment[head.end():]
-            existing, pos = [], 0
-            for token in re.finditer(r"[\w\-]+", rest):
-                between = rest[pos : token.start()]
-                if (existing and not re.fullmatch(r"[\s,]*", between)) or (not existing and token.start()):
-                    break
-                if not (token.group() in known or _CODE_LIKE.fullmatch(token.group())):
-                    break
-                existing.append(token.group())
-                pos = token.end()
-            if not existing:
-                return None  # `# noqa: free text` reads as a blanket noqa
-            pos += head.end()
-            missing = [c for c in codes if c not in existing]
-            if not missing:
-                return None
-            merged = ", ".join(existing + missing)
-            start = comment_column + head.start()
-            end = comment_column + pos
-            return line[:start] + "# noqa: " + merged + line[end:]
-    directive = "# noqa: " + ", ".join(codes) + (f" -- {reason}" if reason else "")
-    stripped = line.rstrip(" \t")
-    return f"{stripped}  {directive}" if stripped.strip() else None
+    """`line` (no line ending) with `codes` added to its noqa comment, or None when nothing changes
+    (the directive grammar is zdr_lint.suppression's, the one the engine reads)."""
+    return with_codes(line, comment_column, codes, reason, known)
 
 
 def add_noqa_to_file(path: str, findings: Iterable[Finding], reason: str = "", known: frozenset = frozenset()) -> tuple:

@@ -14,6 +14,7 @@ import os
 import sys
 import warnings
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -22,6 +23,7 @@ from zdr_lint.config import ConfigError, Settings, SettingsResolver, closest, pa
 from zdr_lint.writing import WriteError, write_file
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+COLOR_CHOICES = ("auto", "always", "never")
 
 
 def _split(values: Optional[list]) -> Optional[tuple]:
@@ -47,49 +49,91 @@ def _warn(message: str) -> None:
     print(f"zdr-lint: warning: {message}", file=sys.stderr)
 
 
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse without abbreviated flags (as ruff), and with ruff's answer to a mistyped flag: the
+    closest one it knows."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+        self.commands: dict = {}
+
+    def parse_args(self, args=None, namespace=None):
+        namespace, extras = self.parse_known_args(args, namespace)
+        if extras:
+            parser = self.commands.get(getattr(namespace, "command", None), self)
+            flags = [a for a in extras if a.startswith("-") and a != "-"]
+            if flags:
+                known = [s for action in parser._actions for s in action.option_strings]
+                flag = flags[0].split("=", 1)[0]
+                parser.error(f"unknown flag {flag!r}{closest(flag, known)}")
+            parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace
+
+    def error(self, message: str):
+        """One line naming the problem and where the flags are listed (argparse would print the
+        whole usage block), exit code 2."""
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\nRun `{self.prog} --help` to list the flags.\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from zdr_lint.formats import BUILTIN_FORMATS  # a dataclass and a table: cheap
+
+    parser = ArgumentParser(
         prog="zdr-lint",
         description="Find uses of Anthropic API features that fall outside Zero Data Retention (ZDR).",
+        epilog="Run `zdr-lint COMMAND --help` for a command's flags. Exit codes: 0 no findings, 1 findings, 2 a usage, settings or I/O problem.",
     )
-    parser.add_argument("--version", action="version", version=f"zdr-lint {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("-V", "--version", action="version", version=f"zdr-lint {__version__}", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
 
-    check = sub.add_parser("check", help="check files and directories (default: .)")
-    check.add_argument("paths", nargs="*", help="files or directories to check; '-' reads stdin")
-    check.add_argument("--select", action="append", help="rule codes, prefixes or names to enable (comma-separated; ALL)")
-    check.add_argument("--extend-select", action="append", help="rules to enable in addition to those selected")
-    check.add_argument("--ignore", action="append", help="rule codes, prefixes or names to disable")
-    check.add_argument("--per-file-ignores", action="append", metavar="PATTERN:CODES", help="e.g. 'tests/*:ZDR001,ZDR002'")
-    check.add_argument("--exclude", action="append", help="path patterns to exclude (replaces the default list)")
-    check.add_argument("--extend-exclude", action="append", help="path patterns to exclude in addition")
-    check.add_argument("--respect-gitignore", dest="respect_gitignore", action="store_true", default=None)
-    check.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false")
-    check.add_argument("--force-exclude", dest="force_exclude", action="store_true", default=None,
-                       help="apply excludes to paths given explicitly too (for pre-commit)")
-    check.add_argument("--output-format", help="full, concise, json, ... (default: full)")
-    check.add_argument("--output-file", "-o", help="write the --output-format report here; the console keeps the human output")
-    check.add_argument("--add-noqa", nargs="?", const="", default=None, metavar="REASON",
-                       help="write `# noqa: CODE` on each line with a finding (--add-noqa=REASON adds a reason)")
-    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
-    check.add_argument("--statistics", action="store_true", help="print a count per rule")
-    check.add_argument("--config", help="a pyproject.toml or zdr-lint.toml to read settings from")
-    check.add_argument("--isolated", action="store_true", help="ignore every settings file")
-    check.add_argument("--client-factories", action="append", help="dotted names that return an Anthropic client")
-    check.add_argument("--stdin-filename", help="the path of the code read from stdin (for messages and per-file rules)")
-    check.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
-    check.add_argument("-j", "--jobs", type=int, default=None, help="parallel processes (default: the number of cores)")
-    check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache (.zdr_lint_cache/ at the project root)")
+    check = sub.add_parser("check", help="check files and directories (default: .)", description="Check files and directories for uses of Anthropic API features outside ZDR.")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to check (default: .); '-' reads the code from stdin")
+    rules = check.add_argument_group("rule selection")
+    rules.add_argument("--select", action="append", metavar="RULES", help="the rules to run: codes, code prefixes (ZDR00), rule names (files-api) or ALL, comma-separated (default: ALL); replaces the settings file's selection")
+    rules.add_argument("--extend-select", action="append", metavar="RULES", help="rules to run in addition to those selected (e.g. the opt-in ZDR100)")
+    rules.add_argument("--ignore", action="append", metavar="RULES", help="rules not to run (codes, prefixes or names, comma-separated)")
+    rules.add_argument("--per-file-ignores", action="append", metavar="PATTERN:RULES", help="rules not to run on files matching PATTERN, e.g. 'tests/*:ZDR001,ZDR002' (repeatable)")
+    files = check.add_argument_group("file selection")
+    files.add_argument("--exclude", action="append", metavar="PATTERNS", help="path patterns to skip (.gitignore syntax), replacing the default list (.git, .venv, node_modules, ...)")
+    files.add_argument("--extend-exclude", action="append", metavar="PATTERNS", help="path patterns to skip in addition to the default list and the settings file's")
+    files.add_argument("--respect-gitignore", dest="respect_gitignore", action="store_true", default=None, help="skip the files .gitignore ignores (the default)")
+    files.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", help="check the files .gitignore ignores too")
+    files.add_argument("--force-exclude", dest="force_exclude", action="store_true", default=None,
+                       help="apply the excludes to paths named on the command line and to --stdin-filename too (what pre-commit and editors need)")
+    files.add_argument("--no-force-exclude", dest="force_exclude", action="store_false", help="check paths named on the command line even when excluded (the default)")
+    files.add_argument("--show-files", action="store_true", help="print the files that would be checked (absolute paths), and exit")
+    output = check.add_argument_group("output")
+    output.add_argument("--output-format", metavar="FORMAT",
+                        help=f"how findings are written: {', '.join(BUILTIN_FORMATS)}, or a plugin's format (default: full)")
+    output.add_argument("--output-file", "-o", metavar="PATH", help="write the --output-format report to PATH; the console keeps the human output")
+    output.add_argument("--color", choices=COLOR_CHOICES, default="auto",
+                        help="colour the human output: auto (on a terminal, unless NO_COLOR is set), always or never (default: auto)")
+    output.add_argument("--statistics", action="store_true", help="print how many findings each rule has instead of the findings (text; JSON with --output-format json)")
+    output.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary line")
+    output.add_argument("-e", "--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    output.add_argument("--show-settings", action="store_true", help="print the settings used for the first file to check and the settings file they came from, and exit")
+    misc = check.add_argument_group("settings and running")
+    misc.add_argument("--config", metavar="PATH", help="read settings from this pyproject.toml or zdr-lint.toml instead of the nearest one")
+    misc.add_argument("--isolated", action="store_true", help="ignore every settings file, and run without third-party plugins")
+    misc.add_argument("--client-factories", action="append", metavar="NAMES", help="dotted names of functions or attributes that return an Anthropic client, comma-separated")
+    misc.add_argument("--stdin-filename", metavar="PATH", help="read the code from stdin and report it as PATH (per-file ignores and --force-exclude apply to PATH)")
+    misc.add_argument("--add-noqa", nargs="?", const="", default=None, metavar="REASON",
+                      help="write `# noqa: CODE` on each line with a finding (--add-noqa=REASON appends `-- REASON`)")
+    misc.add_argument("-w", "--watch", action="store_true", help="check, then check again whenever a checked file or the settings change (Ctrl-C stops)")
+    misc.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="parallel processes (default: the number of cores; the output is the same for any N)")
+    misc.add_argument("--no-cache", action="store_true", help="neither read nor write the cache (.zdr_lint_cache/ at the project root)")
 
-    rule = sub.add_parser("rule", help="explain a rule (code or name)")
-    rule.add_argument("code", nargs="?")
+    rule = sub.add_parser("rule", help="explain a rule (code or name)", description="Print a rule's documentation.")
+    rule.add_argument("code", nargs="?", metavar="RULE", help="a rule code (ZDR001) or name (files-api)")
     rule.add_argument("--all", action="store_true", help="explain every rule")
-    rule.add_argument("--output-format", choices=("text", "json"), default="text")
+    rule.add_argument("--output-format", choices=("text", "json"), default="text", help="text (the default) or json")
 
-    rules = sub.add_parser("rules", help="list the rules")
-    rules.add_argument("--output-format", choices=("text", "json"), default="text")
+    listing = sub.add_parser("rules", help="list the rules", description="List every rule: code, name, summary.")
+    listing.add_argument("--output-format", choices=("text", "json"), default="text", help="text (the default) or json")
 
-    sub.add_parser("server", help="run the language server over stdio (needs pygls: pip install '.[lsp]' in a clone)")
+    sub.add_parser("server", help="run the language server over stdio (needs pygls: pip install '.[lsp]' in a clone)", description="Run the language server (LSP over stdio).")
+    parser.commands = dict(sub.choices)
     return parser
 
 
@@ -185,6 +229,8 @@ def command_line_overrides(args):
 
 
 def settings_resolver(args) -> SettingsResolver:
+    """Each file's settings: its nearest settings file (or --config's, or none with --isolated),
+    then the command line's."""
     return SettingsResolver(Path(args.config) if args.config else None, isolated=args.isolated, overrides=command_line_overrides(args))
 
 
@@ -194,39 +240,47 @@ def resolve_settings(args) -> Settings:
 
 
 def run_check(args) -> int:
+    if args.watch:
+        return run_watch(args)
     from zdr_lint.discovery import discover
     from zdr_lint.engine import Linter
-    from zdr_lint.formats import FormatContext
+    from zdr_lint.formats import HUMAN_FORMATS, FormatContext
     from zdr_lint.plugins import get_registry, report_plugin_errors
     from zdr_lint.runner import RunOptions, check_files, linter_for
 
     resolver = settings_resolver(args)
     settings = resolver.default()
+    if args.show_files:
+        return show_files(args, resolver)
+    if args.show_settings:
+        return show_settings(args, resolver)
     registry = get_registry(entry_points=not args.isolated)
     report_plugin_errors(registry)
     formatter = registry.formats.get(settings.output_format)
     if formatter is None:
         _error(f"{settings.source_of('output_format')}: unknown output format {settings.output_format!r}{closest(settings.output_format, registry.formats)}; choose from {', '.join(registry.formats)}")
         return EXIT_ERROR
+    if args.statistics and settings.output_format not in STATISTICS_FORMATS:
+        _error(f"--statistics prints text (--output-format full, concise or grouped) or JSON (json), not {settings.output_format!r}")
+        return EXIT_ERROR
     linter = Linter(settings, registry)
     options = RunOptions(jobs=args.jobs or os.cpu_count() or 1, use_cache=not args.no_cache, registry=registry)
     failed = bool(registry.errors)
     paths = args.paths or ["."]
     findings: list = []
-    if paths == ["-"]:
+    stdin_source = None
+    if reads_stdin(args):
         if sys.stdin is None:
             _error("standard input is closed: nothing to check (give files, or pipe the code in)")
             return EXIT_ERROR
-        name = args.stdin_filename or "-"
         if args.stdin_filename:  # the code of a file of a project: checked with that project's index
-            linter = linter_for(name, resolver, options)
+            linter = linter_for(args.stdin_filename, resolver, options)
         _warn_if_nothing_enabled(linter)
         try:
-            source = sys.stdin.buffer.read()
+            findings, stdin_source = check_stdin(args, linter)
         except OSError as exc:
             _error(f"cannot read standard input: {exc.strerror or exc}")
             return EXIT_ERROR
-        findings = linter.lint_source(source, name)
     else:
         files = []
         for item in discover(paths, resolver):
@@ -238,9 +292,13 @@ def run_check(args) -> int:
         for path in paths:
             if os.path.isdir(path) and not any(_is_under(f, path) for f in files):
                 _warn(f"No Python files found under {path}")
-        for settings_of_file in {id(s): s for s in map(resolver.for_path, files)}.values():
+        folders = {os.path.dirname(f) or "." for f in files}
+        for settings_of_file in {id(s): s for s in (resolver.for_directory(Path(d)) for d in folders)}.values():
             _warn_if_nothing_enabled(Linter(settings_of_file, registry))
-        findings = check_files(files, resolver, options)
+        findings = check_files(files, resolver, options, walked=[p for p in paths if os.path.isdir(p)])
+    if stdin_source is not None:
+        options.noqa_warnings.extend(linter.noqa_warnings(args.stdin_filename or "-", stdin_source) if findings else [])
+    warn_unreadable_noqa(options.noqa_warnings)
 
     if args.add_noqa is not None:
         return run_add_noqa(args, findings, registry, failed)
@@ -253,12 +311,13 @@ def run_check(args) -> int:
         except WriteError as exc:
             _error(str(exc))
             failed = True
-        console_format = "full" if settings.output_format not in ("full", "concise") else settings.output_format
+        console_format = settings.output_format if settings.output_format in HUMAN_FORMATS else "full"
+    console = replace(context, color=wants_color(args.color, sys.stdout))
     if args.statistics:
-        sys.stdout.write(format_statistics(findings, registry.rules))
+        sys.stdout.write(format_statistics(findings, registry.rules, console_format))
     else:
-        sys.stdout.write(_render(registry.formats[console_format], findings, context))
-        if console_format in ("full", "concise") and not args.quiet:
+        sys.stdout.write(_render(registry.formats[console_format], findings, console))
+        if console_format in HUMAN_FORMATS and not args.quiet:
             _summary(findings, failed)
     sys.stdout.flush()
     if failed:
@@ -282,6 +341,183 @@ def _warn_if_nothing_enabled(linter) -> None:
     if not _warned_nothing and not (linter.enabled - {"ZDR000"}):
         _warned_nothing = True
         _warn("no rules are enabled: nothing is checked")
+
+
+# --- stdin, as ruff reads it ------------------------------------------------------------------------
+def reads_stdin(args) -> bool:
+    """`-` alone, or `--stdin-filename` (with or without `-`, as in ruff)."""
+    return args.paths == ["-"] or args.stdin_filename is not None
+
+
+def check_stdin(args, linter) -> tuple:
+    """(findings, the bytes read) for the code on stdin."""
+    for path in args.paths:
+        if path != "-":
+            _warn(f"ignoring {path} in favour of standard input (--stdin-filename)")
+    name = args.stdin_filename or "-"
+    if args.stdin_filename is not None and linter.settings.force_exclude:
+        from zdr_lint.discovery import Excluder
+
+        if Excluder(linter.settings).excluded(name):
+            return [], None  # as ruff: an excluded --stdin-filename is not checked
+    data = sys.stdin.buffer.read()
+    return linter.lint_source(data, name), data
+
+
+# --- directives that cannot be read ---------------------------------------------------------------
+def warn_unreadable_noqa(lines: list) -> None:
+    """One warning line per `# noqa` directive that cannot be read (it suppresses nothing), naming
+    the file and line as ruff does; in the files with findings, where such a directive can only have
+    been meant for one of them (every file's other directives are ruff's or flake8's to judge)."""
+    for line in lines:
+        _warn(line)
+
+
+def _read(path: str) -> Optional[bytes]:
+    from zdr_lint.source import read_file_bytes
+
+    try:
+        return read_file_bytes(path)
+    except OSError:
+        return None
+
+
+# --- colour -------------------------------------------------------------------------------------------
+def wants_color(choice: str, stream) -> bool:
+    """`always` / `never` win; `auto` colours a terminal unless NO_COLOR is set to anything
+    (no-color.org: a command-line flag overrides the variable) or TERM is dumb."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+# --- --show-files / --show-settings ------------------------------------------------------------------
+def _discovered(args, resolver) -> tuple:
+    from zdr_lint.discovery import discover
+
+    files, failed = [], False
+    for item in discover(args.paths or ["."], resolver):
+        if item.error:
+            _error(f"{item.path}: {item.error}")
+            failed = True
+        else:
+            files.append(os.path.abspath(item.path))
+    return sorted(files), failed
+
+
+def show_files(args, resolver) -> int:
+    files, failed = _discovered(args, resolver)
+    for path in files:
+        print(path)
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def show_settings(args, resolver) -> int:
+    """As ruff's `--show-settings`: the settings for the first file to check (its nearest settings
+    file's, with the command line's on top), and where they came from."""
+    from dataclasses import fields
+
+    from zdr_lint.engine import Linter
+
+    if args.stdin_filename is not None:
+        files, failed = [os.path.abspath(args.stdin_filename)], False
+    else:
+        files, failed = _discovered(args, resolver)
+    if not files:
+        _error("no files to check under the given paths")
+        return EXIT_ERROR
+    path = files[0]
+    settings = resolver.for_path(path)
+    source = f'"{settings.config_path.resolve()}"' if settings.config_path else "none (no settings file: the defaults and the command line)"
+    lines = [f'Resolved settings for: "{path}"', f"Settings path: {source}", "", f'project-root = "{settings.project_root}"']
+    for field in fields(settings):
+        if field.name not in ("project_root", "config_path", "sources") and getattr(settings, field.name) is not None:  # the settings' keys, as the file spells them
+            lines.append(f"{field.name.replace('_', '-')} = {_toml_value(getattr(settings, field.name))}")
+    enabled = sorted(Linter(settings).codes_for(path))
+    lines.append(f"# rules that run on this file\nenabled = {_toml_value(tuple(enabled))}")
+    print("\n".join(lines))
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)
+    if value and all(isinstance(v, tuple) for v in value):  # per-file-ignores: (pattern, codes) pairs
+        return "{ " + ", ".join(f"{json.dumps(k)} = {_toml_value(v)}" for k, v in value) + " }"
+    return "[" + ", ".join(json.dumps(v) for v in value) + "]"
+
+
+# --- --watch ----------------------------------------------------------------------------------------
+def run_watch(args) -> int:
+    """`check` again whenever a checked file, a folder holding one, a .gitignore or the settings file
+    changes; Ctrl-C ends it with exit code 0."""
+    from zdr_lint.watch import watch
+
+    if reads_stdin(args) or args.add_noqa is not None or args.show_files or args.show_settings:
+        _error("--watch checks files: it cannot be combined with stdin, --add-noqa, --show-files or --show-settings")
+        return EXIT_ERROR
+    once = argparse.Namespace(**{**vars(args), "watch": False})
+
+    def run() -> None:
+        try:
+            run_check(once)
+        except ConfigError as exc:  # a settings file being edited: say so and keep watching
+            _error(str(exc))
+
+    def targets() -> list:
+        try:
+            settings = resolve_settings(args)
+        except ConfigError:
+            settings = None
+        return watched_paths(args.paths or ["."], settings)
+
+    return watch(run, targets, clear=sys.stdout.isatty())
+
+
+def watched_paths(paths: Sequence[str], settings: Optional[Settings]) -> list:
+    """What --watch stats: the files to check, each folder between them and the paths given (an
+    added or removed file changes its folder), each such folder's .gitignore, and the settings files."""
+    from zdr_lint.config import CONFIG_FILES
+    from zdr_lint.discovery import discover
+
+    out: set = set()
+    folders: set = set()
+    if settings is not None:
+        # the folders named, and the folder of each file named: never their parents, whose times
+        # change with every unrelated file created beside them
+        roots = {os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p)) for p in paths}
+        for item in discover(paths, settings):
+            if item.error:
+                continue
+            path = os.path.abspath(item.path)
+            out.add(path)
+            folder = os.path.dirname(path)
+            while folder not in folders:
+                folders.add(folder)
+                parent = os.path.dirname(folder)
+                if folder in roots or parent == folder:
+                    break
+                folder = parent
+        folders.update(roots)
+        if settings.config_path is not None:
+            out.add(os.path.abspath(settings.config_path))
+    for base in _settings_folders(settings):
+        out.update(os.path.join(base, name) for name in CONFIG_FILES)
+    out.update(folders)
+    out.update(os.path.join(folder, ".gitignore") for folder in folders)
+    return sorted(out)
+
+
+def _settings_folders(settings: Optional[Settings]) -> set:
+    folders = {os.getcwd()}
+    if settings is not None:
+        folders.add(str(settings.project_root))
+    return folders
 
 
 def run_add_noqa(args, findings: list, registry, failed: bool) -> int:
@@ -312,10 +548,20 @@ def _summary(findings: list, failed: bool = False) -> None:
         print("All checks passed!")
 
 
-def format_statistics(findings: list, rules: dict) -> str:
-    counts = Counter(f.code for f in findings)
-    lines = [f"{count:>5}\t{code}\t{rules[code].name if code in rules else ''}\n" for code, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-    return "".join(lines)
+STATISTICS_FORMATS = ("full", "concise", "grouped", "json")
+
+
+def format_statistics(findings: list, rules: dict, output_format: str = "full") -> str:
+    """A count per rule, most frequent first: `count<TAB>code<TAB>name` lines, or ruff's JSON
+    statistics (`code`, `name`, `count`, `fixable`, `fixable_count`) for --output-format json."""
+    counts = sorted(Counter(f.code for f in findings).items(), key=lambda kv: (-kv[1], kv[0]))
+    if output_format == "json":
+        rows = [
+            {"code": code, "name": rules[code].name if code in rules else None, "count": count, "fixable": False, "fixable_count": 0}
+            for code, count in counts
+        ]
+        return json.dumps(rows, indent=2) + "\n"
+    return "".join(f"{count:>5}\t{code}\t{rules[code].name if code in rules else ''}\n" for code, count in counts)
 
 
 # --- rule / rules -------------------------------------------------------------------------------
@@ -339,14 +585,17 @@ def explain(rule) -> str:
 
 
 def run_rule(args) -> int:
-    from zdr_lint.plugins import get_registry
+    from zdr_lint.plugins import get_registry, report_plugin_errors
 
     registry = get_registry()
+    report_plugin_errors(registry)
     if args.all:
         selected = list(registry.rules.values())
     elif args.code:
         rule = registry.rule_by_selector(args.code) or registry.rule_by_selector(args.code.upper())
         if rule is None:
+            from zdr_lint.config import closest
+
             names = list(registry.rules) + [r.name for r in registry.rules.values()]
             _error(f"unknown rule {args.code!r}{closest(args.code, names)}")
             return EXIT_ERROR
@@ -359,20 +608,21 @@ def run_rule(args) -> int:
         print(json.dumps(data if args.all else data[0], indent=2))
     else:
         print("\n".join(explain(r) for r in selected), end="")
-    return EXIT_OK
+    return EXIT_ERROR if registry.errors else EXIT_OK  # as `check`: a plugin that failed is not a clean run
 
 
 def run_rules(args) -> int:
-    from zdr_lint.plugins import get_registry
+    from zdr_lint.plugins import get_registry, report_plugin_errors
 
     registry = get_registry()
+    report_plugin_errors(registry)
     if args.output_format == "json":
         print(json.dumps([_rule_json(r) for r in registry.rules.values()], indent=2))
     else:
         for rule in registry.rules.values():
             flag = "" if rule.default_enabled else "  (opt-in)"
             print(f"{rule.code}  {rule.name:<22} {rule.summary}{flag}")
-    return EXIT_OK
+    return EXIT_ERROR if registry.errors else EXIT_OK
 
 
 # --- server ----------------------------------------------------------------------------------------

@@ -276,19 +276,51 @@ def find_config(start: Path) -> Optional[Path]:
     return None
 
 
+class ProjectRoots:
+    """The project root of each file: the folder of the nearest pyproject.toml / zdr-lint.toml /
+    .zdr-lint.toml above it, else the nearest version-control root, else none (a loose file: its
+    project is the files given with it). Each folder is looked at once; a tree's files share it."""
+
+    LOOSE = ""  # the root of files that belong to no project
+
+    def __init__(self) -> None:
+        self._written: dict = {}  # folder as written -> root
+        self._config: dict = {}  # resolved folder -> nearest folder holding a settings-file name, or None
+        self._vcs: dict = {}
+
+    def of(self, path: str) -> str:
+        directory = path if os.path.isdir(path) else os.path.dirname(path) or "."
+        found = self._written.get(directory)
+        if found is None:
+            real = os.path.realpath(directory)
+            found = self._nearest(real, self._config, CONFIG_FILES, os.path.isfile) or self._nearest(real, self._vcs, VCS_MARKERS, os.path.exists) or self.LOOSE
+            self._written[directory] = found
+        return found
+
+    @staticmethod
+    def _nearest(real: str, memo: dict, names: tuple, test) -> Optional[str]:
+        chain = []
+        current = real
+        while current not in memo:
+            if any(test(os.path.join(current, name)) for name in names):
+                memo[current] = current
+                break
+            chain.append(current)
+            parent = os.path.dirname(current)
+            if parent == current:
+                memo[current] = None
+                break
+            current = parent
+        answer = memo[current]
+        for folder in chain:
+            memo[folder] = answer
+        return answer
+
+
 def find_project_root(start: Path) -> Path:
-    """The project a folder belongs to: the folder of the nearest pyproject.toml, zdr-lint.toml or
-    .zdr-lint.toml above it (with or without zdr-lint settings), else the version-control root,
-    else the folder itself. Resolved, so every spelling of a path finds the same root."""
-    start = Path(os.path.realpath(start))
-    chain = (start, *start.parents)
-    for directory in chain:
-        if any((directory / name).is_file() for name in CONFIG_FILES):
-            return directory
-    for directory in chain:
-        if any((directory / marker).exists() for marker in VCS_MARKERS):
-            return directory
-    return start
+    """The project a folder belongs to (see ProjectRoots); the folder itself when it belongs to none."""
+    found = ProjectRoots().of(str(start) if os.path.isdir(start) else os.path.dirname(str(start)))
+    return Path(found) if found else Path(os.path.realpath(start))
 
 
 def load_settings(config_path: Optional[Path] = None, *, start: Optional[Path] = None, isolated: bool = False) -> Settings:
@@ -398,10 +430,16 @@ def bad_pattern(pattern: str) -> Optional[str]:
     return None
 
 
+_PLAIN_NAME = re.compile(r"[\w.\-]+")
+
+
 def validate_patterns(settings: Settings) -> None:
-    """Our own patterns must be valid: one ConfigError naming the setting and the pattern."""
+    """Our own patterns must be valid: one ConfigError naming the setting and the pattern. (A plain
+    name such as the defaults' `.venv` is valid as it is: checking it would load pathspec.)"""
     for attr in ("exclude", "extend_exclude"):
         for pattern in getattr(settings, attr):
+            if _PLAIN_NAME.fullmatch(pattern):
+                continue
             reason = bad_pattern(pattern)
             if reason:
                 raise ConfigError(f"{settings.source_of(attr)}: invalid pattern {pattern!r}: {reason}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Optional, Union
 
@@ -102,14 +102,22 @@ def _identity(path: str) -> Optional[tuple]:
     return st.st_dev, st.st_ino
 
 
-def discover(paths, settings: Union[Settings, SettingsResolver], warn: Warn = _print_warning) -> Iterator[Discovered]:
+def discover(paths, settings: Union[Settings, SettingsResolver], warn: Warn = _print_warning, respect_gitignore: Optional[bool] = None) -> Iterator[Discovered]:
     """Yield the files to check in a stable order. Explicit files are kept unless force-exclude.
-    `settings`: one Settings for every folder, or a resolver giving each folder its own."""
+    `settings`: one Settings for every folder, or a resolver giving each folder its own;
+    `respect_gitignore`, when given, overrides theirs (the project index always respects it)."""
     resolver = settings if isinstance(settings, SettingsResolver) else None
     excluders: dict = {}
+    adjusted: dict = {}
 
     def settings_for(directory: str) -> Settings:
-        return resolver.for_directory(Path(directory)) if resolver is not None else settings
+        found = resolver.for_directory(Path(directory)) if resolver is not None else settings
+        if respect_gitignore is None or found.respect_gitignore == respect_gitignore:
+            return found
+        key = id(found)
+        if key not in adjusted:
+            adjusted[key] = replace(found, respect_gitignore=respect_gitignore)
+        return adjusted[key]
 
     def excluder_for(current: Settings) -> Excluder:
         key = id(current)

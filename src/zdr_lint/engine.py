@@ -27,7 +27,7 @@ from zdr_lint.project import index_words, module_name_of
 from zdr_lint.rules.base import Report
 from zdr_lint.semantics import SemanticModel
 from zdr_lint.source import RECURSION_LIMIT, CannotCheck, NotRegularFile, decode_source, parse_ast, read_file_bytes, recursion_limit
-from zdr_lint.suppression import parse_suppressions
+from zdr_lint.suppression import parse_suppressions, unused_codes
 from zdr_lint.wrappers import direct_uses
 
 if TYPE_CHECKING:  # typing only
@@ -102,6 +102,27 @@ class Linter:
             CANNOT_CHECK, reason, path, Position(line, column), Position(line, column),
             severity="error", category=rule.category, url=rule.url(),
         )
+
+    def noqa_warnings(self, path: str, data: bytes) -> list:
+        """One line per `# noqa` directive of a file that cannot be read (it suppresses nothing),
+        naming the line (a notebook's cell and line), as ruff warns."""
+        if b"noqa" not in data.lower():
+            return []  # nothing to read (tokenizing a large file costs as much as checking it)
+        try:
+            if path.endswith(".ipynb"):
+                try:
+                    text, where = notebook.join_cells(notebook.parse_notebook(data)[0])
+                except notebook.NotebookError:
+                    return []
+            else:
+                text, where = decode_source(data), None
+        except CannotCheck:
+            return []
+        out = []
+        for line, message in parse_suppressions(text, self.known_selectors).warnings:
+            place = f"cell {where[line - 1][0]}:{where[line - 1][1]}" if where and 0 < line <= len(where) else str(line)
+            out.append(f"{path}:{place}: {message}")
+        return out
 
     def lint_file(self, path: str) -> list:
         try:
@@ -208,7 +229,8 @@ class Linter:
         return self._unused_noqa(parse_suppressions(text, self.known_selectors), path, codes)
 
     def _unused_noqa(self, suppressions, path: str, codes: frozenset) -> list:
-        """ZDR100: the enabled ZDR codes of each `# noqa: ...` that suppressed nothing on its line."""
+        """ZDR100: the codes of each `# noqa: ...` that suppressed nothing on its line, as RUF100
+        lists them (zdr_lint.suppression.unused_codes)."""
         if UNUSED_NOQA not in codes:
             return []
         rules = self.registry.rules
@@ -216,14 +238,13 @@ class Linter:
         rule = rules[UNUSED_NOQA]
         findings = []
         for directive in suppressions.lines.values():
-            named = [(token, code_of.get(token)) for token in directive.codes or ()]
-            if any(code == UNUSED_NOQA for _, code in named):
+            if any(code_of.get(token) == UNUSED_NOQA for token in directive.codes or ()):
                 continue  # `# noqa: ZDR100` keeps the directive on purpose
-            unused = [token for token, code in named if code in codes and code not in directive.used]
+            unused = unused_codes(directive, codes, code_of)
             if unused:
                 findings.append(
                     Finding(
-                        UNUSED_NOQA, f"unused noqa directive ({', '.join(unused)}): it suppresses nothing on this line; remove it",
+                        UNUSED_NOQA, f"unused noqa directive ({unused}): it suppresses nothing on this line; remove it",
                         path, Position(directive.line, directive.start), Position(directive.line, directive.end),
                         severity=rule.severity, category=rule.category, url=rule.url(), noqa_line=directive.line,
                     )

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
 import os
 import re
@@ -29,7 +28,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Optional, Sequence
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -40,7 +39,7 @@ from zdr_lint.config import ConfigError, Settings, load_settings
 from zdr_lint.engine import CANNOT_CHECK, Linter
 from zdr_lint.finding import Finding
 from zdr_lint.incremental import StatementCache
-from zdr_lint.notebook import Cell, NotebookError, line_with_noqa, lint_cells
+from zdr_lint.notebook import Cell, NotebookError, NotebookSourceMap, line_with_noqa, lint_cells
 
 logger = logging.getLogger(__name__)
 
@@ -120,161 +119,9 @@ def place_in_text(findings: Sequence[Finding], lines: list) -> list:
     return placed
 
 
-# --- A .ipynb file opened as text: where each cell's source is written in the JSON -----------------
-def _skip_ws(text: str, index: int) -> int:
-    while index < len(text) and text[index] in " \t\r\n":
-        index += 1
-    return index
-
-
-def _string_end(text: str, index: int) -> int:
-    """Index after the JSON string literal starting at `index` (its opening quote)."""
-    _, end = json.decoder.scanstring(text, index + 1)
-    return end
-
-
-def source_literals(text: str) -> list:
-    """For each cell, the offsets of the JSON string literals of its `source` (in order)."""
-    decoder = json.JSONDecoder()
-    cells: list = []
-
-    def walk_object(index: int, on_key: Callable[[str, int], Optional[int]]) -> int:
-        index = _skip_ws(text, index)
-        if text[index] != "{":
-            raise ValueError("object expected")
-        index = _skip_ws(text, index + 1)
-        if text[index] == "}":
-            return index + 1
-        while True:
-            key, index = json.decoder.scanstring(text, _skip_ws(text, index) + 1)
-            index = _skip_ws(text, index)
-            index = _skip_ws(text, index + 1)  # the colon
-            handled = on_key(key, index)
-            index = handled if handled is not None else decoder.raw_decode(text, index)[1]
-            index = _skip_ws(text, index)
-            if text[index] == "}":
-                return index + 1
-            index += 1  # the comma
-
-    def walk_array(index: int, on_item: Callable[[int], int]) -> int:
-        index = _skip_ws(text, index + 1)
-        if text[index] == "]":
-            return index + 1
-        while True:
-            index = _skip_ws(text, on_item(_skip_ws(text, index)))
-            if text[index] == "]":
-                return index + 1
-            index += 1
-
-    def on_cell_key(literals: list):
-        def handle(key: str, index: int) -> Optional[int]:
-            if key != "source":
-                return None
-            if text[index] == '"':
-                literals.append(index)
-                return _string_end(text, index)
-            if text[index] == "[":
-                def item(i: int) -> int:
-                    literals.append(i)
-                    return _string_end(text, i)
-
-                return walk_array(index, item)
-            return None
-
-        return handle
-
-    def on_cell(index: int) -> int:
-        literals: list = []
-        cells.append(literals)
-        return walk_object(index, on_cell_key(literals))
-
-    def on_top_key(key: str, index: int) -> Optional[int]:
-        if key == "cells" and text[index] == "[":
-            return walk_array(index, on_cell)
-        return None
-
-    walk_object(0, on_top_key)
-    return cells
-
-
-def raw_offset(text: str, literal: int, decoded: int) -> int:
-    """Offset in `text` of the `decoded`-th character of the JSON string literal at `literal`."""
-    index, count = literal + 1, 0
-    while count < decoded and index < len(text) and text[index] != '"':
-        if text[index] == "\\":
-            if text[index + 1] == "u":
-                high = int(text[index + 2 : index + 6], 16)
-                index += 12 if 0xD800 <= high < 0xDC00 and text[index + 6 : index + 8] == "\\u" else 6
-            else:
-                index += 2
-        else:
-            index += 1
-        count += 1
-    return index
-
-
-class NotebookText:
-    """Maps (cell, line, column) of a notebook's cells to (line, column) of its JSON text."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.literals = source_literals(text)
-        self.line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
-        self.parts: list = []  # per cell: the decoded strings of its source literals
-        for literals in self.literals:
-            self.parts.append([json.decoder.scanstring(text, i + 1)[0] for i in literals])
-
-    def _to_position(self, offset: int) -> tuple:
-        import bisect
-
-        row = bisect.bisect_right(self.line_starts, offset) - 1
-        return (row, offset - self.line_starts[row])
-
-    def locate(self, cell: int, line: int, column: int) -> Optional[tuple]:
-        """0-based (row, column) in the JSON text, or None when the cell is not found."""
-        if not 1 <= cell <= len(self.parts):
-            return None
-        parts = self.parts[cell - 1]
-        decoded = "".join(parts)
-        offset = 0
-        for _ in range(line - 1):
-            newline = decoded.find("\n", offset)
-            if newline < 0:
-                break
-            offset = newline + 1
-        offset += column
-        for literal, part in zip(self.literals[cell - 1], parts):
-            if offset <= len(part) and not (offset == len(part) and part.endswith("\n")):
-                return self._to_position(raw_offset(self.text, literal, offset))
-            offset -= len(part)
-        if self.literals[cell - 1]:
-            last = self.literals[cell - 1][-1]
-            return self._to_position(raw_offset(self.text, last, len(parts[-1])))
-        return None
-
-    def noqa_edit(self, cell: int, line: int, code: str, known: frozenset) -> Optional[tuple]:
-        """((row, col), (row, col), new JSON text) writing `# noqa: CODE` into the cell's line, or
-        None when the line is not inside one JSON string or needs no change."""
-        if not 1 <= cell <= len(self.parts):
-            return None
-        parts, literals = self.parts[cell - 1], self.literals[cell - 1]
-        lines = "".join(parts).split("\n")
-        if not 1 <= line <= len(lines):
-            return None
-        start = sum(len(text) + 1 for text in lines[: line - 1])
-        old = lines[line - 1].rstrip("\r")
-        new = line_with_noqa(old, [code], known)
-        if new == old:
-            return None
-        position = 0
-        for literal, part in zip(literals, parts):
-            if position <= start and start + len(old) <= position + len(part):
-                common = len(os.path.commonprefix([old, new]))
-                first = raw_offset(self.text, literal, start - position + common)
-                last = raw_offset(self.text, literal, start - position + len(old))
-                return self._to_position(first), self._to_position(last), json.dumps(new[common:], ensure_ascii=False)[1:-1]
-            position += len(part)
-        return None
+# --- A .ipynb file opened as text: findings where each cell's line is written in the JSON ---------
+class NotebookText(NotebookSourceMap):
+    """A notebook's JSON text, with each finding placed where its cell's line is written."""
 
     def place(self, findings: Sequence[Finding]) -> list:
         placed = []

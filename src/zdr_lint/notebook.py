@@ -16,13 +16,14 @@ opened in an editor), so the CLI and the language server share it.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
-from typing import Optional, Sequence, Union
+from typing import Callable, Optional, Sequence, Union
 
 from zdr_lint.finding import Finding, Position
 from zdr_lint.source import CannotCheck
-from zdr_lint.suppression import parse_suppressions
+from zdr_lint.suppression import comment_column, with_codes
 
 # Cell magics whose body is Python: only the `%%magic` line is masked.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "python", "python3", "memit", "tee"})
@@ -203,13 +204,8 @@ def lint_notebook(linter, source: Union[bytes, str], path: str, codes: frozenset
 def line_with_noqa(line: str, codes: Sequence[str], known: frozenset = frozenset()) -> str:
     """`line` (no line end) with `codes` added to its `# noqa: ...`, or a new `  # noqa: CODES`.
     A blanket `# noqa` already suppresses everything: the line comes back unchanged."""
-    directive = parse_suppressions(line + "\n", known).lines.get(1)
-    if directive is None:
-        return f"{line.rstrip()}  # noqa: {', '.join(sorted(set(codes)))}"
-    if directive.codes is None:
-        return line
-    merged = list(directive.codes) + [c for c in sorted(set(codes)) if c not in directive.codes]
-    return f"{line[: directive.start]}# noqa: {', '.join(merged)}{line[directive.end:]}"
+    updated = with_codes(line, comment_column(line), sorted(set(codes)), known=known)
+    return line if updated is None else updated
 
 
 def detect_indent(text: str) -> Union[int, str, None]:
@@ -266,3 +262,161 @@ def add_noqa_to_notebook(source: Union[bytes, str], findings: Sequence[Finding],
 
 def _has_non_ascii(text: str) -> bool:
     return any(ord(ch) > 127 for ch in text)
+
+
+# --- Where each cell's source is written in the notebook's JSON text (editors, SARIF) ---------------
+def _skip_ws(text: str, index: int) -> int:
+    while index < len(text) and text[index] in " \t\r\n":
+        index += 1
+    return index
+
+
+def _string_end(text: str, index: int) -> int:
+    """Index after the JSON string literal starting at `index` (its opening quote)."""
+    _, end = json.decoder.scanstring(text, index + 1)
+    return end
+
+
+def source_literals(text: str) -> list:
+    """For each cell, the offsets of the JSON string literals of its `source` (in order)."""
+    decoder = json.JSONDecoder()
+    cells: list = []
+
+    def walk_object(index: int, on_key: Callable[[str, int], Optional[int]]) -> int:
+        index = _skip_ws(text, index)
+        if text[index] != "{":
+            raise ValueError("object expected")
+        index = _skip_ws(text, index + 1)
+        if text[index] == "}":
+            return index + 1
+        while True:
+            key, index = json.decoder.scanstring(text, _skip_ws(text, index) + 1)
+            index = _skip_ws(text, index)
+            index = _skip_ws(text, index + 1)  # the colon
+            handled = on_key(key, index)
+            index = handled if handled is not None else decoder.raw_decode(text, index)[1]
+            index = _skip_ws(text, index)
+            if text[index] == "}":
+                return index + 1
+            index += 1  # the comma
+
+    def walk_array(index: int, on_item: Callable[[int], int]) -> int:
+        index = _skip_ws(text, index + 1)
+        if text[index] == "]":
+            return index + 1
+        while True:
+            index = _skip_ws(text, on_item(_skip_ws(text, index)))
+            if text[index] == "]":
+                return index + 1
+            index += 1
+
+    def on_cell_key(literals: list):
+        def handle(key: str, index: int) -> Optional[int]:
+            if key != "source":
+                return None
+            if text[index] == '"':
+                literals.append(index)
+                return _string_end(text, index)
+            if text[index] == "[":
+                def item(i: int) -> int:
+                    literals.append(i)
+                    return _string_end(text, i)
+
+                return walk_array(index, item)
+            return None
+
+        return handle
+
+    def on_cell(index: int) -> int:
+        literals: list = []
+        cells.append(literals)
+        return walk_object(index, on_cell_key(literals))
+
+    def on_top_key(key: str, index: int) -> Optional[int]:
+        if key == "cells" and text[index] == "[":
+            return walk_array(index, on_cell)
+        return None
+
+    walk_object(0, on_top_key)
+    return cells
+
+
+def raw_offset(text: str, literal: int, decoded: int) -> int:
+    """Offset in `text` of the `decoded`-th character of the JSON string literal at `literal`."""
+    index, count = literal + 1, 0
+    while count < decoded and index < len(text) and text[index] != '"':
+        if text[index] == "\\":
+            if text[index + 1] == "u":
+                high = int(text[index + 2 : index + 6], 16)
+                index += 12 if 0xD800 <= high < 0xDC00 and text[index + 6 : index + 8] == "\\u" else 6
+            else:
+                index += 2
+        else:
+            index += 1
+        count += 1
+    return index
+
+
+class NotebookSourceMap:
+    """Maps (cell, line, column) of a notebook's cells to (line, column) of its JSON text. Raises
+    ValueError (or IndexError) for text that is not a notebook's JSON."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.literals = source_literals(text)
+        self.line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+        self.parts: list = []  # per cell: the decoded strings of its source literals
+        for literals in self.literals:
+            self.parts.append([json.decoder.scanstring(text, i + 1)[0] for i in literals])
+
+    def _to_position(self, offset: int) -> tuple:
+        import bisect
+
+        row = bisect.bisect_right(self.line_starts, offset) - 1
+        return (row, offset - self.line_starts[row])
+
+    def locate(self, cell: int, line: int, column: int) -> Optional[tuple]:
+        """0-based (row, column) in the JSON text, or None when the cell is not found."""
+        if not 1 <= cell <= len(self.parts):
+            return None
+        parts = self.parts[cell - 1]
+        decoded = "".join(parts)
+        offset = 0
+        for _ in range(line - 1):
+            newline = decoded.find("\n", offset)
+            if newline < 0:
+                break
+            offset = newline + 1
+        offset += column
+        for literal, part in zip(self.literals[cell - 1], parts):
+            if offset <= len(part) and not (offset == len(part) and part.endswith("\n")):
+                return self._to_position(raw_offset(self.text, literal, offset))
+            offset -= len(part)
+        if self.literals[cell - 1]:
+            last = self.literals[cell - 1][-1]
+            return self._to_position(raw_offset(self.text, last, len(parts[-1])))
+        return None
+
+    def noqa_edit(self, cell: int, line: int, code: str, known: frozenset) -> Optional[tuple]:
+        """((row, col), (row, col), new JSON text) writing `# noqa: CODE` into the cell's line, or
+        None when the line is not inside one JSON string or needs no change."""
+        if not 1 <= cell <= len(self.parts):
+            return None
+        parts, literals = self.parts[cell - 1], self.literals[cell - 1]
+        lines = "".join(parts).split("\n")
+        if not 1 <= line <= len(lines):
+            return None
+        start = sum(len(text) + 1 for text in lines[: line - 1])
+        old = lines[line - 1].rstrip("\r")
+        new = line_with_noqa(old, [code], known)
+        if new == old:
+            return None
+        position = 0
+        for literal, part in zip(literals, parts):
+            if position <= start and start + len(old) <= position + len(part):
+                common = len(os.path.commonprefix([old, new]))
+                first = raw_offset(self.text, literal, start - position + common)
+                last = raw_offset(self.text, literal, start - position + len(old))
+                return self._to_position(first), self._to_position(last), json.dumps(new[common:], ensure_ascii=False)[1:-1]
+            position += len(part)
+        return None

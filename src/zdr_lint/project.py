@@ -50,14 +50,16 @@ SUMMARY_VERSION = 1  # bump when the summary's shape or meaning changes (cached 
 
 
 # --- Module names -------------------------------------------------------------------------------
-def module_name_of(path: str, root: Optional[str] = None) -> tuple:
+def module_name_of(path: str, root: Optional[str] = None, resolved: bool = False) -> tuple:
     """(dotted module name, is_package). With `root`, from the resolved path relative to it (a
     leading `src` dropped); without one (or outside it), as Python would import the file from the
-    folder above its package chain (the run of parent folders holding an `__init__.py`)."""
-    real = os.path.realpath(path)
+    folder above its package chain (the run of parent folders holding an `__init__.py`).
+    `resolved`: `path` and `root` are already real paths (the runner resolves each folder once)."""
+    real = path if resolved else os.path.realpath(path)
     is_package = os.path.basename(real) in ("__init__.py", "__init__.pyi")
     if root is not None:
-        rel = os.path.relpath(real, os.path.realpath(root))
+        root_real = root if resolved else os.path.realpath(root)
+        rel = real[len(root_real) + 1:] if real.startswith(root_real + os.sep) else os.path.relpath(real, root_real)
         if not rel.startswith(".."):
             parts = rel.replace(os.sep, "/").split("/")
             parts[-1] = parts[-1].rsplit(".", 1)[0]
@@ -728,10 +730,11 @@ def _is_client_class(q: Optional[str]) -> bool:
     return bool(q) and q.split(".")[0] == catalog.SDK_ROOT and q.rsplit(".", 1)[-1] in catalog.CLIENT_CLASSES
 
 
-def resolve(summaries: dict, paths: dict, factories: Sequence[str] = (), root: Optional[str] = None) -> ProjectIndex:
+def resolve(summaries: dict, paths: dict, factories: Sequence[str] = (), root: Optional[str] = None, aliases: Optional[dict] = None) -> ProjectIndex:
     """The index of a project from its module summaries (`module -> summary`; `paths`: resolved
-    path -> (module, is_package), every file of the project)."""
-    aliases = module_aliases({m for m, _ in paths.values()})
+    path -> (module, is_package), every file of the project; `aliases`: module_aliases of them)."""
+    if aliases is None:
+        aliases = module_aliases({m for m, _ in paths.values()})
     names: set = set(factories)
     strings: dict = {}
     ev = _Resolver(summaries, aliases, names)
@@ -875,7 +878,8 @@ def grow_index(modules: dict, keys: dict, opening: Iterable[str], summarize_file
                 summaries[module] = summary
 
     add(sorted(opening))
-    index = resolve(summaries, modules, client_factories, root)
+    aliases = module_aliases({m for m, _ in modules.values()})
+    index = resolve(summaries, modules, client_factories, root, aliases)
     seen_keys: set = set()
     for _ in range(MAX_ROUNDS):
         wanted = index.lowered_import_keys() - seen_keys
@@ -891,7 +895,7 @@ def grow_index(modules: dict, keys: dict, opening: Iterable[str], summarize_file
         if not batch:
             break
         add(batch)
-        index = resolve(summaries, modules, client_factories, root)
+        index = resolve(summaries, modules, client_factories, root, aliases)
     return index
 
 

@@ -1,7 +1,7 @@
 """Many files: project roots, the project index, the cache, the candidates and a process pool.
 
 `check_files` is what every front end calls (the CLI, the pre-commit hook through it, the flake8
-plugin, the language server): for each file its project (`config.find_project_root`), the index of
+plugin, the language server): for each file its project (`config.ProjectRoots`), the index of
 that whole project (every Python file under the root that discovery would check, whatever paths
 were given), the file's own settings (the nearest settings file), and the cache. So a file's
 findings are the same whether it is checked with its project, alone, from another folder, or under
@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from zdr_lint.cache import ProjectCache, Stamp, cache_folder, content_hash, key_of, warn_once
-from zdr_lint.config import Settings, SettingsResolver, find_config, find_project_root
+from zdr_lint.config import ProjectRoots, Settings, SettingsResolver
 from zdr_lint.discovery import discover
 from zdr_lint.engine import UNUSED_NOQA, Linter
 from zdr_lint.finding import Finding, Position
 from zdr_lint.gate import gate_facts
+from zdr_lint.plugins import get_registry
 from zdr_lint.project import (
     ProjectIndex,
     build_index,
@@ -197,6 +198,8 @@ class RunOptions:
     use_cache: bool = True
     registry: object = None  # zdr_lint.plugins.Registry
     warn: Callable[[str], None] = field(default=lambda message: print(f"zdr-lint: warning: {message}", file=sys.stderr))
+    # filled by the run: a line per unreadable `# noqa` directive of a file with findings (cached too)
+    noqa_warnings: list = field(default_factory=list)
 
 
 @dataclass
@@ -210,56 +213,76 @@ class Project:
     keys: dict = field(default_factory=dict)  # resolved path -> import keys
     hashes: dict = field(default_factory=dict)  # resolved path -> content hash
 
+    def rel(self, real: str) -> str:
+        """A resolved path relative to the root (the key of its cache entries)."""
+        prefix = self.root.rstrip(os.sep) + os.sep
+        return real[len(prefix):] if real.startswith(prefix) else os.path.relpath(real, self.root)
 
-def project_root_for(path: str, roots: dict) -> str:
-    directory = os.path.dirname(os.path.realpath(path)) if not os.path.isdir(path) else os.path.realpath(path)
-    found = roots.get(directory)
-    if found is None:
-        found = roots[directory] = str(find_project_root(Path(directory)))
-    return found
+
+class RealPaths:
+    """Resolved paths, each folder resolved once (os.path.realpath costs an lstat per component,
+    which on a large tree was a third of a cached run)."""
+
+    def __init__(self) -> None:
+        self._dirs: dict = {}
+
+    def of(self, path: str) -> str:
+        directory, name = os.path.split(path)
+        real_dir = self._dirs.get(directory)
+        if real_dir is None:
+            real_dir = self._dirs[directory] = os.path.realpath(directory or ".")
+        joined = os.path.join(real_dir, name)
+        return os.path.realpath(joined) if os.path.islink(joined) else joined
+
+
+def project_root_for(path: str, roots: Optional[ProjectRoots] = None) -> str:
+    return (roots or ProjectRoots()).of(path)
 
 
 def _has_marker(root: str) -> bool:
-    from zdr_lint.config import CONFIG_FILES, VCS_MARKERS
-
-    return any(os.path.exists(os.path.join(root, name)) for name in CONFIG_FILES + VCS_MARKERS)
+    return root != ProjectRoots.LOOSE
 
 
-def check_files(files: Sequence[str], resolver: SettingsResolver, options: RunOptions) -> list:
-    """The findings of `files` (as discovered), each with its project's index and its own settings."""
-    from zdr_lint.plugins import get_registry
-
+def check_files(files: Sequence[str], resolver: SettingsResolver, options: RunOptions, walked: Sequence[str] = ()) -> list:
+    """The findings of `files` (as discovered), each with its project's index and its own settings.
+    `walked`: folders whose every file discovery already gave in `files` (a project rooted at one
+    is not walked again)."""
     registry = options.registry or get_registry()
-    roots: dict = {}
+    roots = ProjectRoots()
     projects: dict = {}
+    real = RealPaths()
     for path in files:
-        root = project_root_for(path, roots)
+        root = roots.of(path)
         project = projects.get(root)
         if project is None:
             project = projects[root] = Project(root, resolver.for_directory(Path(root)))
-        project.files[os.path.realpath(path)] = path
+        project.files[real.of(path)] = path
     findings: list = []
     for root in sorted(projects):
-        findings.extend(_check_project(projects[root], resolver, registry, options))
+        findings.extend(_check_project(projects[root], resolver, registry, options, real, walked))
     findings.sort(key=lambda f: f.sort_key)
     return findings
 
 
-def _project_files(project: Project, resolver: SettingsResolver, options: RunOptions) -> dict:
+def _project_files(project: Project, resolver: SettingsResolver, options: RunOptions, real: Optional[RealPaths] = None, walked: Sequence[str] = ()) -> dict:
     """resolved path -> path, for every Python file of the project (the index covers them all);
     without a project marker (no settings file, no version control), only the files given."""
-    every = dict(project.files)
+    real = real or RealPaths()
+    every = {path: name for path, name in project.files.items() if name.endswith((".py", ".pyi"))}
     if not _has_marker(project.root):
         return every
+    if any(os.path.realpath(folder) == project.root for folder in walked) and project.settings.respect_gitignore:
+        return every  # the run walked the whole project as the index would
     quiet = lambda message: None  # the walk of the files given already warned about their .gitignore lines  # noqa: E731
-    for item in discover([project.root], resolver, warn=quiet):
+    # the index covers what discovery would check with .gitignore respected, whatever the run's flag
+    for item in discover([project.root], resolver, warn=quiet, respect_gitignore=True):
         if item.error is None and item.path.endswith((".py", ".pyi")):
-            every.setdefault(os.path.realpath(item.path), item.path)
+            every.setdefault(real.of(item.path), item.path)
     return every
 
 
-def _check_project(project: Project, resolver: SettingsResolver, registry, options: RunOptions) -> list:
-    every = _project_files(project, resolver, options)
+def _check_project(project: Project, resolver: SettingsResolver, registry, options: RunOptions, real: Optional[RealPaths] = None, walked: Sequence[str] = ()) -> list:
+    every = _project_files(project, resolver, options, real, walked)
     settings = project.settings
     base = Linter(settings, registry)
     factories = base.client_factories
@@ -272,8 +295,12 @@ def _check_project(project: Project, resolver: SettingsResolver, registry, optio
     # the files to check, each with the Linter of its own settings (nearest settings file)
     linters: dict = {}
     groups: dict = {}
+    by_folder: dict = {}
     for real, path in sorted(project.files.items(), key=lambda kv: kv[1]):
-        own = resolver.for_path(path)
+        folder = os.path.dirname(path)
+        own = by_folder.get(folder)
+        if own is None:
+            own = by_folder[folder] = resolver.for_path(path)
         linter = linters.get(id(own))
         if linter is None:
             linter = linters[id(own)] = Linter(own, registry, project=project.index)
@@ -281,7 +308,7 @@ def _check_project(project: Project, resolver: SettingsResolver, registry, optio
     findings: list = []
     for key, members in groups.items():
         findings.extend(_check_group(project, linters[key], members, cache, options))
-    cache.findings.keep_only({os.path.relpath(real, project.root) for real in every})
+    cache.findings.keep_only({project.rel(real) for real in every})
     cache.save()
     return findings
 
@@ -310,12 +337,12 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
     to_read: list = []
     words = index_words(factories)
     for real, path in every.items():
-        rel = os.path.relpath(real, project.root)
+        rel = project.rel(real)
         try:
             stamp = Stamp.of(os.stat(real))
         except OSError:
             continue
-        modules[real] = module_name_of(real, project.root)
+        modules[real] = module_name_of(real, project.root or None, resolved=bool(project.root))
         entry = cache.index.fresh(rel, stamp)
         if entry is not None and entry.get("module") == list(modules[real]):
             keys[real] = frozenset(tuple(k) for k in entry["keys"])
@@ -345,7 +372,7 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
         if "summary" in entry:
             summaries_cached[real] = entry["summary"]
     project.keys = keys
-    cache.index.keep_only({os.path.relpath(real, project.root) for real in modules})
+    cache.index.keep_only({project.rel(real) for real in modules})
 
     def summarize_many(reals: list) -> list:
         out: dict = {real: summaries_cached[real] for real in reals if real in summaries_cached}
@@ -358,13 +385,13 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
             results = [_summarize_path(real, *modules[real]) for real in missing]
         for real, summary in zip(missing, results):
             out[real] = summary
-            rel = os.path.relpath(real, project.root)
+            rel = project.rel(real)
             entry = cache.index.entries.get(rel)
             if isinstance(entry, dict):
                 cache.index.put(rel, dict(entry, summary=summary))
         return [out.get(real) for real in reals]
 
-    return grow_index(modules, keys, opening, None, factories, project.root, summarize_many)
+    return grow_index(modules, keys, opening, None, factories, project.root or None, summarize_many)
 
 
 def _summarize_path(real: str, module: str, is_package: bool) -> Optional[dict]:
@@ -387,15 +414,18 @@ def _check_group(project: Project, linter: Linter, members: list, cache: Project
     out: list = []
     todo: list = []
     for real, path in members:
-        rel = os.path.relpath(real, project.root)
+        rel = project.rel(real)
         digest = project.hashes.get(real)
         if digest is None:  # not indexed (a notebook, unreadable): never cached
             todo.append((real, path, None, None))
             continue
-        deps = _dependency_digest(index, project.keys.get(real, frozenset()), index.module_of(real)[0])
+        module = (index.modules.get(real) or index.module_of(real))[0]
+        deps = _dependency_digest(index, project.keys.get(real, frozenset()), module)
         entry = cache.findings.entries.get(rel)
         if isinstance(entry, dict) and entry.get("hash") == digest and entry.get("deps") == deps and entry.get("linter") == linter_key:
-            out.extend(_findings_from_json(entry["findings"], path))
+            found = _findings_from_json(entry["findings"], path)
+            out.extend(found)
+            options.noqa_warnings.extend(_rebase_warnings(entry.get("noqa", ()), entry.get("path", path), path))
         else:
             todo.append((real, path, digest, deps))
     if todo:
@@ -407,9 +437,23 @@ def _check_group(project: Project, linter: Linter, members: list, cache: Project
         for real, path, digest, deps in todo:
             found = results.get(path, [])
             out.extend(found)
+            warnings = _noqa_warnings(linter, path) if found else []
+            options.noqa_warnings.extend(warnings)
             if digest is not None and not any(f.code == "ZDR000" for f in found):
-                cache.findings.put(os.path.relpath(real, project.root), {"hash": digest, "deps": deps, "linter": linter_key, "findings": _findings_to_json(found)})
+                cache.findings.put(project.rel(real), {"hash": digest, "deps": deps, "linter": linter_key, "findings": _findings_to_json(found), "noqa": warnings, "path": path})
     return out
+
+
+def _noqa_warnings(linter: Linter, path: str) -> list:
+    try:
+        return linter.noqa_warnings(path, read_file_bytes(path))
+    except OSError:
+        return []
+
+
+def _rebase_warnings(lines, cached_path: str, path: str) -> list:
+    """Cached warning lines name the file as the run that wrote them spelled it: spell it as now."""
+    return [path + line[len(cached_path):] if line.startswith(cached_path) else line for line in lines]
 
 
 def _dependency_digest(index: ProjectIndex, keys: frozenset, module: str) -> str:
@@ -436,10 +480,8 @@ def linter_for(path: str, resolver: SettingsResolver, options: RunOptions, proje
     """The Linter for one file as every front end checks it: its own settings, and the (cached)
     index of its whole project. For text that is not on disk yet (stdin, an editor's buffer) the
     index is the project's as saved. `projects` (root -> Project) keeps indexes between calls."""
-    from zdr_lint.plugins import get_registry
-
     registry = options.registry or get_registry()
-    root = project_root_for(path, {})
+    root = project_root_for(path)
     project = (projects or {}).get(root)
     if project is None:
         project = Project(root, resolver.for_directory(Path(root)))

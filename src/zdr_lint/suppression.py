@@ -1,9 +1,22 @@
-"""`# noqa` comments, with ruff's semantics.
+"""`# noqa` comments, read as ruff reads them (compared side by side with ruff 0.17.6: the table is
+in tests/test_suppression.py).
 
-- `# noqa` suppresses every finding on its line; `# noqa: ZDR001, ZDR005` only those codes (a rule
-  name such as `files-api` works too).
-- `# zdr-lint: noqa` on a line of its own suppresses the whole file; `# zdr-lint: noqa: ZDR002`
-  only those codes.
+- `# noqa` suppresses every finding on its line; `# noqa: ZDR001, ZDR005` (commas and/or spaces)
+  only those codes. `noqa` is case-insensitive, codes are not (`ZDR001`, never `zdr001`); a rule
+  name (`# noqa: files-api`) counts as its code, zdr-lint's one extension of ruff's grammar. Text
+  after the codes is a comment (`# noqa: ZDR001 approved in JIRA-1`); so is text after a blanket
+  `# noqa` that is not a colon (`# noqa - reason`).
+- A directive that cannot be read suppresses nothing and is reported as ruff reports it (a warning
+  naming the file and line): `# noqa:` with no codes, `# noqaZDR001`, `# noqa: zdr001`,
+  `# noqa: ZDR001abc`. `# noqa: ZDR001ZDR002` and `# noqa: ZDR001,,ZDR002` still suppress both, with
+  a warning.
+- File level, on a line of its own: `# zdr-lint: noqa` (everything) or `# zdr-lint: noqa: ZDR002`
+  (those codes), as `# ruff: noqa` is for ruff; `# flake8: noqa` too, because flake8 itself skips such
+  a file (so zdr-lint's flake8 plugin never sees it) and ruff honours it; `# flake8: noqa: CODES` as
+  ruff reads it. `# ruff: noqa: ZDR002` suppresses the ZDR codes it names, but a blanket
+  `# ruff: noqa` is ruff's business: it is written to silence style checks in generated or vendored
+  code, and must not silently hide ZDR findings. A file-level directive after code on the same line
+  suppresses nothing and gets a warning, as in ruff.
 - A finding inside a multi-line string (or a backslash-continued line) is suppressed by a noqa on the
   last line of that string or statement, where a comment can go.
 """
@@ -15,20 +28,148 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterable, Optional
 
 from zdr_lint.source import source_lines
 
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[\w\-]+(?:[\s,]+[\w\-]+)*))?", re.IGNORECASE)
-_FILE_NOQA = re.compile(r"#\s*zdr-lint\s*:\s*noqa(?::\s*(?P<codes>[\w\-]+(?:[\s,]+[\w\-]+)*))?", re.IGNORECASE)
-_CODE_LIKE = re.compile(r"[A-Z]+[0-9]+")
+CODE_EXAMPLE = "(e.g. `# noqa: ZDR001, ZDR005`)"
+MISSING_CODES = f"expected a comma-separated list of codes {CODE_EXAMPLE}"
+INVALID_SUFFIX = f"expected `:` followed by a comma-separated list of codes {CODE_EXAMPLE}"
+INVALID_CODE = "expected a code of uppercase letters followed by digits only (e.g. `ZDR001`)"
+MISSING_ITEM = "expected a rule code between commas"
+MISSING_DELIMITER = "expected a comma or space between codes"
+# The file-level prefixes: (prefix, case-sensitive, whether a blanket form counts, separators)
+_FILE_PREFIXES = (("zdr-lint", True, True, ":"), ("flake8", False, True, ":="), ("ruff", True, False, ":"))
+
+
+@dataclass
+class Lexed:
+    """One directive read from a comment: `codes` None for a blanket directive; `start`/`end` are
+    offsets in the comment of the directive's text (from its `#` to the last code); `error` set when
+    it cannot be read (then it suppresses nothing)."""
+
+    codes: Optional[tuple]
+    start: int
+    end: int
+    warnings: tuple = ()
+    error: Optional[str] = None
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i].isspace():
+        i += 1
+    return i
+
+
+def _lex_codes(comment: str, i: int, names: frozenset) -> tuple:
+    """(codes, end offset of the last code, warnings, error) of the code list starting at `i`."""
+    codes: list = []
+    warnings: list = []
+    end = i
+    joined = False  # lexing a code written straight after another (`ZDR001ZDR002`)
+    while i < len(comment):
+        i = _skip_space(comment, i)
+        if i >= len(comment):
+            break
+        char = comment[i]
+        if char == ",":
+            warnings.append(MISSING_ITEM)
+            i += 1
+            continue
+        if "A" <= char <= "Z":
+            j = i
+            while j < len(comment) and "A" <= comment[j] <= "Z":
+                j += 1
+            k = j
+            while k < len(comment) and comment[k].isdigit() and comment[k].isascii():
+                k += 1
+            if k == j:  # letters without digits: the free text after the codes (or a bad join)
+                if joined:
+                    return codes, end, warnings, INVALID_CODE
+                break
+            codes.append(comment[i:k])
+            end = i = k
+            if i >= len(comment):
+                break
+            char = comment[i]
+            if char == ",":
+                i += 1
+                joined = False
+            elif char.isspace() or char == "#":
+                joined = False
+            elif "A" <= char <= "Z":
+                warnings.append(MISSING_DELIMITER)
+                joined = True
+            else:
+                return codes, end, warnings, INVALID_CODE
+            continue
+        # zdr-lint's extension: a rule name is a code; any other word starts the free text
+        j = i
+        while j < len(comment) and not comment[j].isspace() and comment[j] not in ",#":
+            j += 1
+        if comment[i:j] in names:
+            codes.append(comment[i:j])
+            end = i = j
+            if i < len(comment) and comment[i] == ",":
+                i += 1
+            continue
+        break
+    return codes, end, warnings, None
+
+
+def _lex_directive(comment: str, start: int, i: int, names: frozenset) -> Lexed:
+    """The directive whose `#` is at `start` and whose `noqa` ends at `i`."""
+    if i >= len(comment) or comment[i] == "#":
+        return Lexed(None, start, i)
+    if comment[i] != ":":
+        if not comment[i].isspace():
+            return Lexed(None, start, i, error=INVALID_SUFFIX)  # `# noqaZDR001`
+        after = _skip_space(comment, i)
+        if after >= len(comment) or comment[after] != ":":
+            return Lexed(None, start, i)  # `# noqa - reason`: a blanket directive and a comment
+        i = after
+    codes, end, warnings, error = _lex_codes(comment, i + 1, names)
+    if error is None and not codes:
+        error = MISSING_CODES
+    return Lexed(tuple(codes), start, end, tuple(warnings), error)
+
+
+def _is_noqa(text: str, i: int) -> bool:
+    return text[i : i + 4].lower() == "noqa"
+
+
+def lex_inline(comment: str, names: frozenset = frozenset()) -> Optional[Lexed]:
+    """The `# noqa` directive in a comment token (`#` to the end of the line), or None."""
+    for match in re.finditer("#", comment):
+        i = _skip_space(comment, match.end())
+        if _is_noqa(comment, i):
+            return _lex_directive(comment, match.start(), i + 4, names)
+    return None
+
+
+def lex_file_level(comment: str, names: frozenset = frozenset()) -> Optional[tuple]:
+    """(prefix, Lexed) of a file-level directive (`# zdr-lint: noqa...`, `# flake8: noqa...`,
+    `# ruff: noqa...`) in a comment token, or None."""
+    for match in re.finditer("#", comment):
+        i = _skip_space(comment, match.end())
+        for prefix, case_sensitive, _, separators in _FILE_PREFIXES:
+            word = comment[i : i + len(prefix)]
+            if word != prefix and (case_sensitive or word.lower() != prefix):
+                continue
+            j = _skip_space(comment, i + len(prefix))
+            if j >= len(comment) or comment[j] not in separators:
+                continue
+            j = _skip_space(comment, j + 1)
+            if _is_noqa(comment, j):
+                return prefix, _lex_directive(comment, match.start(), j + 4, names)
+    return None
 
 
 @dataclass
 class Directive:
     line: int  # 1-based
     codes: Optional[tuple]  # None: blanket
-    start: int  # column range of the comment text matched, for --add-noqa and ZDR100
+    start: int  # column range of the directive in the line, for --add-noqa and ZDR100
     end: int
     used: set = field(default_factory=set)
 
@@ -36,9 +177,10 @@ class Directive:
 @dataclass
 class Suppressions:
     lines: dict = field(default_factory=dict)  # line -> Directive
-    file_codes: Optional[set] = None  # codes suppressed file-wide; empty set = all
+    file_codes: Optional[set] = None  # codes suppressed file-wide
     file_all: bool = False
     noqa_line_of: dict = field(default_factory=dict)  # line -> the line a noqa for it must be on
+    warnings: list = field(default_factory=list)  # (line, message): directives that could not be read
 
     def noqa_line(self, line: int) -> int:
         return self.noqa_line_of.get(line, line)
@@ -53,20 +195,6 @@ class Suppressions:
             directive.used.add(code)
             return True
         return False
-
-
-def _codes(text: Optional[str], known: frozenset) -> Optional[tuple]:
-    if not text:
-        return None
-    out = []
-    for token in re.split(r"[\s,]+", text.strip()):
-        if not token:
-            continue
-        if token in known or _CODE_LIKE.fullmatch(token):
-            out.append(token)
-        else:
-            break  # free text after the codes
-    return tuple(out) if out else None
 
 
 def _string_lines_from_ast(tree: ast.AST, result: Suppressions) -> None:
@@ -92,10 +220,11 @@ def parse_suppressions(text: str, known: frozenset = frozenset(), tree: Optional
         tokens = list(tokenize.generate_tokens(io.StringIO(text, newline="").readline))
     except (tokenize.TokenError, SyntaxError, IndentationError):
         tokens = []
+    names = frozenset(k for k in known if not k[:1].isupper())
     statement_start = None
     for tok in tokens:
         if tok.type == tokenize.COMMENT:
-            _read_comment(tok.string, tok.start[0], tok.start[1], tok.line, result, known)
+            _read_comment(tok.string, tok.start[0], tok.start[1], tok.line, result, names)
         elif tok.type == tokenize.STRING or tok.type == getattr(tokenize, "FSTRING_END", -1):
             first = tok.start[0]
             if tok.type != tokenize.STRING:
@@ -123,18 +252,89 @@ def _continuations(text: str, result: Suppressions) -> None:
             run_start = None
 
 
-def _read_comment(comment: str, line: int, column: int, physical: str, result: Suppressions, known: frozenset) -> None:
-    file_match = _FILE_NOQA.match(comment)
-    if file_match:
-        if physical.strip() == comment.strip():  # own line only, as ruff requires
-            codes = _codes(file_match.group("codes"), known)
-            if codes is None:
-                result.file_all = True
-            else:
-                result.file_codes = (result.file_codes or set()) | set(codes)
+def _read_comment(comment: str, line: int, column: int, physical: str, result: Suppressions, names: frozenset) -> None:
+    file_level = lex_file_level(comment, names)
+    if file_level is not None:
+        prefix, lexed = file_level
+        own_line = not physical[:column].strip()
+        for warning in lexed.warnings:
+            result.warnings.append((line, f"missing or joined rule codes in `# {prefix}: noqa`: {warning}"))
+        if lexed.error is not None:
+            result.warnings.append((line, f"invalid `# {prefix}: noqa` directive: {lexed.error}"))
+        elif not own_line:
+            result.warnings.append((line, f"unexpected `# {prefix}: noqa` directive: file-level suppression comments must be on a line of their own; for this line only, write `# noqa: ...`"))
+        elif lexed.codes is not None:
+            result.file_codes = (result.file_codes or set()) | set(lexed.codes)
+        elif prefix != "ruff":  # a blanket `# ruff: noqa` is for ruff's rules (see the module doc)
+            result.file_all = True
         return
-    match = _NOQA.search(comment)
-    if match:
-        result.lines[line] = Directive(
-            line, _codes(match.group("codes"), known), column + match.start(), column + match.end()
-        )
+    lexed = lex_inline(comment, names)
+    if lexed is None:
+        return
+    for warning in lexed.warnings:
+        result.warnings.append((line, f"missing or joined rule codes in `# noqa`: {warning}"))
+    if lexed.error is not None:
+        result.warnings.append((line, f"invalid `# noqa` directive: {lexed.error}"))
+        return
+    result.lines[line] = Directive(line, lexed.codes, column + lexed.start, column + lexed.end)
+
+
+# --- Writing codes into a line's directive (--add-noqa, the editor's quick fix) ---------------------
+def with_codes(line: str, comment_column: Optional[int], codes: Iterable[str], reason: str = "", known: frozenset = frozenset()) -> Optional[str]:
+    """`line` (no line end) with `codes` suppressed by its noqa directive, or None when nothing
+    changes. `comment_column` is where the line's comment starts (None: no comment). A blanket
+    directive already suppresses everything; the codes of a directive are merged (its free text
+    kept); a directive that cannot be read gets a valid one written before it, which is the one
+    read; a line without one gets `  # noqa: CODES` (`-- REASON`)."""
+    codes = list(dict.fromkeys(codes))
+    names = frozenset(k for k in known if not k[:1].isupper())
+    if comment_column is not None:
+        comment = line[comment_column:]
+        lexed = lex_inline(comment, names)
+        if lexed is not None and lexed.error is None:
+            if lexed.codes is None:
+                return None
+            missing = [c for c in codes if c not in lexed.codes]
+            if not missing:
+                return None
+            head = comment_column + lexed.start
+            return f"{line[:head]}# noqa: {', '.join(list(lexed.codes) + missing)}{line[comment_column + lexed.end:]}"
+        if lexed is not None:
+            head = comment_column + lexed.start
+            return f"{line[:head]}# noqa: {', '.join(codes)} {line[head:]}"
+    directive = "# noqa: " + ", ".join(codes) + (f" -- {reason}" if reason else "")
+    stripped = line.rstrip(" \t")
+    return f"{stripped}  {directive}" if stripped.strip() else None
+
+
+def comment_column(line: str) -> Optional[int]:
+    """Where the comment of one line of code starts (None: no comment, or the line does not
+    tokenize on its own)."""
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(line + "\n").readline):
+            if tok.type == tokenize.COMMENT:
+                return tok.start[1]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    return None
+
+
+# --- Unused directives (ZDR100), as ruff's RUF100 reports them ----------------------------------------
+def unused_codes(directive: Directive, enabled: frozenset, code_of: dict) -> Optional[str]:
+    """`unused: ZDR001; non-enabled: ZDR003; duplicated: ZDR001` for a directive naming codes that
+    suppressed nothing, or None. `code_of` maps the codes and names zdr-lint knows to codes: other
+    tools' codes (`E501`) are not judged, as RUF100 leaves codes ruff does not know alone."""
+    unused, disabled, duplicated, seen = [], [], [], set()
+    for token in directive.codes or ():
+        code = code_of.get(token)
+        if code is None:
+            continue
+        if code in seen:
+            duplicated.append(token)
+            continue
+        seen.add(code)
+        if code in directive.used:
+            continue
+        (unused if code in enabled else disabled).append(token)
+    parts = [f"{label}: {', '.join(tokens)}" for label, tokens in (("unused", unused), ("non-enabled", disabled), ("duplicated", duplicated)) if tokens]
+    return "; ".join(parts) or None

@@ -13,12 +13,13 @@ class FormatContext:
     version: str  # zdr-lint's version
     statistics: bool = False
     fixable: bool = False
+    color: bool = False  # ANSI colour in the human formats (`--color`)
     extra: dict = field(default_factory=dict)
 
 
 class _Deferred:
     """A built-in formatter imported when it is first called: a run prints one format, so it should
-    not import the other nine (XML for JUnit, hashing for GitLab, ...)."""
+    not import the other eleven (XML for JUnit, hashing for GitLab, ...)."""
 
     def __init__(self, module: str, function: str) -> None:
         self.module, self.function = module, function
@@ -39,5 +40,9 @@ BUILTIN_FORMATS = {
     "github": _Deferred("github", "format_github"),
     "gitlab": _Deferred("gitlab", "format_gitlab"),
     "pylint": _Deferred("pylint", "format_pylint"),
+    "rdjson": _Deferred("rdjson", "format_rdjson"),
+    "azure": _Deferred("azure", "format_azure"),
     "sarif": _Deferred("sarif", "format_sarif"),
 }
+# Formats a person reads: the command prints its summary line after them.
+HUMAN_FORMATS = ("full", "concise", "grouped")

@@ -1,12 +1,15 @@
 """`github`: GitHub Actions workflow commands, so findings show as annotations on the pull request.
-Paths are relative to the working directory (the checkout, in a workflow), as ruff writes them."""
+
+`file=` is relative to the repository root whatever the working folder (`$GITHUB_WORKSPACE` in a
+workflow, else the git work tree, else the project root): GitHub places an annotation by its path
+in the repository, so `cd app && zdr-lint check .` must still write `file=app/service.py`. A
+notebook finding's `line=` / `col=` point where its cell's line is written in the `.ipynb` file;
+the message names the cell.
+"""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-from zdr_lint.formats._common import relative, text_path
+from zdr_lint.formats._common import file_span, relative, repository_root, text_path
 
 
 def _data(text: str) -> str:
@@ -18,21 +21,21 @@ def _property(text: str) -> str:
 
 
 def format_github(findings: list, context) -> str:
+    root = repository_root(context.project_root)
     out = []
     for f in findings:
         command = {"error": "error", "warning": "warning"}.get(f.severity, "notice")
-        path = text_path(relative(f.path, Path(os.getcwd())))
-        props = ",".join(
-            f"{key}={_property(str(value))}"
-            for key, value in (
-                ("title", f"zdr-lint ({f.code})"),
-                ("file", path),
-                ("line", f.start.line),
-                ("col", f.start.column + 1),
-                ("endLine", f.end.line),
-                ("endColumn", f.end.column + 1),
-            )
-        )
+        path = text_path(relative(f.path, root))
+        span = file_span(f)
+        where = [("title", f"zdr-lint ({f.code})"), ("file", path)]
+        if span is not None:
+            where += [
+                ("line", span.start_line),
+                ("col", span.start_column + 1),
+                ("endLine", span.end_line),
+                ("endColumn", span.end_column + 1),
+            ]
+        props = ",".join(f"{key}={_property(str(value))}" for key, value in where)
         cell = f"cell {f.cell}:" if f.cell is not None else ""
         out.append(f"::{command} {props}::{_data(f'{path}:{cell}{f.start.line}:{f.start.column + 1}: {f.code} {f.message}')}\n")
     return "".join(out)

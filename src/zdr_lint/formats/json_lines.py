@@ -8,4 +8,4 @@ from zdr_lint.formats.json_format import finding_to_json
 
 
 def format_json_lines(findings: list, context) -> str:
-    return "".join(json.dumps(finding_to_json(f)) + "\n" for f in findings)
+    return "".join(json.dumps(finding_to_json(f, context.rules)) + "\n" for f in findings)

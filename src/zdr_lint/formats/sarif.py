@@ -3,8 +3,14 @@
 - `tool.driver.rules` lists every registered rule: id, name, short and full descriptions (within
   GitHub's 1,024-character limit), the rule's docs in `help.markdown`, an absolute https `helpUri`
   and the default level.
-- Each result names its rule, its message, a physical location whose URI is relative to the project
-  root (`uriBaseId` PROJECTROOT) and a 1-based region; columns count Unicode code points.
+- Each result names its rule, its message, a physical location whose URI is relative to the
+  repository root (`uriBaseId` SRCROOT: `$GITHUB_WORKSPACE` in a workflow, else the git work tree,
+  else the project root; GitHub code scanning needs paths from the repository root) and a 1-based
+  region; columns count Unicode code points.
+- A notebook's region means what SARIF says a region is: lines and columns of the artifact, the
+  `.ipynb` file's own text, i.e. where the cell's line is written in its JSON. The cell is named by a
+  logical location (`cell 3`, kind `cell`: none of SARIF's suggested kinds describes a notebook
+  cell) and by the result's properties `cell`, `cellLine` and `cellColumn` (1-based, inside the cell).
 - `partialFingerprints.primaryLocationLineHash` hashes the finding's line text, not its number, so
   it survives edits above the finding (the `:n` suffix numbers repeats of the same line).
 """
@@ -14,7 +20,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from zdr_lint.formats._common import fingerprints, level_of, relative, uri_of
+from zdr_lint.formats._common import file_span, fingerprints, level_of, relative, repository_root, uri_of
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/zdr-lint/zdr-lint"
@@ -47,6 +53,38 @@ def rule_descriptor(rule) -> dict:
     return descriptor
 
 
+def _result(f, rule_index: int, root: Path, line_hash: str) -> dict:
+    rel = relative(f.path, root)
+    artifact = {"uri": uri_of(rel)}
+    if not Path(rel).is_absolute() and rel not in ("-", "stdin"):
+        artifact["uriBaseId"] = "SRCROOT"
+    physical: dict = {"artifactLocation": artifact}
+    span = file_span(f)
+    if span is not None:  # else (a notebook whose JSON cannot be mapped) the result is on the file
+        physical["region"] = {
+            "startLine": span.start_line,
+            "startColumn": span.start_column + 1,
+            "endLine": span.end_line,
+            "endColumn": span.end_column + 1,
+        }
+    location: dict = {"physicalLocation": physical}
+    properties = {"confidence": f.confidence, "category": f.category}
+    message = f.message
+    if f.cell is not None:
+        location["logicalLocations"] = [{"name": f"cell {f.cell}", "fullyQualifiedName": f"cell {f.cell}", "kind": "cell"}]
+        properties.update(cell=f.cell, cellLine=f.start.line, cellColumn=f.start.column + 1)
+        message = f"{f.message} (cell {f.cell}, line {f.start.line})"
+    return {
+        "ruleId": f.code,
+        "ruleIndex": rule_index,
+        "level": level_of(f.severity),
+        "message": {"text": message},
+        "locations": [location],
+        "partialFingerprints": {"primaryLocationLineHash": line_hash},
+        "properties": properties,
+    }
+
+
 def format_sarif(findings: list, context) -> str:
     rules = dict(context.rules)
     codes = list(rules)
@@ -60,31 +98,12 @@ def format_sarif(findings: list, context) -> str:
             descriptors.append(rule_descriptor(rules[code]))
         else:
             descriptors.append({"id": code, "shortDescription": {"text": code}})
-    results = []
-    for f, (digest, occurrence) in zip(findings, fingerprints(findings, context.project_root)):
-        rel = relative(f.path, context.project_root)
-        artifact = {"uri": uri_of(rel)}
-        if not Path(rel).is_absolute() and rel not in ("-", "stdin"):
-            artifact["uriBaseId"] = "PROJECTROOT"
-        region = {
-            "startLine": f.start.line,
-            "startColumn": f.start.column + 1,
-            "endLine": max(f.end.line, f.start.line),
-            "endColumn": f.end.column + 1,
-        }
-        message = f.message if f.cell is None else f"{f.message} (cell {f.cell})"
-        results.append(
-            {
-                "ruleId": f.code,
-                "ruleIndex": index[f.code],
-                "level": level_of(f.severity),
-                "message": {"text": message},
-                "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region}}],
-                "partialFingerprints": {"primaryLocationLineHash": f"{digest[:16]}:{occurrence}"},
-                "properties": {"confidence": f.confidence, "category": f.category},
-            }
-        )
-    root_uri = Path(context.project_root).resolve().as_uri().rstrip("/") + "/"
+    root = repository_root(context.project_root)
+    results = [
+        _result(f, index[f.code], root, f"{digest[:16]}:{occurrence}")
+        for f, (digest, occurrence) in zip(findings, fingerprints(findings, root))
+    ]
+    root_uri = Path(root).resolve().as_uri().rstrip("/") + "/"
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -99,7 +118,7 @@ def format_sarif(findings: list, context) -> str:
                         "rules": descriptors,
                     }
                 },
-                "originalUriBaseIds": {"PROJECTROOT": {"uri": root_uri}},
+                "originalUriBaseIds": {"SRCROOT": {"uri": root_uri}},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }

@@ -47,6 +47,9 @@ class Rule:
     # What to do instead, in a few words (ends the message).
     advice: ClassVar[str]
     severity: ClassVar[str] = "error"
+    # Where the rule's documentation lives, for a plugin's rule (`{code}` and `{name}` are filled
+    # in); zdr-lint's own rules link to their page under docs/rules/.
+    docs_url: ClassVar[str] = ""
     status: ClassVar[str] = "stable"  # "stable" | "preview" | "removed"
     default_enabled: ClassVar[bool] = True
     VALID: ClassVar[tuple[str, ...]] = ()
@@ -77,7 +80,13 @@ class Rule:
 
     @classmethod
     def url(cls) -> str:
-        return f"{DOCS_BASE_URL}/{cls.code}-{cls.name}.md"
+        """The rule's docs URL: the plugin's `docs_url`, a page of ours for a built-in rule, else
+        "" (no link, rather than a page of ours that does not exist)."""
+        if cls.docs_url:
+            return cls.docs_url.format(code=cls.code, name=cls.name)
+        if cls.__module__.startswith("zdr_lint.rules."):
+            return f"{DOCS_BASE_URL}/{cls.code}-{cls.name}.md"
+        return ""
 
     @classmethod
     def hooks(cls) -> frozenset[str]:

@@ -43,8 +43,11 @@ class UnusedNoqa(Rule):
     Reports a `# noqa: ZDR...` directive (by code or by rule name) whose zdr-lint codes suppress
     nothing on its line: the use it once silenced has gone, or it sits on the wrong line. Opt-in,
     like ruff's RUF100: enable it with `--extend-select ZDR100` (or `extend-select = ["ZDR100"]`
-    in `[tool.zdr-lint]`). Only codes of rules enabled for the file are judged; other tools' codes
-    (`E501`) and blanket `# noqa` are left alone.
+    in `[tool.zdr-lint]`). As RUF100 does, the message lists the codes that suppressed nothing
+    (`unused`), the codes of rules not enabled for the file, because they are not selected or are
+    per-file-ignored (`non-enabled`), and codes named twice (`duplicated`). Other tools' codes
+    (`E501`) and a blanket `# noqa` are left alone: zdr-lint cannot see whether flake8 or ruff
+    needs them.
 
     ## Which ZDR exception
     None by itself. A stale suppression is a hole waiting to be filled: a new ZDR-affecting use

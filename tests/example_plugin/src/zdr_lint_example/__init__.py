@@ -44,6 +44,7 @@ class UnpinnedModel(Rule):
     exception = "ACME pins dated model snapshots"
     advice = "name the dated snapshot"
     severity = "warning"
+    docs_url = "https://lint.acme.example/rules/{code}.html"  # the plugin's own page for the rule
 
     def check_request(self, request) -> None:
         for argument in request.argument("model"):
