@@ -18,7 +18,7 @@ from typing import Iterator, Optional, Sequence
 
 from zdr_lint._lazy import libcst as cst
 
-from zdr_lint import catalog
+from zdr_lint import catalog, classify
 from zdr_lint.project import member_qualname, resolve_relative
 from zdr_lint.wrappers import wrapped_client, wrapper_requests
 
@@ -781,15 +781,15 @@ class SemanticModel:
         return text
 
     def raw_endpoints(self) -> list:
-        """(string node, code, label) for each URL written in the module that calls a raw API endpoint."""
+        """(string node, Verdict) for each URL written in the module that calls a raw API endpoint."""
         cached = self.memo.get("raw_endpoints")
         if cached is None:
             cached = []
             for node in self.collector.endpoint_strings:
                 text = self.string_text(node, self.scope_of(node))
-                matched = catalog.match_raw_endpoint(text) if text else None
-                if matched is not None:
-                    cached.append((node, *matched))
+                verdict = classify.raw_url(text) if text else None
+                if verdict is not None:
+                    cached.append((node, verdict))
             self.memo["raw_endpoints"] = cached
         return cached
 
