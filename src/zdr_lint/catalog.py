@@ -283,6 +283,15 @@ MANAGED_AGENTS_HELPERS = frozenset(
 # Message threads made directly rather than through `beta.messages.thread()`.
 THREAD_HELPERS = frozenset(f"{SDK_ROOT}.lib.threads.{name}" for name in ("BetaMessageThread", "BetaAsyncMessageThread"))
 
+# `Anthropic(middleware=[BetaRefusalFallbackMiddleware(...)])` sends the fallback-credit beta on beta
+# message requests: beta at most (the docs say fallback credit stores no message content).
+FALLBACK_MIDDLEWARE = frozenset(f"{SDK_ROOT}.lib.middleware.{name}" for name in ("BetaRefusalFallbackMiddleware",))
+FALLBACK_TEXT = CodeText(
+    "it sends the fallback-credit beta header on beta message requests; beta products are outside ZDR unless your "
+    "agreement covers them, though the docs say fallback credit stores no message content",
+    "confirm your agreement covers the beta, or drop the middleware",
+)
+
 # The API's server-side OpenTelemetry export (since 2026-10-14): a destination whose traces carry
 # content sends prompts and responses to your collector.
 TELEMETRY_DESTINATIONS = ("beta", "organization", "telemetry_destinations")
@@ -864,7 +873,7 @@ RESOURCE_WORDS = frozenset(
     | HEADER_KEYWORDS
     | REQUEST_CONTENT_KEYWORDS
     | set(CLOUD_PROCESSED_CLIENTS)
-    | {q.rsplit(".", 1)[-1] for q in MANAGED_AGENTS_HELPERS | THREAD_HELPERS}
+    | {q.rsplit(".", 1)[-1] for q in MANAGED_AGENTS_HELPERS | THREAD_HELPERS | FALLBACK_MIDDLEWARE}
     | {TRACES_KEYWORD}
 )
 # A Covered Model id written whole, on any platform's spelling (a string constant, ignoring case).

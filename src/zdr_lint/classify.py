@@ -45,6 +45,7 @@ class Verdict:
     text: Optional[catalog.CodeText] = None  # the trigger's own exception and advice, else the code's
     at: tuple = ()  # the key path, in the value classified, where the use is written
     confidence: str = "high"
+    severity: Optional[str] = None  # lower than the code's own for a trigger that keeps less (a warning)
 
     @property
     def exception(self) -> str:
@@ -60,7 +61,7 @@ class Verdict:
 
     def under(self, *path) -> "Verdict":
         """The same verdict, `at` a path below `path` (a block inside a message inside a list)."""
-        return Verdict(self.code, self.label, self.text, tuple(path) + self.at, self.confidence)
+        return Verdict(self.code, self.label, self.text, tuple(path) + self.at, self.confidence, self.severity)
 
 
 def is_off(value: Any) -> bool:
@@ -108,6 +109,8 @@ def sdk_helper(qualname: str) -> Optional[Verdict]:
         return Verdict("ZDR013", f"Claude Managed Agents helper ({name})")
     if qualname in catalog.THREAD_HELPERS:
         return Verdict("ZDR014", f"message threads ({name})")
+    if qualname in catalog.FALLBACK_MIDDLEWARE:
+        return Verdict("ZDR005", f"refusal fallback middleware ({name}) adds a beta header", catalog.FALLBACK_TEXT, severity="warning")
     return None
 
 

@@ -35,6 +35,7 @@ class Report:
     node: cst.CSTNode
     message: str
     confidence: str
+    severity: Optional[str] = None  # the rule's own severity unless the trigger has a lower one
 
 
 class Rule:
@@ -62,7 +63,7 @@ class Rule:
 
     def report_verdict(self, node: cst.CSTNode, verdict, *, confidence: Optional[str] = None) -> None:
         """Record a finding at `node` from a `zdr_lint.classify.Verdict` (its code, label and exception)."""
-        self._sink(Report(verdict.code, node, verdict.message, confidence or verdict.confidence))
+        self._sink(Report(verdict.code, node, verdict.message, confidence or verdict.confidence, verdict.severity))
 
     def report_verdicts(self, node: cst.CSTNode, verdicts, *, confidence: Optional[str] = None) -> None:
         """Report at `node` each verdict of this rule's code."""

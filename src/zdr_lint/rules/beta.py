@@ -17,7 +17,9 @@ class BetaFeatures(Rule):
     (`default_headers=`, `extra_headers=`, or a header dict for raw HTTP). One finding per call:
     `client.beta.messages.create(..., betas=[...])` is one ZDR005, not two.
     `client.beta.webhooks.unwrap()` and `parse_unverified()` check a signature locally and send
-    nothing: no finding.
+    nothing: no finding. `Anthropic(middleware=[BetaRefusalFallbackMiddleware(...)])` sends the
+    fallback-credit beta on beta message requests: a ZDR005 at warning severity (the docs say
+    fallback credit stores no message content).
 
     The message says what else the beta use is. Where the beta call is also a feature the docs mark
     ZDR "No" (Managed Agents, message threads, MCP tunnels or the connector, the Files API, Agent
@@ -82,6 +84,14 @@ class BetaFeatures(Rule):
                 value = argument_value(self.model, arg.value, arg.scope)
                 also += [v.code for v in classify.request_keyword(arg.name, value, beta=True)]
         self.report_verdicts(rc.call, classify.resource_call(rc.path, also=also, betas=betas))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        scope = self.model.scope_of(node)
+        qualname = self.model.qualified_name(node.func, scope)
+        if self.model.is_sdk_name(qualname):
+            verdict = classify.sdk_helper(qualname)
+            if verdict is not None:
+                self.report_verdicts(node, [verdict])
 
     def check_request(self, request: Request) -> None:
         if request.is_beta:
