@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 REALISTIC = FIXTURES / "realistic"
 EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>ZDR\d{3}(?:\s*,\s*ZDR\d{3})*)\s*$")
-CODES = [f"ZDR{n:03d}" for n in range(1, 13)]
+CODES = [f"ZDR{n:03d}" for n in range(1, 16)]
 
 # What a reviewer would grep for, per code (case-sensitive substrings of one line).
 GREP_WORDS = {
@@ -47,7 +47,10 @@ GREP_WORDS = {
     "ZDR009": ("mcp_servers", "mcp_toolset", "MCPServer"),
     "ZDR010": ("skills", "container="),
     "ZDR011": ("Bedrock", "bedrock", "Vertex", "vertex", "publishers/anthropic"),
-    "ZDR012": ("TELEMETRY", "OTEL_LOG", "content_mode"),
+    "ZDR012": ("TELEMETRY", "OTEL_LOG", "content_mode", "CONTENT_MODE"),
+    "ZDR013": ("agents", "sessions", "environments", "memory_stores", "vaults", "dreams", "deployments", "managed-agents", "agent_toolset"),
+    "ZDR014": ("thread",),
+    "ZDR015": ("claude-fable-5", "claude-mythos-5"),
 }
 
 
