@@ -97,6 +97,15 @@ def tool_findings(model: SemanticModel) -> list:
     return cached
 
 
+def keyed_elements(model: SemanticModel, node: cst.Dict, scope: Scope):
+    """(element, key) for each element of a dict literal whose key is a known string."""
+    for element in node.elements:
+        if isinstance(element, cst.DictElement):
+            key = model.string(element.key, scope)
+            if key is not None:
+                yield element, key
+
+
 # --- beta names ----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class BetaName:
@@ -133,11 +142,8 @@ def beta_names(model: SemanticModel) -> list:
                 add(value, literal_string(value), call)
     for node in model.collector.dicts:
         scope = model.scope_of(node)
-        for element in node.elements:
-            if not isinstance(element, cst.DictElement):
-                continue
-            key = model.string(element.key, scope)
-            if key is not None and key.lower() == catalog.BETA_HEADER:
+        for element, key in keyed_elements(model, node, scope):
+            if key.lower() == catalog.BETA_HEADER:
                 for text in model.strings(element.value, scope):
                     add(element.value, text, model.call_of_argument(node))
     model.memo["beta_names"] = cached
@@ -173,3 +179,29 @@ def argument_value(model: SemanticModel, value: cst.BaseExpression, scope: Scope
         return False
     return classify.UNKNOWN
 
+
+
+# --- what several rules report the same way ------------------------------------------------------
+def report_keyword(rule, request, name: str) -> None:
+    """Report each `name=` keyword of `request` whose value classify says is a use of `rule`'s code."""
+    method = request.path[-1] if request.path else "create"
+    for arg in request.argument(name):
+        value = argument_value(rule.model, arg.value, arg.scope)
+        rule.report_verdicts(arg.node, classify.request_keyword(name, value, beta=request.is_beta, method=method))
+
+
+def report_tools(rule) -> None:
+    """Report the module's tool definitions that are uses of `rule`'s code."""
+    for found in tool_findings(rule.model):
+        if found.verdict.code == rule.code:
+            rule.report_verdict(found.node, found.verdict)
+
+
+def report_sdk_helper(rule, call: cst.Call) -> None:
+    """Report a call of an SDK helper (session runner, thread class, fallback middleware) of `rule`'s code."""
+    scope = rule.model.scope_of(call)
+    qualname = rule.model.qualified_name(call.func, scope)
+    if rule.model.is_sdk_name(qualname):
+        verdict = classify.sdk_helper(qualname)
+        if verdict is not None:
+            rule.report_verdicts(call, [verdict])

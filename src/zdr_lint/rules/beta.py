@@ -4,7 +4,7 @@ from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog, classify
 from zdr_lint.rules.base import Rule
-from zdr_lint.rules._tools import argument_value
+from zdr_lint.rules._tools import argument_value, keyed_elements, report_sdk_helper
 from zdr_lint.semantics import Request, ResourceCall, literal_string
 
 
@@ -86,12 +86,7 @@ class BetaFeatures(Rule):
         self.report_verdicts(rc.call, classify.resource_call(rc.path, also=also, betas=betas))
 
     def visit_Call(self, node: cst.Call) -> None:
-        scope = self.model.scope_of(node)
-        qualname = self.model.qualified_name(node.func, scope)
-        if self.model.is_sdk_name(qualname):
-            verdict = classify.sdk_helper(qualname)
-            if verdict is not None:
-                self.report_verdicts(node, [verdict])
+        report_sdk_helper(self, node)
 
     def check_request(self, request: Request) -> None:
         if request.is_beta:
@@ -106,15 +101,9 @@ class BetaFeatures(Rule):
 
     def visit_Dict(self, node: cst.Dict) -> None:
         scope = self.model.scope_of(node)
-        for element in node.elements:
-            if not isinstance(element, cst.DictElement):
-                continue
-            key = self.model.string(element.key, scope)
-            if key is None or key.lower() != catalog.BETA_HEADER:
-                continue
-            if self._on_beta_call(node):
-                continue  # the beta call itself is the finding
-            self._header(element, key, element.value, scope)
+        for element, key in keyed_elements(self.model, node, scope):
+            if key.lower() == catalog.BETA_HEADER and not self._on_beta_call(node):  # else the beta call is the finding
+                self._header(element, key, element.value, scope)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         scope = self.model.scope_of(node)

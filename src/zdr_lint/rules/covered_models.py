@@ -3,6 +3,7 @@ from __future__ import annotations
 from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog, classify
+from zdr_lint.rules._tools import keyed_elements
 from zdr_lint.rules.base import Rule
 from zdr_lint.semantics import Scope
 
@@ -86,8 +87,8 @@ class CoveredModels(Rule):
 
     def visit_Dict(self, node: cst.Dict) -> None:
         scope = self.model.scope_of(node)
-        for element in node.elements:
-            if isinstance(element, cst.DictElement) and self.model.string(element.key, scope) in catalog.MODEL_KEYS:
+        for element, key in keyed_elements(self.model, node, scope):
+            if key in catalog.MODEL_KEYS:
                 self._model(element, element.value, scope)
 
     def _model(self, node: cst.CSTNode, value: cst.BaseExpression, scope: Scope) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog, classify
-from zdr_lint.rules._tools import argument_value, report_beta_names, tool_findings
+from zdr_lint.rules._tools import report_beta_names, report_keyword, report_sdk_helper, report_tools
 from zdr_lint.rules.base import Rule
 from zdr_lint.semantics import Request, ResourceCall
 
@@ -17,17 +17,10 @@ class _StatefulRule(Rule):
         self.report_verdicts(rc.call, classify.resource_call(rc.path))
 
     def visit_Call(self, node: cst.Call) -> None:
-        scope = self.model.scope_of(node)
-        qualname = self.model.qualified_name(node.func, scope)
-        if self.model.is_sdk_name(qualname):
-            verdict = classify.sdk_helper(qualname)
-            if verdict is not None:
-                self.report_verdicts(node, [verdict])
+        report_sdk_helper(self, node)
 
     def visit_Module(self) -> None:
-        for found in tool_findings(self.model):
-            if found.verdict.code == self.code:
-                self.report_verdict(found.node, found.verdict)
+        report_tools(self)
         self.report_raw_endpoints()
         report_beta_names(self)
 
@@ -147,6 +140,4 @@ class MessageThreads(_StatefulRule):
     )
 
     def check_request(self, request: Request) -> None:
-        for arg in request.argument("thread"):
-            value = argument_value(self.model, arg.value, arg.scope)
-            self.report_verdicts(arg.node, classify.request_keyword(arg.name, value, beta=request.is_beta))
+        report_keyword(self, request, "thread")

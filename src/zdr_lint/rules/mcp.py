@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from zdr_lint import catalog, classify
-from zdr_lint.rules._tools import argument_value, report_beta_names, tool_findings
+from zdr_lint.rules._tools import report_beta_names, report_keyword, report_tools
 from zdr_lint.rules.base import Rule
 from zdr_lint.semantics import Request, ResourceCall
 
@@ -59,15 +59,12 @@ class McpConnector(Rule):
     )
 
     def check_request(self, request: Request) -> None:
-        for arg in request.argument("mcp_servers"):
-            self.report_verdicts(arg.node, classify.request_keyword(arg.name, argument_value(self.model, arg.value, arg.scope)))
+        report_keyword(self, request, "mcp_servers")
 
     def check_resource_call(self, rc: ResourceCall) -> None:
         self.report_verdicts(rc.call, classify.resource_call(rc.path))
 
     def visit_Module(self) -> None:
-        for found in tool_findings(self.model):
-            if found.verdict.code == self.code:
-                self.report_verdict(found.node, found.verdict)
+        report_tools(self)
         self.report_raw_endpoints()
         report_beta_names(self)

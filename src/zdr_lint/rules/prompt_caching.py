@@ -6,7 +6,7 @@ from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog, classify
 from zdr_lint.rules.base import Rule
-from zdr_lint.rules._tools import argument_value
+from zdr_lint.rules._tools import argument_value, report_keyword
 from zdr_lint.semantics import Request, Scope, is_none
 
 # Blocks and definitions a `cache_control` key is written in (for a dict not traced to a request).
@@ -77,10 +77,8 @@ class PromptCaching(Rule):
     )
 
     def check_request(self, request: Request) -> None:
-        for arg in request.arguments:
-            if arg.name in ("cache_control", "diagnostics"):
-                value = argument_value(self.model, arg.value, arg.scope)
-                self.report_verdicts(arg.node, classify.request_keyword(arg.name, value, beta=request.is_beta))
+        report_keyword(self, request, "cache_control")
+        report_keyword(self, request, "diagnostics")
 
     def visit_Dict(self, node: cst.Dict) -> None:
         scope = self.model.scope_of(node)

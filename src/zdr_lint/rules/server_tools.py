@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from zdr_lint import catalog
-from zdr_lint.rules._tools import tool_findings
+from zdr_lint.rules._tools import report_tools
 from zdr_lint.rules.base import Rule
 
 
 class _ToolRule(Rule):
     def visit_Module(self) -> None:
-        for found in tool_findings(self.model):
-            if found.verdict.code == self.code:
-                self.report_verdict(found.node, found.verdict)
+        report_tools(self)
 
 
 class CodeExecution(_ToolRule):

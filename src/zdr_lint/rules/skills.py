@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from zdr_lint import catalog, classify
 from zdr_lint.rules.base import Rule
-from zdr_lint.rules._tools import argument_value
+from zdr_lint.rules._tools import report_keyword
 from zdr_lint.semantics import Request, ResourceCall
 
 
@@ -51,5 +51,4 @@ class SkillsContainers(Rule):
         self.report_verdicts(rc.call, classify.resource_call(rc.path))
 
     def check_request(self, request: Request) -> None:
-        for arg in request.argument("container"):
-            self.report_verdicts(arg.node, classify.request_keyword(arg.name, argument_value(self.model, arg.value, arg.scope)))
+        report_keyword(self, request, "container")

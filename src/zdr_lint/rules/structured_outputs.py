@@ -4,7 +4,7 @@ from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog, classify
 from zdr_lint.rules.base import Rule
-from zdr_lint.rules._tools import argument_value, tool_findings
+from zdr_lint.rules._tools import argument_value, report_keyword, report_tools
 from zdr_lint.semantics import Request, ResourceCall
 
 
@@ -64,20 +64,15 @@ class StructuredOutputs(Rule):
         self.report_verdicts(rc.call, classify.resource_call(rc.path))
 
     def check_request(self, request: Request) -> None:
-        method = request.path[-1] if request.path else "create"
+        report_keyword(self, request, "output_format")
         for arg in request.arguments:
-            if arg.name == "output_format":
-                value = argument_value(self.model, arg.value, arg.scope)
-                self.report_verdicts(arg.node, classify.request_keyword(arg.name, value, method=method))
-            elif arg.name == catalog.OUTPUT_CONFIG_KEYWORD:
+            if arg.name == catalog.OUTPUT_CONFIG_KEYWORD:
                 for entry in self.model.entry(arg.value, arg.scope, catalog.OUTPUT_CONFIG_FORMAT_KEY):
                     config = {catalog.OUTPUT_CONFIG_FORMAT_KEY: argument_value(self.model, entry.value, entry.scope)}
                     self.report_verdicts(entry.node, classify.output_config(config))
 
     def visit_Module(self) -> None:
-        for found in tool_findings(self.model):  # `"strict": True` tool schemas
-            if found.verdict.code == self.code:
-                self.report_verdict(found.node, found.verdict)
+        report_tools(self)  # `"strict": True` tool schemas
 
     def visit_Call(self, node: cst.Call) -> None:
         scope = self.model.scope_of(node)
