@@ -694,7 +694,8 @@ class SemanticModel:
                 scope = self.scope_of(rc.call)
                 is_beta = rc.path[:1] == ("beta",)
                 if rc.path[:-1] in catalog.REQUEST_RESOURCES and rc.path[-1] in catalog.REQUEST_METHODS:
-                    found.append(Request(rc.call, rc.client, rc.path, self.call_arguments(rc.call, scope), is_beta))
+                    arguments = self.call_arguments(rc.call, scope)
+                    found.append(Request(rc.call, rc.client, rc.path, arguments + self._extra_body(arguments), is_beta))
                 elif rc.path[:-1] in catalog.BATCH_CREATE_RESOURCES and rc.path[-1] == "create":
                     for arg in self.call_arguments(rc.call, scope):
                         if arg.name != "requests":
@@ -710,6 +711,14 @@ class SemanticModel:
             found.extend(wrapper_requests(self))  # wrappers and project constants: more request sources
             self._requests = found
         return self._requests
+
+    def _extra_body(self, arguments: list) -> list:
+        """The keys of an `extra_body={...}` argument: the SDK merges them into the request body."""
+        return [
+            Argument(entry.key, entry.value, entry.node, entry.scope)
+            for arg in arguments if arg.name == "extra_body"
+            for entry in self.entries(arg.value, arg.scope) if entry.key is not None
+        ]
 
     def call_arguments(self, call: cst.Call, scope: Scope) -> list:
         """Keyword arguments of a call, with `**kwargs` dicts opened up."""
