@@ -197,6 +197,14 @@ def test_the_clients_default_beta_header_and_class_are_seen(api):
     assert guard_of(bedrock).counts == {"ZDR011": 1}
 
 
+def test_a_default_beta_header_removed_for_one_request_is_not_seen(api):
+    client = install(anthropic.Anthropic(base_url=api.url, api_key="k", default_headers={"anthropic-beta": "files-api-2025-04-14"}))
+    with pytest.raises(ZdrViolation, match="ZDR005"):
+        create(client)
+    create(client, extra_headers={"anthropic-beta": anthropic.omit})
+    assert api.log[0]["beta"] is None
+
+
 def test_the_guard_sees_what_outer_middleware_changed(api):
     class AddCaching(anthropic.Middleware):
         def handle(self, request, call_next):

@@ -732,7 +732,10 @@ MODEL_ID_CALLS = frozenset(
 
 def covered_model(model_id: str) -> Optional[str]:
     """The Covered Model family a model id belongs to, on any platform's spelling, else None."""
-    m = COVERED_MODEL_ID.search(model_id.strip().lower())
+    lowered = model_id.lower()
+    if not any(family in lowered for family in COVERED_MODEL_FAMILIES):
+        return None  # the common case, without the regex
+    m = COVERED_MODEL_ID.search(lowered.strip())
     return m.group("family") if m else None
 
 
@@ -769,9 +772,17 @@ RAW_ENDPOINTS = (
 RAW_ENDPOINT_PATHS = tuple(path for path, _, _ in RAW_ENDPOINTS)
 
 
+# The raw endpoints by their first segment below /v1/ (`files`, `messages`): one dict lookup per request.
+_ENDPOINTS_BY_SEGMENT: dict = {}
+for _prefix, _code, _label in RAW_ENDPOINTS:
+    _ENDPOINTS_BY_SEGMENT.setdefault(_prefix.split("/")[2], []).append((_prefix, _code, _label))
+
+
 def match_endpoint_path(path: str) -> Optional[tuple]:
     """(code, label) for a request path (`/v1/files/abc`, `/v1/sessions?beta=true`) of a raw endpoint."""
-    for prefix, code, label in RAW_ENDPOINTS:
+    parts = path.split("/", 3)
+    candidates = _ENDPOINTS_BY_SEGMENT.get(parts[2].split("?", 1)[0].split("{", 1)[0]) if len(parts) > 2 and parts[1] == "v1" else None
+    for prefix, code, label in candidates or ():
         if path.startswith(prefix) and path[len(prefix):len(prefix) + 1] in ("", "/", "?", "{", "#"):
             return code, label
     return None

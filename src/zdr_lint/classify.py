@@ -16,7 +16,8 @@ the guard, and it never imports libcst or the SDK.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Iterable, Iterator, Optional
 
 from zdr_lint import catalog
 
@@ -161,7 +162,8 @@ def headers(value: Any) -> list:
         return []
     found = []
     for key, header in value.items():
-        if isinstance(key, str) and key.lower() == catalog.BETA_HEADER and not is_off(header):
+        # a header set to the SDK's `omit` (not a string) removes it: only text or UNKNOWN counts
+        if isinstance(key, str) and key.lower() == catalog.BETA_HEADER and (isinstance(header, str) or header is UNKNOWN):
             names = split_betas(header)
             found.append(beta_use("anthropic-beta header", names=names).under(key))
             found.extend(v.under(key) for n in names if (v := beta_name(n)) is not None)
@@ -171,11 +173,12 @@ def headers(value: Any) -> list:
 # --- models ------------------------------------------------------------------------------------------
 def model_id(value: Any) -> Optional[Verdict]:
     """ZDR015 for a Covered Model id (any platform's spelling)."""
-    if isinstance(value, Mapping):  # Managed Agents: `model={"id": "claude-..."}`
-        inner = model_id(value.get("id"))
-        return inner.under("id") if inner is not None else None
-    if not isinstance(value, str):
-        return None
+    if type(value) is not str:
+        if isinstance(value, Mapping):  # Managed Agents: `model={"id": "claude-..."}`
+            inner = model_id(value.get("id"))
+            return inner.under("id") if inner is not None else None
+        if not isinstance(value, str):
+            return None
     family = catalog.covered_model(value)
     if family is None:
         return None
@@ -249,11 +252,13 @@ def tool(definition: Any, *, is_tool: bool = False) -> list:
     """What a tool definition (a dict with `type`, `allowed_callers`, `strict`, ...) triggers.
     `is_tool`: it is known to be in a request's tools (otherwise `strict` counts only next to an
     Anthropic tool's `input_schema`)."""
-    if not isinstance(definition, Mapping):
+    if not _is_map(definition):
         return []
+    kind, callers, strict = definition.get("type"), definition.get(catalog.ALLOWED_CALLERS_KEY), definition.get(catalog.STRICT_KEY)
+    if kind is None and callers is None and strict is not True:
+        return []  # a plain custom tool: the common case, settled at once
     found = []
-    callers = definition.get(catalog.ALLOWED_CALLERS_KEY)
-    matched = tool_type(definition.get("type"))
+    matched = tool_type(kind)
     if matched is not None:
         pattern, date = matched
         found.append(Verdict(pattern.code, tool_name(pattern, date), at=("type",)))
@@ -261,7 +266,7 @@ def tool(definition: Any, *, is_tool: bool = False) -> list:
             found.append(Verdict("ZDR006", f"dynamic filtering of the {tool_name(pattern, date)}", at=("type",)))
     if (matched is None or matched[0].dynamic_filtering_from is None) and programmatic_callers(callers):
         found.append(Verdict("ZDR006", "programmatic tool calling (allowed_callers)", at=(catalog.ALLOWED_CALLERS_KEY,)))
-    if definition.get(catalog.STRICT_KEY) is True and (is_tool or catalog.TOOL_SCHEMA_KEY in definition):
+    if strict is True and (is_tool or catalog.TOOL_SCHEMA_KEY in definition):
         found.append(strict_tool().under(catalog.STRICT_KEY))
     return found
 
@@ -386,10 +391,12 @@ BATCHES_PATH = "/v1/messages/batches"
 def request(method: str, path: str, body: Any = None, header_map: Optional[Mapping] = None, *, beta: bool = False, client: Optional[str] = None) -> list:
     """Every verdict of one outgoing API request: its path, its headers, its JSON body, the client class.
     `path` is the URL path (a query is ignored); `beta`: the SDK marks it as a `client.beta` call."""
-    path = path.split("?", 1)[0].split("#", 1)[0]
-    found: list = []
-    if client is not None and (v := client_class(client)) is not None:
-        found.append(v)
+    if "?" in path or "#" in path:
+        path = path.split("?", 1)[0].split("#", 1)[0]
+    cloud = client_class(client) if client is not None else None
+    if path in MESSAGES_PATHS and not beta and cloud is None and type(body) is dict and _plainly_clear(body) and not _has_beta(header_map):
+        return []  # the common request: nothing in it can fire (checked without building anything)
+    found: list = [cloud] if cloud is not None else []
     if (v := endpoint(path)) is not None:
         found.append(v)
     header_verdicts = headers(header_map or {})
@@ -418,43 +425,125 @@ def request(method: str, path: str, body: Any = None, header_map: Optional[Mappi
     return found
 
 
+def _has_beta(header_map: Optional[Mapping]) -> bool:
+    return bool(header_map) and any(isinstance(k, str) and k.lower() == catalog.BETA_HEADER for k in header_map)
+
+
+def _plainly_clear(body: dict) -> bool:
+    """True when a Messages body holds nothing `messages_body` could find: no judged keyword, a model
+    outside the Covered Models, plain custom tools, and messages and blocks without cache_control or
+    file references. False means "look closer", never "found". The guard's hot path, so the common
+    shapes are settled by C-level key-set tests (`d.keys() <= {...}`) rather than a loop of lookups."""
+    if not body.keys().isdisjoint(_JUDGED_BESIDES_MODEL):
+        return False
+    model = body.get(catalog.MODEL_KEYWORD)
+    if model is not None and (type(model) is not str or any(family in model.lower() for family in catalog.COVERED_MODEL_FAMILIES)):
+        return False
+    tools = body.get("tools")
+    if tools is not None:
+        if type(tools) is not list:
+            return False
+        for definition in tools:
+            if type(definition) is not dict or not definition.keys() <= _PLAIN_TOOL_KEYS:
+                return False
+    for key in ("system", "messages"):
+        blocks = body.get(key)
+        if blocks is None or type(blocks) is str:
+            continue
+        if type(blocks) is not list:
+            return False
+        for block in blocks:
+            if type(block) is not dict or not block.keys() <= _PLAIN_BLOCK_KEYS or block.get("type") in catalog.FILE_BLOCK_TYPES:
+                return False
+            content = block.get("content")
+            if content is None or type(content) is str:
+                continue
+            if type(content) is not list:
+                return False
+            for inner in content:
+                if type(inner) is not dict or not inner.keys() <= _PLAIN_BLOCK_KEYS or inner.get("type") in catalog.FILE_BLOCK_TYPES or type(inner.get("content")) is list:
+                    return False
+    return True
+
+
+_JUDGED_BESIDES_MODEL = frozenset(k for k in set(catalog.REQUEST_KEYWORDS) | {catalog.OUTPUT_CONFIG_KEYWORD, "extra_headers"})
+# A tool definition with only these keys cannot trigger anything (no type, callers, strict or cache_control).
+_PLAIN_TOOL_KEYS = frozenset({"name", "description", "input_schema", "input_examples", "eager_input_streaming", "defer_loading"})
+# A message or block with only these keys has no cache_control (its type and content are checked apart).
+_PLAIN_BLOCK_KEYS = frozenset({"role", "content", "type", "text", "id", "name", "input", "tool_use_id", "is_error", "citations", "source", "thinking", "signature", "data", "title", "context"})
+
+
 def messages_body(body: Mapping, *, beta: bool = False) -> list:
     """Verdicts of a Messages request body: its keywords, its tools, and every block in it."""
     found = []
     for name, value in body.items():
-        if name in ("tools", "messages", "system"):
-            continue
-        found.extend(v.under(name) for v in request_keyword(name, value, beta=beta))
+        if name in _JUDGED_KEYWORDS:  # the others (max_tokens, metadata, ...) have no effect
+            found.extend(v.under(name) for v in request_keyword(name, value, beta=beta))
     found.extend(_tools(body.get("tools")))
     found.extend(_blocks(body))
     return found
 
 
+# The top-level body keys request_keyword can find a use in.
+_JUDGED_KEYWORDS = frozenset(catalog.REQUEST_KEYWORDS) | {catalog.OUTPUT_CONFIG_KEYWORD, catalog.MODEL_KEYWORD, "extra_headers"}
+
+
 def _tools(tools: Any) -> list:
-    if not isinstance(tools, (list, tuple)):
+    if type(tools) not in _SEQUENCES:
         return []
-    return [v.under("tools", i) for i, definition in enumerate(tools) for v in tool(definition, is_tool=True)]
+    found = []
+    for i, definition in enumerate(tools):
+        # a plain custom tool (no type, callers or strict) is the common case: settled without a call
+        if type(definition) is dict and "type" not in definition and catalog.ALLOWED_CALLERS_KEY not in definition and definition.get(catalog.STRICT_KEY) is not True:
+            continue
+        found += [v.under("tools", i) for v in tool(definition, is_tool=True)]
+    return found
 
 
 def _blocks(body: Mapping) -> Iterator[Verdict]:
-    """Every `cache_control` key and every file block anywhere in the body, outside the top-level
-    keywords (judged above): system blocks, messages and their content, tools, tool results."""
-    stack: list = [(body, ())]
+    """Every `cache_control` key and every file block where the API reads blocks: system blocks,
+    messages and their content (and content nested in tool results), tool definitions. Not inside a
+    tool's `input_schema`, a `tool_use` input or `metadata`: a key named `cache_control` there is
+    data, not prompt caching. The guard runs this on every request: plain type tests, no recursion
+    into anything else."""
     cache_key = catalog.CACHE_CONTROL_KEY
+    tools = body.get("tools")
+    if type(tools) in _SEQUENCES:
+        for i, definition in enumerate(tools):
+            if (type(definition) is dict or _is_map(definition)) and definition.get(cache_key) is not None:
+                yield Verdict("ZDR002", "prompt caching (cache_control block)", at=("tools", i, cache_key))
+    for key in ("system", "messages"):
+        blocks = body.get(key)
+        if type(blocks) in _SEQUENCES:
+            yield from _block_list(blocks, (key,))
+
+
+_SEQUENCES = (list, tuple)
+
+
+def _is_map(value: Any) -> bool:
+    return type(value) is dict or (type(value) not in _SEQUENCES and isinstance(value, Mapping))
+
+
+def _block_list(blocks: Any, path: tuple) -> Iterator[Verdict]:
+    """Messages or blocks, and the `content` lists inside them, for cache_control keys and file blocks."""
+    cache_key = catalog.CACHE_CONTROL_KEY
+    file_blocks = catalog.FILE_BLOCK_TYPES
+    stack = [(blocks, path)]
     while stack:
-        value, path = stack.pop()
-        if type(value) is dict or isinstance(value, Mapping):
-            if path:  # the top-level cache_control is a request keyword
-                cached = value.get(cache_key)
-                if cached is not None:
-                    yield Verdict("ZDR002", "prompt caching (cache_control block)", at=path + (cache_key,))
-                if "type" in value:
-                    for v in content_block(value):
-                        yield v.under(*path)
-            for key, inner in value.items():
-                if type(inner) in (dict, list) or isinstance(inner, (Mapping, list, tuple)):
-                    stack.append((inner, path + (key,)))
-        else:
-            for i, inner in enumerate(value):
-                if type(inner) in (dict, list) or isinstance(inner, (Mapping, list, tuple)):
-                    stack.append((inner, path + (i,)))
+        items, where = stack.pop()
+        for i, block in enumerate(items):
+            if type(block) is dict:
+                # a message or block with text content and no cache_control: the common case
+                if cache_key not in block and type(block.get("content")) is not list and block.get("type") not in file_blocks:
+                    continue
+            elif not _is_map(block):
+                continue
+            if block.get(cache_key) is not None:
+                yield Verdict("ZDR002", "prompt caching (cache_control block)", at=where + (i, cache_key))
+            if block.get("type") in file_blocks:
+                for v in content_block(block):
+                    yield v.under(*where, i)
+            content = block.get("content")
+            if type(content) in _SEQUENCES:
+                stack.append((content, where + (i, "content")))

@@ -24,6 +24,7 @@ This module imports the SDK (the linter never does: `zdr-lint check` does not ne
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -97,6 +98,7 @@ def _json_path(at: tuple) -> str:
     return out
 
 
+@functools.lru_cache(maxsize=1)
 def _skipped_dirs() -> tuple:
     """Where frames are not the caller's: this module, the SDK, the HTTP libraries, installed packages
     and the standard library (a wrapper library's caller is the user's code, not the wrapper)."""
@@ -185,11 +187,16 @@ class ZdrGuard(_MiddlewareBase):
     # --- the decision ---------------------------------------------------------------------------
     def check(self, method: str, url: str, body: Any = None, headers: Optional[Mapping] = None, *, beta: bool = False, client: Optional[str] = None, caller: Optional[str] = None) -> list:
         """The findings of one request (codes in `allow` left out). Pure: nothing is counted or raised."""
-        endpoint = _endpoint(method, url)
-        path = endpoint.split(" ", 1)[1]
+        return self._check(_endpoint(method, url), body, headers or {}, beta, client, caller)
+
+    def _check(self, endpoint: str, body: Any, headers: Mapping, beta: bool, client: Optional[str], caller: Optional[str] = None) -> list:
+        method, path = endpoint.split(" ", 1)
+        verdicts = classify.request(method, path, body, headers, beta=beta, client=client)
+        if not verdicts:
+            return verdicts
         found = []
         seen = set()
-        for verdict in classify.request(method, path, body, headers or {}, beta=beta, client=client):
+        for verdict in verdicts:
             key = (verdict.code, verdict.label, verdict.at)
             if verdict.code in self.allow or key in seen:
                 continue
@@ -199,8 +206,13 @@ class ZdrGuard(_MiddlewareBase):
 
     def _judge(self, method: str, url: str, body: Any, headers: Mapping, *, beta: bool, client: Optional[str]) -> None:
         """Count the request, then block, warn or only record its findings."""
-        findings = self.check(method, url, body, headers, beta=beta, client=client)
+        path = urlsplit(url).path if "://" in url else url
+        if not classify.request(method, path, body, headers, beta=beta, client=client):
+            with self._lock:  # the common request: counted, nothing else built
+                self.requests += 1
+            return
         endpoint = _endpoint(method, url)
+        findings = self._check(endpoint, body, headers, beta, client)
         with self._lock:
             self.requests += 1
             if findings:
@@ -234,11 +246,12 @@ class ZdrGuard(_MiddlewareBase):
     def _intercept(self, request: Any, client: Optional[str] = None, default_beta: Optional[str] = None) -> None:
         if request.retries_taken:
             return  # the SDK retries inside the chain: the first attempt was judged and counted
-        headers = {k: v for k, v in request.headers.items() if isinstance(v, str)}
-        if default_beta is not None and _beta_header(headers) is None:
-            headers[catalog.BETA_HEADER] = default_beta
-        qualifiers = getattr(request.options, "qualifiers", None) or {}
-        self._judge(request.method, request.url, request.json, headers, beta=qualifiers.get("beta") == "true", client=client)
+        options = request.options
+        headers = options.headers if isinstance(options.headers, dict) else {}  # NotGiven: none; Omit values are skipped by classify
+        if default_beta is not None and not any(isinstance(k, str) and k.lower() == catalog.BETA_HEADER for k in headers):
+            headers = {**headers, catalog.BETA_HEADER: default_beta}  # per-request headers win, as in the SDK
+        qualifiers = options.qualifiers or {}
+        self._judge(options.method, options.url, options.json_data, headers, beta=qualifiers.get("beta") == "true", client=client)
 
     def handle(self, request, call_next):
         self._intercept(request)
