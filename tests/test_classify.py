@@ -21,7 +21,7 @@ def blocks(draw, depth: int = 2):
     if draw(st.booleans()):
         block["cache_control"] = draw(CACHE)
     if draw(st.booleans()):
-        block["source"] = draw(st.sampled_from([{"type": "file", "file_id": "f"}, {"type": "base64", "data": "x"}, {"type": "url", "url": "u"}]))
+        block["source"] = draw(st.sampled_from([{"type": "file", "file_id": "f"}, {"type": "base64", "data": "x"}, {"type": "url", "url": "u"}, {"type": "content", "content": [{"type": "text", "text": "x", "cache_control": {"type": "ephemeral"}}]}]))
     if draw(st.booleans()):
         block["file_id"] = "file_1"
     if depth and draw(st.booleans()):
@@ -76,6 +76,8 @@ def test_key_paths_point_at_the_use():
     found = {(v.code, v.at) for v in classify.request("POST", "/v1/messages", body)}
     assert ("ZDR001", ("messages", 0, "content", 1, "content", 0, "source", "file_id")) in found
     assert ("ZDR008", ("tools", 1, "type")) in found and ("ZDR006", ("tools", 1, "type")) in found
+    nested = {"messages": [{"role": "user", "content": [{"type": "document", "source": {"type": "content", "content": [{"type": "text", "text": "x", "cache_control": {"type": "ephemeral"}}]}}]}]}
+    assert [(v.code, v.at) for v in classify.request("POST", "/v1/messages", nested)] == [("ZDR002", ("messages", 0, "content", 0, "source", "content", 0, "cache_control"))]
 
 
 def test_cache_control_as_data_is_not_prompt_caching():

@@ -453,7 +453,7 @@ def _plainly_clear(body: dict) -> bool:
         if type(blocks) is not list:
             return False
         for block in blocks:
-            if type(block) is not dict or not block.keys() <= _PLAIN_BLOCK_KEYS or block.get("type") in catalog.FILE_BLOCK_TYPES:
+            if type(block) is not dict or not block.keys() <= _PLAIN_BLOCK_KEYS or block.get("type") in catalog.FILE_BLOCK_TYPES or "source" in block:
                 return False
             content = block.get("content")
             if content is None or type(content) is str:
@@ -461,7 +461,7 @@ def _plainly_clear(body: dict) -> bool:
             if type(content) is not list:
                 return False
             for inner in content:
-                if type(inner) is not dict or not inner.keys() <= _PLAIN_BLOCK_KEYS or inner.get("type") in catalog.FILE_BLOCK_TYPES or type(inner.get("content")) is list:
+                if type(inner) is not dict or not inner.keys() <= _PLAIN_BLOCK_KEYS or inner.get("type") in catalog.FILE_BLOCK_TYPES or "source" in inner or type(inner.get("content")) is list:
                     return False
     return True
 
@@ -547,3 +547,6 @@ def _block_list(blocks: Any, path: tuple) -> Iterator[Verdict]:
             content = block.get("content")
             if type(content) in _SEQUENCES:
                 stack.append((content, where + (i, "content")))
+            source = block.get("source")  # a document whose source is itself blocks
+            if type(source) is dict and type(source.get("content")) in _SEQUENCES:
+                stack.append((source["content"], where + (i, "source", "content")))
