@@ -88,3 +88,19 @@ def test_cache_control_as_data_is_not_prompt_caching():
         "metadata": {"user_id": "u"},
     }
     assert classify.request("POST", "/v1/messages", body) == []
+
+
+def test_the_linter_never_loads_the_sdk_or_httpx():
+    """The guard imports the SDK; the linter's path (classify included) must not."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from zdr_lint.engine import Linter\nfrom zdr_lint.config import Settings\n"
+        "src = 'import anthropic\\nc = anthropic.Anthropic()\\nc.beta.sessions.create(agent=a, model=\"claude-fable-5\")\\n'\n"
+        "codes = sorted({f.code for f in Linter(Settings()).lint_source(src, 'x.py')})\n"
+        "print(codes, [m for m in ('anthropic', 'httpx', 'httpx2', 'zdr_lint.guard') if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "['ZDR005', 'ZDR013', 'ZDR015'] []", out

@@ -393,7 +393,7 @@ def request(method: str, path: str, body: Any = None, header_map: Optional[Mappi
     `path` is the URL path (a query is ignored); `beta`: the SDK marks it as a `client.beta` call."""
     if "?" in path or "#" in path:
         path = path.split("?", 1)[0].split("#", 1)[0]
-    cloud = client_class(client) if client is not None else None
+    cloud = client_class(client) if client in catalog.CLOUD_PROCESSED_CLIENTS else None
     if path in MESSAGES_PATHS and not beta and cloud is None and type(body) is dict and _plainly_clear(body) and not _has_beta(header_map):
         return []  # the common request: nothing in it can fire (checked without building anything)
     found: list = [cloud] if cloud is not None else []
@@ -426,7 +426,11 @@ def request(method: str, path: str, body: Any = None, header_map: Optional[Mappi
 
 
 def _has_beta(header_map: Optional[Mapping]) -> bool:
-    return bool(header_map) and any(isinstance(k, str) and k.lower() == catalog.BETA_HEADER for k in header_map)
+    if header_map:
+        for key in header_map:
+            if type(key) is str and key.lower() == catalog.BETA_HEADER:
+                return True
+    return False
 
 
 def _plainly_clear(body: dict) -> bool:
@@ -437,8 +441,13 @@ def _plainly_clear(body: dict) -> bool:
     if not body.keys().isdisjoint(_JUDGED_BESIDES_MODEL):
         return False
     model = body.get(catalog.MODEL_KEYWORD)
-    if model is not None and (type(model) is not str or any(family in model.lower() for family in catalog.COVERED_MODEL_FAMILIES)):
-        return False
+    if model is not None:
+        if type(model) is not str:
+            return False
+        lowered = model.lower()
+        for family in catalog.COVERED_MODEL_FAMILIES:
+            if family in lowered:
+                return False
     tools = body.get("tools")
     if tools is not None:
         if type(tools) is not list:
@@ -453,6 +462,8 @@ def _plainly_clear(body: dict) -> bool:
         if type(blocks) is not list:
             return False
         for block in blocks:
+            if type(block) is dict and type(block.get("content")) is str and block.keys() <= _TEXT_MESSAGE_KEYS:
+                continue  # {"role": ..., "content": "text"}: most of a history
             if type(block) is not dict or not block.keys() <= _PLAIN_BLOCK_KEYS or block.get("type") in catalog.FILE_BLOCK_TYPES or "source" in block:
                 return False
             content = block.get("content")
@@ -469,6 +480,7 @@ def _plainly_clear(body: dict) -> bool:
 _JUDGED_BESIDES_MODEL = frozenset(k for k in set(catalog.REQUEST_KEYWORDS) | {catalog.OUTPUT_CONFIG_KEYWORD, "extra_headers"})
 # A tool definition with only these keys cannot trigger anything (no type, callers, strict or cache_control).
 _PLAIN_TOOL_KEYS = frozenset({"name", "description", "input_schema", "input_examples", "eager_input_streaming", "defer_loading"})
+_TEXT_MESSAGE_KEYS = frozenset({"role", "content"})
 # A message or block with only these keys has no cache_control (its type and content are checked apart).
 _PLAIN_BLOCK_KEYS = frozenset({"role", "content", "type", "text", "id", "name", "input", "tool_use_id", "is_error", "citations", "source", "thinking", "signature", "data", "title", "context"})
 
