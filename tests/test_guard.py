@@ -197,6 +197,15 @@ def test_the_clients_default_beta_header_and_class_are_seen(api):
     assert guard_of(bedrock).counts == {"ZDR011": 1}
 
 
+def test_the_guard_as_plain_middleware_of_a_sync_and_an_async_client(api):
+    guard = ZdrGuard(mode="record")
+    client = anthropic.Anthropic(base_url=api.url, api_key="k", middleware=[guard])
+    create(client, container="cntr_1")
+    aclient = anthropic.AsyncAnthropic(base_url=api.url, api_key="k", middleware=[guard])
+    asyncio.run(aclient.messages.create(model=MODEL, max_tokens=16, messages=MESSAGES, diagnostics={"cache": True}))
+    assert guard.counts == {"ZDR002": 1, "ZDR010": 1} and guard_of(client) is guard and len(api.log) == 2
+
+
 def test_a_default_beta_header_removed_for_one_request_is_not_seen(api):
     client = install(anthropic.Anthropic(base_url=api.url, api_key="k", default_headers={"anthropic-beta": "files-api-2025-04-14"}))
     with pytest.raises(ZdrViolation, match="ZDR005"):
