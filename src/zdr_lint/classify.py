@@ -15,8 +15,8 @@ the guard, and it never imports libcst or the SDK.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Optional
 
 from zdr_lint import catalog
