@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 REALISTIC = FIXTURES / "realistic"
 EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>ZDR\d{3}(?:\s*,\s*ZDR\d{3})*)\s*$")
-CODES = [f"ZDR{n:03d}" for n in range(1, 13)]
+CODES = [f"ZDR{n:03d}" for n in range(1, 16)]
 
 
 

@@ -13,7 +13,10 @@ GREP_WORDS = {
     "ZDR009": ("mcp_servers", "mcp_toolset", "MCPServer"),
     "ZDR010": ("skills", "container="),
     "ZDR011": ("Bedrock", "bedrock", "Vertex", "vertex", "publishers/anthropic"),
-    "ZDR012": ("TELEMETRY", "OTEL_LOG", "content_mode"),
+    "ZDR012": ("TELEMETRY", "OTEL_LOG", "content_mode", "CONTENT_MODE"),
+    "ZDR013": ("agents", "sessions", "environments", "memory_stores", "vaults", "dreams", "deployments", "managed-agents", "agent_toolset"),
+    "ZDR014": ("thread",),
+    "ZDR015": ("claude-fable-5", "claude-mythos-5"),
 }
 
 # The codes design.md adds beyond the tool's first twelve, in the same spirit.

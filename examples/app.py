@@ -14,7 +14,7 @@ TOOLS = [
 def summarise(path: str) -> str:
     uploaded = client.beta.files.upload(file=open(path, "rb"))
     response = client.messages.create(
-        model="claude-sonnet-4-5",
+        model="claude-sonnet-5-5",
         max_tokens=1024,
         system=[{"type": "text", "text": "You are a contracts analyst.", "cache_control": {"type": "ephemeral"}}],
         messages=[

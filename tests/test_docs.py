@@ -32,6 +32,7 @@ def test_codes_are_unique_and_stable():
         "ZDR001": "files", "ZDR002": "prompt_caching", "ZDR003": "batch", "ZDR004": "structured_outputs",
         "ZDR005": "beta", "ZDR006": "code_execution", "ZDR007": "web_search", "ZDR008": "web_fetch",
         "ZDR009": "mcp", "ZDR010": "skills_containers", "ZDR011": "third_party_platform", "ZDR012": "telemetry",
+        "ZDR013": "managed_agents", "ZDR014": "message_threads", "ZDR015": "covered_models",
     }
     registry = get_registry().rules
     assert {code: registry[code].category for code in expected} == expected

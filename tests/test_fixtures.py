@@ -23,7 +23,7 @@ from zdr_lint.plugins import get_registry
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>ZDR\d{3}(?:\s*,\s*ZDR\d{3})*)\s*$")
 MIN_FILES_PER_RULE = 4
-RULE_CODES = [f"ZDR{n:03d}" for n in range(1, 13)]
+RULE_CODES = [f"ZDR{n:03d}" for n in range(1, 16)]
 
 
 # fixtures/realistic/ holds multi-module projects whose findings need the whole project (a client

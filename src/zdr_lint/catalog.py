@@ -10,7 +10,88 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Union
+
+
+@dataclass(frozen=True)
+class Neutral:
+    """An SDK name with no ZDR effect of its own, and why (the catalog test accepts it as known)."""
+
+    reason: str
+
+
+# --- The exceptions, per code ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class CodeText:
+    """What a code's findings say after the use: the ZDR exception, then what to do instead. A trigger
+    with an exception of its own (cache diagnostics, telemetry content export, ...) overrides both."""
+
+    exception: str
+    advice: str
+
+
+EXCEPTIONS = {
+    "ZDR001": CodeText("uploaded files are kept until deleted, outside ZDR", "send the content inline (base64) or delete the file right after use"),
+    "ZDR002": CodeText(
+        "hashed representations of the prompt are kept for the cache TTL (5 min or 1 h), outside ZDR",
+        "drop cache_control unless your ZDR agreement covers prompt caching",
+    ),
+    "ZDR003": CodeText("batch requests and results are stored (results for 29 days), outside ZDR", "send the requests individually with messages.create"),
+    "ZDR004": CodeText(
+        "the JSON schema is cached for up to 24 h after last use (ZDR qualified)",
+        "validate free-form JSON yourself, or keep sensitive values out of the schema",
+    ),
+    "ZDR005": CodeText("beta products are outside ZDR unless your agreement covers them", "use the generally available API, or confirm the beta is covered"),
+    "ZDR006": CodeText("container inputs, files and outputs are kept up to 30 days, outside ZDR", "run code client-side; pin server tools with allowed_callers=['direct']"),
+    "ZDR007": CodeText(
+        "queries reach third-party sites; ZDR may not cover them and the HIPAA BAA does not apply",
+        "search from your own code and pass results in the prompt",
+    ),
+    "ZDR008": CodeText(
+        "pages are fetched from third parties, who may keep what they receive; not HIPAA eligible",
+        "fetch the page yourself and pass its text in the prompt",
+    ),
+    "ZDR009": CodeText(
+        "MCP connector data is kept under the standard policy and remote servers are third parties",
+        "call the MCP server from your own process and pass results as client-side tools",
+    ),
+    "ZDR010": CodeText(
+        "skill files and container state are kept after the request, outside ZDR",
+        "put the skill's instructions in the prompt and run its scripts client-side",
+    ),
+    "ZDR011": CodeText(
+        "the cloud provider is the data processor, so Anthropic's ZDR arrangement does not apply",
+        "use the Anthropic API under your ZDR agreement, or check the cloud's own terms",
+    ),
+    "ZDR012": CodeText(
+        "usage data leaves to your telemetry collector, outside the request path ZDR governs (this is not Anthropic keeping request content)",
+        "leave telemetry off in code, or send it only to a collector under the same controls",
+    ),
+    "ZDR013": CodeText(
+        "agents, sessions, environments, memory stores and vaults are stateful: transcripts and state persist until deleted (ZDR No, HIPAA No)",
+        "run the agent loop yourself with messages.create and keep its state on your side",
+    ),
+    "ZDR014": CodeText(
+        "the server holds the conversation (messages, system prompt, tools) between turns until it expires, outside ZDR",
+        "send the full history with each messages.create request instead of a thread",
+    ),
+    "ZDR015": CodeText(
+        "Covered Models require 30-day retention and review: ZDR is not available for them unless Anthropic expressly "
+        "authorises it, and under ZDR the API refuses them (HTTP 400) unless the workspace enables data retention",
+        "use a model outside the Covered Models list, or get Anthropic's written authorisation first",
+    ),
+}
+# Codes whose feature the "API and data retention" page marks ZDR "No" (Covered Models: "No" unless
+# authorised). A beta finding never invites a suppression of these: their own code fires too.
+DOCS_ZDR_NO = frozenset({"ZDR001", "ZDR003", "ZDR006", "ZDR009", "ZDR010", "ZDR013", "ZDR014", "ZDR015"})
+# What each such code is called in a sentence ("this beta call is also Claude Managed Agents (ZDR013)").
+FEATURE_NAMES = {
+    "ZDR001": "the Files API", "ZDR002": "prompt caching", "ZDR003": "the Message Batches API",
+    "ZDR004": "structured outputs", "ZDR006": "code execution", "ZDR007": "web search", "ZDR008": "web fetch",
+    "ZDR009": "the MCP connector / MCP tunnels", "ZDR010": "Agent Skills / container reuse",
+    "ZDR012": "telemetry export", "ZDR013": "Claude Managed Agents", "ZDR014": "message threads",
+    "ZDR015": "a Covered Model",
+}
 
 # --- Clients -----------------------------------------------------------------------------------
 # Clients whose requests Anthropic processes: every rule applies to their calls, no ZDR011.
@@ -44,6 +125,26 @@ SDK_ROOT = "anthropic"
 # Attributes that return the same resources in another response mode; skipped in resource paths.
 RESPONSE_WRAPPERS = frozenset({"with_raw_response", "with_streaming_response", "with_options", "copy"})
 
+_CONNECTION = Neutral("how the client connects or authenticates: no request content")
+# Keyword arguments of the client constructors (every client class; the catalog test reads them
+# from the SDK): a code where the option can step outside ZDR, else why it cannot.
+CLIENT_KEYWORDS: dict = {
+    "open_telemetry": "ZDR012",  # {"traces": {"content_mode": "content"}} exports prompt content
+    "default_headers": "ZDR005",  # an `anthropic-beta` default header makes every request a beta one
+    "middleware": Neutral("runs in your process; BetaRefusalFallbackMiddleware adds a beta header the guard sees"),
+    "default_query": Neutral("query parameters of every request: no ZDR feature is a query parameter"),
+    "http_client": Neutral("the HTTP transport: where requests go is judged by base_url and the platform"),
+    "base_url": Neutral("where the client sends requests; raw endpoints are judged by path"),
+    "max_retries": _CONNECTION, "timeout": _CONNECTION, "api_key": _CONNECTION, "auth_token": _CONNECTION,
+    "credentials": _CONNECTION, "config": _CONNECTION, "profile": _CONNECTION, "webhook_key": _CONNECTION,
+    "_strict_response_validation": _CONNECTION, "_token_cache": _CONNECTION,
+    "azure_ad_token_provider": _CONNECTION, "resource": _CONNECTION,
+    "aws_access_key": _CONNECTION, "aws_profile": _CONNECTION, "aws_region": _CONNECTION,
+    "aws_secret_key": _CONNECTION, "aws_session_token": _CONNECTION, "skip_auth": _CONNECTION,
+    "workspace_id": _CONNECTION, "access_token": _CONNECTION, "project_id": _CONNECTION, "region": _CONNECTION,
+    "project": _CONNECTION, "location": _CONNECTION, "token_provider": _CONNECTION,
+}
+
 
 # --- Resources ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -53,46 +154,150 @@ class ResourceRule:
     prefix: tuple[str, ...]
     code: str
     label: str
+    method: bool = False  # the prefix ends in a method (`messages.parse`), not a resource
 
+
+# Claude Managed Agents: stateful resources, at any depth below these (sessions.events,
+# environments.work, memory_stores.memories, ...).
+MANAGED_AGENTS_RESOURCES = ("agents", "sessions", "environments", "deployments", "deployment_runs", "memory_stores", "vaults", "dreams")
 
 RESOURCE_RULES: tuple[ResourceRule, ...] = (
     ResourceRule(("files",), "ZDR001", "Files API"),
     ResourceRule(("beta", "files"), "ZDR001", "Files API"),
     ResourceRule(("messages", "batches"), "ZDR003", "Message Batches API"),
     ResourceRule(("beta", "messages", "batches"), "ZDR003", "Message Batches API"),
-    ResourceRule(("messages", "parse"), "ZDR004", "structured outputs (messages.parse)"),
-    ResourceRule(("beta", "messages", "parse"), "ZDR004", "structured outputs (messages.parse)"),
+    ResourceRule(("messages", "parse"), "ZDR004", "structured outputs (messages.parse)", method=True),
+    ResourceRule(("beta", "messages", "parse"), "ZDR004", "structured outputs (messages.parse)", method=True),
     ResourceRule(("skills",), "ZDR010", "Skills API"),
     ResourceRule(("beta", "skills"), "ZDR010", "Skills API"),
+    ResourceRule(("beta", "tunnels"), "ZDR009", "MCP tunnels"),
+    ResourceRule(("beta", "messages", "thread"), "ZDR014", "message threads (beta.messages.thread)", method=True),
+    *(ResourceRule(("beta", name), "ZDR013", "Claude Managed Agents") for name in MANAGED_AGENTS_RESOURCES),
     ResourceRule(("beta",), "ZDR005", "beta API"),
 )
 
+
+def resource_rules_of(path: tuple) -> list:
+    """The rules a method call at `path` (below a client) falls under, nearest first."""
+    found = [
+        rule for rule in RESOURCE_RULES
+        if path[: len(rule.prefix)] == rule.prefix and (len(path) > len(rule.prefix) or (rule.method and len(path) == len(rule.prefix)))
+    ]
+    return sorted(found, key=lambda rule: -len(rule.prefix))
+
+
 def calls_resource(path: tuple, code: str) -> bool:
     """Is `path` (below a client) a method call under a resource that triggers `code`?"""
-    return any(
-        rule.code == code and path[: len(rule.prefix)] == rule.prefix and len(path) > len(rule.prefix)
-        for rule in RESOURCE_RULES
-    )
+    return any(rule.code == code for rule in resource_rules_of(path))
 
 
-# Resources of 2.14 with no ZDR effect of their own (the catalog test accepts these as neutral).
-NEUTRAL_RESOURCES = frozenset({"messages", "models", "user_profiles", "organization", "completions"})
-# Beta resources are all ZDR005 through the ("beta",) prefix; listed so the catalog test knows them.
-KNOWN_BETA_RESOURCES = frozenset(
-    {
-        "models", "messages", "agents", "environments", "sessions", "deployments", "deployment_runs",
-        "vaults", "memory_stores", "files", "skills", "webhooks", "user_profiles", "dreams",
-        "tunnels", "compliance", "organization",
-    }
+_ADMIN = Neutral("Admin API: organisation settings and reports, no prompt or response content")
+# Resources with no ZDR effect of their own, by path prefix (a beta one is still ZDR005).
+NEUTRAL_RESOURCES: dict = {
+    ("messages",): Neutral("the Messages API itself: its request keywords and content decide"),
+    ("models",): Neutral("lists and describes models"),
+    ("user_profiles",): Neutral("user profiles are an admin setting; profile ids on requests change nothing kept"),
+    ("organization",): _ADMIN,
+    ("beta", "messages"): Neutral("the beta Messages API: its request keywords and content decide"),
+    ("beta", "models"): Neutral("lists and describes models"),
+    ("beta", "user_profiles"): Neutral("user profiles are an admin setting"),
+    ("beta", "organization"): _ADMIN,  # telemetry_destinations: judged by traces.content_mode (ZDR012)
+    ("beta", "compliance"): Neutral("Compliance API: reads your organisation's activity (kept 6 years, informational)"),
+    ("beta", "webhooks"): Neutral("verifies and parses webhook payloads locally; sends nothing"),
+}
+# Every resource of the SDK (2.15.0), sync and async alike, at any depth. tests/test_catalog.py fails
+# on a resource not listed here, so a new one is read and classified before it is trusted (a new
+# resource under a neutral one can be a new way out of ZDR: `beta.organization.telemetry_destinations`).
+KNOWN_RESOURCES = frozenset(
+    tuple(path.split("."))
+    for path in """
+    files messages messages.batches models skills skills.versions user_profiles user_profiles.action_urls
+    organization organization.analytics organization.analytics.apps organization.analytics.apps.chat
+    organization.analytics.apps.chat.projects organization.analytics.artifacts organization.analytics.connectors
+    organization.analytics.plugins organization.analytics.skills organization.analytics.summaries
+    organization.analytics.users organization.api_keys organization.compliance_settings organization.external_keys
+    organization.federation organization.federation.issuers organization.federation.rules
+    organization.federation.rules.workspaces organization.invites organization.rate_limits organization.rbac_groups
+    organization.rbac_groups.members organization.rbac_roles organization.rbac_roles.permissions
+    organization.service_accounts organization.service_accounts.workspaces organization.spend_limits
+    organization.spend_limits.effective organization.spend_limits.increase_requests organization.users
+    organization.workspaces organization.workspaces.members organization.workspaces.rate_limits
+    organization.workspaces.service_accounts
+    beta beta.files beta.models beta.messages beta.messages.batches beta.skills beta.skills.versions beta.webhooks
+    beta.tunnels beta.tunnels.certificates
+    beta.agents beta.agents.versions beta.deployment_runs beta.deployments beta.dreams beta.environments
+    beta.environments.work beta.memory_stores beta.memory_stores.memories beta.memory_stores.memory_versions
+    beta.sessions beta.sessions.events beta.sessions.resources beta.sessions.threads beta.sessions.threads.events
+    beta.vaults beta.vaults.credentials
+    beta.compliance beta.compliance.review beta.compliance.review.cases beta.compliance.review.items
+    beta.compliance.review.notices
+    beta.user_profiles beta.user_profiles.action_urls beta.user_profiles.providers beta.user_profiles.providers.google
+    beta.user_profiles.providers.google.data_controls
+    beta.organization beta.organization.analytics beta.organization.analytics.apps beta.organization.analytics.apps.chat
+    beta.organization.analytics.apps.chat.projects beta.organization.analytics.artifacts
+    beta.organization.analytics.connectors beta.organization.analytics.cost beta.organization.analytics.cost_report
+    beta.organization.analytics.plugins beta.organization.analytics.skills beta.organization.analytics.summaries
+    beta.organization.analytics.usage beta.organization.analytics.usage_report
+    beta.organization.analytics.user_cost_report beta.organization.analytics.user_usage_report
+    beta.organization.analytics.users beta.organization.api_keys beta.organization.claude_code
+    beta.organization.claude_code.managed_settings beta.organization.claude_code.managed_settings.configuration
+    beta.organization.claude_code.managed_settings.rbac_group_default
+    beta.organization.claude_code.managed_settings.rbac_groups beta.organization.claude_tag
+    beta.organization.claude_tag.bundles beta.organization.claude_tag.bundles.targets
+    beta.organization.claude_tag.slack_channels beta.organization.claude_tag.slack_workspaces
+    beta.organization.compliance_settings beta.organization.external_keys beta.organization.external_storage
+    beta.organization.federation beta.organization.federation.issuers beta.organization.federation.rules
+    beta.organization.federation.rules.workspaces beta.organization.invites beta.organization.plugin_marketplaces
+    beta.organization.plugins beta.organization.plugins.installation_settings beta.organization.plugins.shares
+    beta.organization.plugins.versions beta.organization.providers beta.organization.providers.google
+    beta.organization.providers.google.projects beta.organization.providers.google.projects.data_controls
+    beta.organization.rate_limits beta.organization.rbac_groups beta.organization.rbac_groups.members
+    beta.organization.rbac_roles beta.organization.rbac_roles.permissions beta.organization.service_accounts
+    beta.organization.service_accounts.workspaces beta.organization.spend_limits beta.organization.spend_limits.effective
+    beta.organization.spend_limits.increase_requests beta.organization.telemetry_destinations
+    beta.organization.telemetry_destinations.workspaces beta.organization.users beta.organization.webhooks
+    beta.organization.workspaces beta.organization.workspaces.members beta.organization.workspaces.rate_limits
+    beta.organization.workspaces.service_accounts
+    """.split()
 )
+# Methods that send nothing (a signature checked locally): no finding, not even ZDR005.
+LOCAL_METHODS = {
+    ("beta", "webhooks", "unwrap"): Neutral("checks the webhook signature locally and sends nothing"),
+    ("beta", "webhooks", "parse_unverified"): Neutral("parses a webhook payload locally and sends nothing"),
+}
 
 # Methods that send a Messages request: their keyword arguments are request parameters.
 REQUEST_RESOURCES = frozenset({("messages",), ("beta", "messages")})
-REQUEST_METHODS = frozenset({"create", "stream", "count_tokens", "parse", "tool_runner"})
-# Beta-only methods of `beta.messages` with no request keywords of their own (ZDR005 through the prefix).
-BETA_MESSAGES_METHODS = frozenset({"thread"})
+# `beta.messages.thread(...)` takes the create keywords too (`**params: Unpack[ThreadCreateParams]`).
+REQUEST_METHODS = frozenset({"create", "stream", "count_tokens", "parse", "tool_runner", "thread"})
+# Beta-only methods of `beta.messages` (GA `messages` has none of these).
+BETA_MESSAGES_METHODS = frozenset({"thread", "tool_runner"})
 # `messages.batches.create(requests=[{"params": {...}}])`: each params dict is a request too.
 BATCH_CREATE_RESOURCES = frozenset({("messages", "batches"), ("beta", "messages", "batches")})
+
+# The SDK's session-runner and worker helpers outside the client's resources (Managed Agents).
+MANAGED_AGENTS_HELPERS = frozenset(
+    f"{SDK_ROOT}.lib.environments.{name}"
+    for name in ("EnvironmentWorker", "EnvironmentWorkerTools", "SessionToolRunner", "iter_work", "aiter_work", "download_session_skills")
+)
+# Message threads made directly rather than through `beta.messages.thread()`.
+THREAD_HELPERS = frozenset(f"{SDK_ROOT}.lib.threads.{name}" for name in ("BetaMessageThread", "BetaAsyncMessageThread"))
+
+# `Anthropic(middleware=[BetaRefusalFallbackMiddleware(...)])` sends the fallback-credit beta on beta
+# message requests: beta at most (the docs say fallback credit stores no message content).
+FALLBACK_MIDDLEWARE = frozenset(f"{SDK_ROOT}.lib.middleware.{name}" for name in ("BetaRefusalFallbackMiddleware",))
+FALLBACK_TEXT = CodeText(
+    "it sends the fallback-credit beta header on beta message requests; beta products are outside ZDR unless your "
+    "agreement covers them, though the docs say fallback credit stores no message content",
+    "confirm your agreement covers the beta, or drop the middleware",
+)
+
+# The API's server-side OpenTelemetry export (since 2026-10-14): a destination whose traces carry
+# content sends prompts and responses to your collector.
+TELEMETRY_DESTINATIONS = ("beta", "organization", "telemetry_destinations")
+TELEMETRY_DESTINATION_METHODS = frozenset({"create", "update"})
+TELEMETRY_DESTINATIONS_PATH = "/v1/organizations/telemetry_destinations"
+TRACES_KEYWORD = "traces"
 
 
 # --- Request parameters ------------------------------------------------------------------------
@@ -104,13 +309,21 @@ class RequestKeyword:
 
 # Request keywords that by their presence (any value but None) take a request outside ZDR.
 REQUEST_KEYWORDS = {
-    "cache_control": RequestKeyword("ZDR002", "prompt caching (cache_control)"),
+    "cache_control": RequestKeyword("ZDR002", "prompt caching (cache_control=)"),
     "diagnostics": RequestKeyword("ZDR002", "cache diagnostics (diagnostics=)"),
-    "output_format": RequestKeyword("ZDR004", "structured outputs (output_format)"),
+    "output_format": RequestKeyword("ZDR004", "structured outputs (output_format=)"),
     "betas": RequestKeyword("ZDR005", "beta features (betas=)"),
     "mcp_servers": RequestKeyword("ZDR009", "MCP connector (mcp_servers=)"),
     "container": RequestKeyword("ZDR010", "container reuse (container=)"),
+    "thread": RequestKeyword("ZDR014", "message threads (thread=)"),
 }
+# Keywords whose value off (None, [], {}) is not a use: a list of servers or betas.
+EMPTY_IS_OFF = frozenset({"betas", "mcp_servers"})
+# Cache diagnostics keep something other than the cache: their own exception and remedy.
+DIAGNOSTICS_TEXT = CodeText(
+    "a fingerprint of cryptographic hashes and token-count estimates is retained briefly (the docs: ZDR qualified, HIPAA No)",
+    "drop diagnostics= (it is not prompt caching: keeping or dropping cache_control does not change this)",
+)
 # `output_config` is structured outputs only when it carries a `format` (effort alone is not).
 OUTPUT_CONFIG_KEYWORD = "output_config"
 OUTPUT_CONFIG_FORMAT_KEY = "format"
@@ -118,17 +331,37 @@ OUTPUT_CONFIG_FORMAT_KEY = "format"
 REQUEST_CONTENT_KEYWORDS = frozenset({"messages", "system", "tools", "extra_body"})
 HEADER_KEYWORDS = frozenset({"extra_headers", "default_headers"})
 BETA_HEADER = "anthropic-beta"
-# Request keywords of 2.14 with no ZDR effect (the catalog test accepts these as neutral).
-NEUTRAL_REQUEST_KEYWORDS = frozenset(
-    {
-        "max_tokens", "messages", "model", "inference_geo", "metadata", "service_tier", "speed",
-        "stop_sequences", "stream", "system", "temperature", "thinking", "tool_choice", "tools",
-        "top_k", "top_p", "user_profile_id", "workspace_id", "extra_headers", "extra_query",
-        "extra_body", "timeout", "output_config", "fallback_credit_token",
-        # beta-only keywords: already ZDR005 through the beta resource
-        "thread", "compaction", "context_management", "fallbacks", "billing_policy",
-    }
-)
+MODEL_KEYWORD = "model"
+
+_NO_EFFECT = Neutral("a request setting with no ZDR effect")
+_CONTENT = Neutral("carries content blocks and tools, which are judged one by one")
+# Every keyword of the GA request methods (messages.create / stream / parse / count_tokens and
+# messages.batches.create): a code, or why it has none. The catalog test fails on a keyword of a GA
+# method not listed here, even one known on the beta surface: a beta keyword reaching GA is news.
+GA_REQUEST_KEYWORDS: dict = {
+    **{name: keyword.code for name, keyword in REQUEST_KEYWORDS.items() if name not in ("betas", "mcp_servers", "thread")},
+    "output_config": "ZDR004",  # with a `format`
+    "model": "ZDR015",  # a Covered Model
+    "messages": _CONTENT, "system": _CONTENT, "tools": _CONTENT, "extra_body": _CONTENT,
+    "extra_headers": "ZDR005",  # an `anthropic-beta` header
+    "requests": Neutral("batch items: the batch itself is ZDR003, each item's params are judged as a request"),
+    "max_tokens": _NO_EFFECT, "inference_geo": _NO_EFFECT, "metadata": _NO_EFFECT, "service_tier": _NO_EFFECT,
+    "speed": _NO_EFFECT, "stop_sequences": _NO_EFFECT, "stream": _NO_EFFECT, "temperature": _NO_EFFECT,
+    "thinking": _NO_EFFECT, "tool_choice": _NO_EFFECT, "top_k": _NO_EFFECT, "top_p": _NO_EFFECT,
+    "user_profile_id": _NO_EFFECT, "workspace_id": _NO_EFFECT, "extra_query": _NO_EFFECT, "timeout": _NO_EFFECT,
+}
+_BETA_ONLY = Neutral("beta only (ZDR005 through the beta call) with no ZDR effect of its own")
+# Keywords only the beta request methods take (beta.messages.create / stream / parse / count_tokens /
+# tool_runner / thread, beta.messages.batches.create).
+BETA_REQUEST_KEYWORDS: dict = {
+    **GA_REQUEST_KEYWORDS,
+    "betas": "ZDR005", "mcp_servers": "ZDR009", "thread": "ZDR014",
+    "compaction": Neutral("beta only: the docs mark compaction ZDR eligible (HIPAA No)"),
+    "context_management": Neutral("beta only: the docs mark context editing ZDR eligible (HIPAA No)"),
+    "fallbacks": _BETA_ONLY, "fallback_credit_token": _BETA_ONLY, "billing_policy": _BETA_ONLY,
+    "max_iterations": Neutral("tool runner loop setting, local"), "run_tools_eagerly": Neutral("tool runner loop setting, local"),
+    "unsupported_request_behavior": Neutral("message thread helper setting, local"),
+}
 
 # --- Content blocks ----------------------------------------------------------------------------
 CACHE_CONTROL_KEY = "cache_control"
@@ -144,27 +377,72 @@ ALLOWED_CALLERS_KEY = "allowed_callers"
 DIRECT_CALLER = "direct"
 
 
-# --- Server tools: matched by pattern so a new dated version is caught without a release ----------
+# --- Tools: families of dated types, matched by pattern so a new date is caught without a release ---
+@dataclass(frozen=True)
+class ToolFamily:
+    """`{family}_YYYYMMDD` tool types. `versions` are the dates the SDK has shipped: the catalog test
+    fails on a new one until it is listed here (a new version can change eligibility, as the 2026
+    web tools did), while the linter already matches any date of a family that has a code."""
+
+    code: Union[str, Neutral]
+    label: str
+    versions: tuple
+    # Dated versions from this date on let code execution call the tool unless allowed_callers is ["direct"].
+    dynamic_filtering_from: Optional[int] = None
+
+
+_CLIENT_SIDE = "client-side tool: it runs in your process, the API only sees its calls and results"
+TOOL_FAMILIES = {
+    "code_execution": ToolFamily("ZDR006", "code execution tool", (20250522, 20250825, 20260120, 20260521)),
+    "web_search": ToolFamily("ZDR007", "web search tool", (20250305, 20260209, 20260318), dynamic_filtering_from=20260101),
+    "web_fetch": ToolFamily("ZDR008", "web fetch tool", (20250910, 20260209, 20260309, 20260318), dynamic_filtering_from=20260101),
+    "agent_toolset": ToolFamily("ZDR013", "Managed Agents agent toolset", (20260401,)),
+    "multiagent": ToolFamily("ZDR013", "Managed Agents multiagent tool", (20261001,)),
+    "bash": ToolFamily(Neutral(_CLIENT_SIDE), "bash tool", (20241022, 20250124)),
+    "text_editor": ToolFamily(Neutral(_CLIENT_SIDE), "text editor tool", (20241022, 20250124, 20250429, 20250728)),
+    "computer": ToolFamily(Neutral(_CLIENT_SIDE), "computer use tool", (20241022, 20250124, 20251124)),
+    "computer_toolset": ToolFamily(Neutral(_CLIENT_SIDE), "computer toolset", (20260801,)),
+    "browser_toolset": ToolFamily(Neutral(_CLIENT_SIDE + " (HIPAA: browser use is not covered, and not blocked)"), "browser toolset", (20260801,)),
+    "memory": ToolFamily(Neutral(_CLIENT_SIDE + ": the memory files are yours"), "memory tool", (20250818,)),
+    "tool_search_tool_bm25": ToolFamily(Neutral("tool search over the request's own tools (HIPAA No)"), "tool search tool", (20251119,)),
+    "tool_search_tool_regex": ToolFamily(Neutral("tool search over the request's own tools (HIPAA No)"), "tool search tool", (20251119,)),
+    "advisor": ToolFamily(Neutral("the docs mark the advisor tool ZDR eligible (HIPAA No)"), "advisor tool", (20260301,)),
+    # context-management edits (`context_management={"edits": [...]}`), dated like tools
+    "clear_tool_uses": ToolFamily(Neutral("a context-editing edit, not a tool: the docs mark context editing ZDR eligible"), "context edit", (20250919,)),
+    "clear_thinking": ToolFamily(Neutral("a context-editing edit, not a tool: the docs mark context editing ZDR eligible"), "context edit", (20251015,)),
+    "compact": ToolFamily(Neutral("a compaction edit, not a tool: the docs mark compaction ZDR eligible"), "compaction edit", (20260112,)),
+}
+# Tool types without a date.
+UNDATED_TOOL_TYPES = {
+    "mcp_toolset": "ZDR009",
+    "custom": Neutral("your own tool: it runs in your process"),
+    "tool_search_tool_bm25": Neutral("tool search over the request's own tools (HIPAA No)"),
+    "tool_search_tool_regex": Neutral("tool search over the request's own tools (HIPAA No)"),
+}
+DATED_TYPE = re.compile(r"([a-z][a-z0-9_]*?)_(\d{8})")
+
+
 @dataclass(frozen=True)
 class ToolPattern:
     pattern: re.Pattern
     code: str
     label: str
-    # Dated versions from this date on let code execution call the tool unless allowed_callers is ["direct"].
     dynamic_filtering_from: Optional[int] = None
 
 
-TOOL_PATTERNS: tuple[ToolPattern, ...] = (
-    ToolPattern(re.compile(r"code_execution_(\d{8})"), "ZDR006", "code execution tool"),
-    ToolPattern(re.compile(r"web_search_(\d{8})"), "ZDR007", "web search tool", 20260101),
-    ToolPattern(re.compile(r"web_fetch_(\d{8})"), "ZDR008", "web fetch tool", 20260101),
-    ToolPattern(re.compile(r"mcp_toolset()"), "ZDR009", "MCP toolset (MCP connector)"),
-)
+# The tool types that trigger a code, as patterns: any date of a family, and the undated ones.
+TOOL_PATTERNS: tuple[ToolPattern, ...] = tuple(
+    ToolPattern(re.compile(rf"{name}_(\d{{8}})"), family.code, family.label, family.dynamic_filtering_from)
+    for name, family in TOOL_FAMILIES.items()
+    if isinstance(family.code, str)
+) + (ToolPattern(re.compile(r"mcp_toolset()"), "ZDR009", "MCP toolset (MCP connector)"),)
 CODE_EXECUTION_CALLER = re.compile(r"code_execution_\d{8}")
-# Client-side or in-memory tools with no ZDR effect (the catalog test accepts these as neutral).
+# Neutral tool types, as one pattern (any date of a neutral family, or an undated neutral type).
 NEUTRAL_TOOL_TYPES = re.compile(
-    r"(bash|text_editor|computer|memory|browser_toolset|computer_toolset|tool_search_tool_(bm25|regex)"
-    r"|advisor)(_\d{8})?|custom"
+    "|".join(
+        [rf"{name}(_\d{{8}})?" for name, family in TOOL_FAMILIES.items() if isinstance(family.code, Neutral)]
+        + [re.escape(name) for name, code in UNDATED_TOOL_TYPES.items() if isinstance(code, Neutral)]
+    )
 )
 
 
@@ -184,15 +462,18 @@ class TypedParam:
     pattern: re.Pattern
     code: str
     label: str
+    family: Optional[str] = None  # a tool param: the tool family its class name dates (`WebSearchTool20260209Param`)
 
 
 TYPED_PARAMS: tuple[TypedParam, ...] = (
     TypedParam(re.compile(r"(Beta)?CacheControlEphemeralParam"), "ZDR002", "prompt caching (CacheControlEphemeralParam)"),
     TypedParam(re.compile(r"(Beta)?JSONOutputFormatParam"), "ZDR004", "structured outputs (JSONOutputFormatParam)"),
-    TypedParam(re.compile(r"(Beta)?CodeExecutionTool\d{8}Param"), "ZDR006", "code execution tool"),
-    TypedParam(re.compile(r"(Beta)?WebSearchTool\d{8}Param"), "ZDR007", "web search tool"),
-    TypedParam(re.compile(r"(Beta)?WebFetchTool\d{8}Param"), "ZDR008", "web fetch tool"),
-    TypedParam(re.compile(r"BetaMCPToolsetParam"), "ZDR009", "MCP toolset (MCP connector)"),
+    TypedParam(re.compile(r"(Beta)?CodeExecutionTool\d{8}Param"), "ZDR006", "code execution tool", "code_execution"),
+    TypedParam(re.compile(r"(Beta)?WebSearchTool\d{8}Param"), "ZDR007", "web search tool", "web_search"),
+    TypedParam(re.compile(r"(Beta)?WebFetchTool\d{8}Param"), "ZDR008", "web fetch tool", "web_fetch"),
+    TypedParam(re.compile(r"Beta(ManagedAgents)?MCPToolsetParams?"), "ZDR009", "MCP toolset (MCP connector)", "mcp_toolset"),
+    TypedParam(re.compile(r"BetaManagedAgentsAgentToolset\d{8}Params"), "ZDR013", "Managed Agents agent toolset", "agent_toolset"),
+    TypedParam(re.compile(r"BetaManagedAgentsMultiagent\d{8}Params"), "ZDR013", "Managed Agents multiagent tool", "multiagent"),
 )
 # `OutputConfigParam(format=...)`: structured outputs only with a format.
 OUTPUT_CONFIG_PARAM = re.compile(r"(Beta)?OutputConfigParam")
@@ -205,30 +486,316 @@ def match_typed_param(class_name: str) -> Optional[TypedParam]:
     return None
 
 
+def typed_param_tool_type(param: TypedParam, class_name: str) -> Optional[str]:
+    """The tool `type` a typed tool param stands for: `WebSearchTool20260209Param` -> `web_search_20260209`."""
+    if param.family is None:
+        return None
+    date = re.search(r"(\d{8})", class_name)
+    return f"{param.family}_{date.group(1)}" if date else param.family
+
+
 # --- Telemetry (ZDR012) ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TelemetrySwitch:
+    """An environment variable that sends data to a telemetry collector when set to a value it accepts."""
+
+    label: str
+    text: CodeText
+    # "switch": any true value ("1", "true"); "file": a true value or `file:<dir>`; "content": the value "content"
+    accepts: str = "switch"
+
+
+_EVENTS_LEAVE = CodeText(
+    "usage metrics and events leave to your OpenTelemetry collector, kept under its retention, not Anthropic's ZDR "
+    "(this is not Anthropic keeping request content)",
+    "leave telemetry off in code, or send it only to a collector under the same controls",
+)
+_CONTENT_LEAVES = CodeText(
+    "prompt, response or tool content leaves to your telemetry collector and is kept under that backend's retention, "
+    "outside the request path ZDR governs",
+    "never export content unless the collector is covered by the same controls",
+)
 TELEMETRY_ENV_VARS = {
-    "CLAUDE_CODE_ENABLE_TELEMETRY": "Claude Code telemetry",
-    "OTEL_LOG_USER_PROMPTS": "OpenTelemetry logging of user prompts",
-    "OTEL_LOG_ASSISTANT_RESPONSES": "OpenTelemetry logging of assistant responses",
-    "OTEL_LOG_TOOL_DETAILS": "OpenTelemetry logging of tool details",
-    "OTEL_LOG_TOOL_CONTENT": "OpenTelemetry logging of tool content",
-    "OTEL_LOG_RAW_API_BODIES": "OpenTelemetry logging of raw API bodies",
+    "CLAUDE_CODE_ENABLE_TELEMETRY": TelemetrySwitch("Claude Code telemetry", _EVENTS_LEAVE),
+    "OTEL_LOG_USER_PROMPTS": TelemetrySwitch("OpenTelemetry logging of user prompts", _CONTENT_LEAVES),
+    "OTEL_LOG_ASSISTANT_RESPONSES": TelemetrySwitch("OpenTelemetry logging of assistant responses", _CONTENT_LEAVES),
+    "OTEL_LOG_TOOL_DETAILS": TelemetrySwitch("OpenTelemetry logging of tool details", _CONTENT_LEAVES),
+    "OTEL_LOG_TOOL_CONTENT": TelemetrySwitch("OpenTelemetry logging of tool content", _CONTENT_LEAVES),
+    "OTEL_LOG_RAW_API_BODIES": TelemetrySwitch(
+        "OpenTelemetry logging of raw API bodies",
+        CodeText(
+            "the full request and response bodies leave to your telemetry collector, or with `file:<dir>` are written "
+            "to files there, kept until you delete them, outside ZDR",
+            "drop OTEL_LOG_RAW_API_BODIES, or keep its destination under the same controls",
+        ),
+        accepts="file",
+    ),
+    "ANTHROPIC_OPEN_TELEMETRY_TRACES_CONTENT_MODE": TelemetrySwitch(
+        "the SDK's OpenTelemetry traces with prompt and response content",
+        CodeText(
+            "the SDK puts prompts and responses in its OpenTelemetry traces, which leave to your collector and are kept "
+            "under its retention, outside the request path ZDR governs",
+            "use content_mode \"metadata_only\" (the default)",
+        ),
+        accepts="content",
+    ),
 }
 TRUE_STRINGS = frozenset({"1", "true", "yes", "on"})
+FILE_MODE_PREFIX = "file:"
 # Reading the environment (`os.environ[...]`, `os.environ.get`, `os.getenv`): passing a value through is not a switch.
 ENV_READERS = frozenset({"os.environ", "os.getenv"})
 OPEN_TELEMETRY_KEYWORD = "open_telemetry"
 CONTENT_MODE_PATH = ("traces", "content_mode")
 CONTENT_MODE_ON = "content"
+SDK_CONTENT_MODE_TEXT = TELEMETRY_ENV_VARS["ANTHROPIC_OPEN_TELEMETRY_TRACES_CONTENT_MODE"].text
+SERVER_EXPORT_TEXT = CodeText(
+    "the API itself exports prompts and responses to your collector (server-side export), kept under that backend's "
+    "retention; HIPAA organisations cannot choose content mode",
+    "use content_mode \"metadata_only\" for the destination",
+)
+
+# Every `ANTHROPIC_*` environment variable the SDK reads: a code, or why it has none.
+_CLIENT_SETTING = Neutral("client connection or credential setting")
+SDK_ENV_VARS: dict = {
+    "ANTHROPIC_OPEN_TELEMETRY_TRACES_CONTENT_MODE": "ZDR012",
+    "ANTHROPIC_OPEN_TELEMETRY": Neutral("turns the SDK's tracing off; content export is judged by the content mode"),
+    "ANTHROPIC_OPEN_TELEMETRY_PROPAGATION": Neutral("trace-context propagation headers: no content"),
+    "ANTHROPIC_OPEN_TELEMETRY_TRACES_MAX_CONTENT_BYTES": Neutral("caps exported content; content export is judged by the content mode"),
+    "ANTHROPIC_CUSTOM_HEADERS": Neutral("extra headers; an anthropic-beta one is seen by the runtime guard on each request"),
+    "ANTHROPIC_LOG": Neutral("the SDK's own log level (debug logs request options locally)"),
+    "ANTHROPIC_BEDROCK_BASE_URL": Neutral("base URL of a Bedrock client, whose construction is ZDR011"),
+    "ANTHROPIC_BEDROCK_MANTLE_BASE_URL": Neutral("base URL of a Bedrock Mantle client, whose construction is ZDR011"),
+    "ANTHROPIC_VERTEX_BASE_URL": Neutral("base URL of a Vertex client, whose construction is ZDR011"),
+    "ANTHROPIC_VERTEX_PROJECT_ID": Neutral("project of a Vertex client, whose construction is ZDR011"),
+    "ANTHROPIC_ENVIRONMENT_ID": Neutral("a Managed Agents environment worker's id (the worker itself is ZDR013)"),
+    "ANTHROPIC_ENVIRONMENT_KEY": Neutral("a Managed Agents environment worker's key (the worker itself is ZDR013)"),
+    "ANTHROPIC_WORK_ID": Neutral("a Managed Agents work item id (the worker itself is ZDR013)"),
+    "ANTHROPIC_WORK_SECRET": Neutral("a Managed Agents work item secret (the worker itself is ZDR013)"),
+    "ANTHROPIC_SESSION_ID": Neutral("a Managed Agents session id (the session itself is ZDR013)"),
+    **{
+        name: _CLIENT_SETTING
+        for name in (
+            "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL", "ANTHROPIC_AWS_API_KEY",
+            "ANTHROPIC_AWS_BASE_URL", "ANTHROPIC_AWS_WORKSPACE_ID", "ANTHROPIC_CONFIG_DIR", "ANTHROPIC_FEDERATION_RULE_ID",
+            "ANTHROPIC_FOUNDRY_API_KEY", "ANTHROPIC_FOUNDRY_BASE_URL", "ANTHROPIC_FOUNDRY_RESOURCE",
+            "ANTHROPIC_GOOGLE_CLOUD_BASE_URL", "ANTHROPIC_GOOGLE_CLOUD_LOCATION", "ANTHROPIC_GOOGLE_CLOUD_PROJECT",
+            "ANTHROPIC_GOOGLE_CLOUD_WORKSPACE_ID", "ANTHROPIC_IDENTITY_TOKEN", "ANTHROPIC_IDENTITY_TOKEN_FILE",
+            "ANTHROPIC_ORGANIZATION_ID", "ANTHROPIC_PROFILE", "ANTHROPIC_SCOPE", "ANTHROPIC_SERVICE_ACCOUNT_ID",
+            "ANTHROPIC_WEBHOOK_SIGNING_KEY", "ANTHROPIC_WORKSPACE_ID",
+        )
+    },
+}
+
+# --- Beta names (the `anthropic-beta` header, `betas=[...]`) ---------------------------------------
+@dataclass(frozen=True)
+class Beta:
+    """Beta names starting with `prefix` (a name then a date: `managed-agents-2026-04-01`)."""
+
+    prefix: str
+    classification: Union[str, Neutral]  # the feature's code, or why the name has none beyond ZDR005
+    label: str
+    # The name alone is a use of that code (the reference lists it as a trigger): it fires where written.
+    fires: bool = False
+    docs_zdr_eligible: bool = False  # the docs' table marks the feature ZDR "Yes"
+
+
+_FEATURE_JUDGED = "the feature's own use is the finding (its blocks, keywords or resource); the name alone keeps nothing"
+_PLAIN_BETA = Neutral("a beta with no ZDR effect of its own (ZDR005 only)")
+BETAS: tuple = (
+    Beta("managed-agents-", "ZDR013", "Claude Managed Agents", fires=True),
+    Beta("dreaming-", "ZDR013", "Claude Managed Agents dreams", fires=True),
+    Beta("agent-memory-", "ZDR013", "Claude Managed Agents memory", fires=True),
+    Beta("message-threads-", "ZDR014", "message threads", fires=True),
+    Beta("mcp-tunnels-", "ZDR009", "MCP tunnels", fires=True),
+    Beta("mcp-client-", "ZDR009", "MCP connector"),
+    Beta("files-api-", "ZDR001", "Files API"),
+    Beta("skills-", "ZDR010", "Agent Skills"),
+    Beta("code-execution-", "ZDR006", "code execution"),
+    Beta("message-batches-", "ZDR003", "Message Batches"),
+    Beta("prompt-caching-", "ZDR002", "prompt caching"),
+    Beta("extended-cache-ttl-", "ZDR002", "prompt caching (1 h TTL)"),
+    Beta("cache-diagnosis-", "ZDR002", "cache diagnostics"),
+    Beta("structured-outputs-", "ZDR004", "structured outputs"),
+    Beta("compact-", Neutral("compaction: the docs mark it ZDR eligible (HIPAA No)"), "compaction", docs_zdr_eligible=True),
+    Beta("context-management-", Neutral("context editing: the docs mark it ZDR eligible (HIPAA No)"), "context editing", docs_zdr_eligible=True),
+    Beta("advisor-tool-", Neutral("the advisor tool: the docs mark it ZDR eligible (HIPAA No)"), "advisor tool", docs_zdr_eligible=True),
+    Beta("telemetry-destinations-", Neutral("the server-side export API: a destination with content mode is ZDR012"), "telemetry destinations"),
+    Beta("fallback-credit-", Neutral("fallback credit: the docs say it stores no message content"), "fallback credit"),
+    Beta("server-side-fallback-", _PLAIN_BETA, "server-side fallback"),
+    Beta("computer-use-", Neutral(_CLIENT_SIDE), "computer use"),
+    Beta("token-counting-", _PLAIN_BETA, "token counting"),
+    Beta("pdfs-", Neutral("inline PDF documents: nothing is kept"), "PDF support"),
+    *(
+        Beta(prefix, _PLAIN_BETA, prefix.rstrip("-"))
+        for prefix in (
+            "output-128k-", "output-300k-", "dev-full-thinking-", "interleaved-thinking-", "context-1m-",
+            "model-context-window-exceeded-", "fast-mode-", "thinking-token-count-", "mid-conversation-tool-changes-",
+            "mid-conversation-output-config-", "mid-conversation-system-clear-at-", "task-budgets-",
+            "thinking-display-updates-", "thinking-binding-controls-", "inline-tools-", "token-efficient-tools-",
+            "fine-grained-tool-streaming-",
+        )
+    ),
+    *(
+        Beta(prefix, _ADMIN, prefix.rstrip("-"))
+        for prefix in (
+            "user-profiles-", "user-profiles-billing-", "ce-plugins-", "ce-user-management-", "ce-claude-code-managed-settings-",
+            "spend-limit-reads-", "webhooks-", "admin-user-sign-out-", "analytics-usage-cost-", "experimental-claude-tag-",
+            "efs-", "google-managed-data-controls-", "oauth-", "oidc-federation-",
+        )
+    ),
+)
+# The beta names the SDK 2.15.0 spells, each matched by a prefix above (the catalog test fails on a
+# name outside this list: a new date of a known beta is read before it is trusted).
+KNOWN_BETA_NAMES = frozenset(
+    """
+    admin-user-sign-out-2026-10-08 advisor-tool-2026-03-01 agent-memory-2026-07-22 analytics-usage-cost-2026-08-24
+    cache-diagnosis-2026-04-07 ce-claude-code-managed-settings-2026-10-06 ce-plugins-2026-09-01
+    ce-user-management-2026-07-13 code-execution-2025-05-22 compact-2026-01-12 compact-2026-09-04
+    computer-use-2024-10-22 computer-use-2025-01-24 computer-use-2025-11-24 context-1m-2025-08-07
+    context-management-2025-06-27 dev-full-thinking-2025-05-14 dreaming-2026-04-21 efs-2026-10-01
+    experimental-claude-tag-2026-10-21 extended-cache-ttl-2025-04-11 fallback-credit-2026-06-01
+    fallback-credit-2026-07-01 fast-mode-2026-02-01 files-api-2025-04-14 fine-grained-tool-streaming-2025-05-14
+    google-managed-data-controls-2026-09-01 inline-tools-2026-09-15 interleaved-thinking-2025-05-14
+    managed-agents-2026-04-01 mcp-client-2025-04-04 mcp-client-2025-11-20 mcp-client-2026-09-15
+    mcp-tunnels-2026-06-22 message-batches-2024-09-24 message-threads-2026-08-12
+    mid-conversation-output-config-2026-07-01 mid-conversation-system-clear-at-2026-08-21
+    mid-conversation-tool-changes-2026-07-01 model-context-window-exceeded-2025-08-26 oauth-2025-04-20
+    oidc-federation-2026-04-01 output-128k-2025-02-19 output-300k-2026-03-24 pdfs-2024-09-25
+    prompt-caching-2024-07-31 server-side-fallback-2026-06-01 server-side-fallback-2026-07-01 skills-2025-10-02
+    spend-limit-reads-2026-09-26 structured-outputs-2025-11-13 task-budgets-2026-03-13
+    telemetry-destinations-2026-08-11 thinking-binding-controls-2026-08-01 thinking-display-updates-2026-08-18
+    thinking-token-count-2026-05-13 token-counting-2024-11-01 token-efficient-tools-2025-02-19
+    user-profiles-2026-03-24 user-profiles-2026-08-18 user-profiles-2026-09-04 user-profiles-billing-2026-10-01
+    webhooks-2026-10-07
+    """.split()
+)
+BETA_NAME_SHAPE = re.compile(r"[a-z][a-z0-9-]*-20\d\d-\d\d-\d\d")
+BETA_NAME_PREFIXES = tuple(beta.prefix for beta in BETAS if beta.fires)
+
+
+def match_beta(name: str) -> Optional[Beta]:
+    """The catalog entry of a beta name: the longest prefix that matches, with a date after it."""
+    name = name.strip().lower()
+    best = None
+    for beta in BETAS:
+        if name.startswith(beta.prefix) and re.fullmatch(r"\d{4}-\d\d-\d\d", name[len(beta.prefix):]):
+            if best is None or len(beta.prefix) > len(best.prefix):
+                best = beta
+    return best
+
+
+DOCS_ZDR_ELIGIBLE_BETAS = tuple(beta.label for beta in BETAS if beta.docs_zdr_eligible)
+
+# --- Covered Models (ZDR015) -----------------------------------------------------------------------
+# Anthropic designates these "Covered Models" (support.claude.com article 15425695; the "API and data
+# retention" page): 30-day retention and review, ZDR only if Anthropic expressly authorises it, on every
+# platform (Claude Platform, Bedrock, Vertex, Foundry).
+DESIGNATED_COVERED_MODELS = ("claude-fable-5", "claude-fable-5-1", "claude-mythos-5", "claude-mythos-5-1")
+# The whole families are flagged: the SDK also lists `-5-2` versions, not yet seen designated on 2026-12-01.
+COVERED_MODEL_FAMILIES = ("claude-fable-5", "claude-mythos-5")
+COVERED_MODELS_SOURCE = "support.claude.com/en/articles/15425695"
+# A Covered Model as any platform spells it: `claude-fable-5`, `claude-mythos-5-1-20261101`,
+# Bedrock `us.anthropic.claude-fable-5-v1:0`, Vertex `claude-fable-5@20261101`, LiteLLM `anthropic/claude-fable-5`.
+COVERED_MODEL_ID = re.compile(
+    r"(?:^|[/.:])(?P<family>" + "|".join(re.escape(f) for f in COVERED_MODEL_FAMILIES) + r")(?P<rest>(?:[-@:.][\w.:@-]*)?)$"
+)
+# Every model id the SDK lists (types/model.py), covered or not: the catalog test fails on a new one.
+KNOWN_MODEL_IDS = {
+    **{m: True for m in ("claude-fable-5", "claude-fable-5-1", "claude-fable-5-2", "claude-mythos-5", "claude-mythos-5-1", "claude-mythos-5-2")},
+    **{
+        m: False
+        for m in (
+            "claude-haiku-4-5", "claude-haiku-4-5-20251001", "claude-haiku-5-5", "claude-opus-4-5", "claude-opus-4-5-20251101",
+            "claude-opus-4-6", "claude-opus-4-7", "claude-opus-4-8", "claude-opus-5", "claude-opus-5-5", "claude-sonnet-4-6",
+            "claude-sonnet-5", "claude-sonnet-5-5",
+        )
+    },
+    # Mythos Preview is a research preview, not on the Covered Models list
+    "claude-mythos-preview": False,
+}
+# Keywords and dict keys that name the model a request goes to (SDK, wrappers, boto3, raw bodies).
+MODEL_KEYS = frozenset({"model", "model_id", "modelId", "model_name"})
+# Wrapper entry points that take the model as their first positional argument, or under another name.
+MODEL_POSITIONAL = frozenset(
+    {
+        "pydantic_ai.Agent", "pydantic_ai.agent.Agent", "langchain.chat_models.init_chat_model",
+        "langchain.chat_models.base.init_chat_model", "instructor.from_provider", "litellm.completion",
+        "litellm.acompletion", "litellm.main.completion", "litellm.main.acompletion",
+    }
+)
+MODEL_ID_KEYWORD = "id"  # agno `Claude(id=...)`, Managed Agents `model={"id": ...}`
+MODEL_ID_CALLS = frozenset(
+    {"agno.models.anthropic.Claude", "agno.models.anthropic.claude.Claude", "agno.models.aws.Claude", "agno.models.aws.claude.Claude",
+     "agno.models.vertexai.Claude", "agno.models.vertexai.claude.Claude"}
+)
+
+
+def covered_model(model_id: str) -> Optional[str]:
+    """The Covered Model family a model id belongs to, on any platform's spelling, else None."""
+    lowered = model_id.lower()
+    if not any(family in lowered for family in COVERED_MODEL_FAMILIES):
+        return None  # the common case, without the regex
+    m = COVERED_MODEL_ID.search(lowered.strip())
+    return m.group("family") if m else None
+
+
+def covered_model_name(model_id: str) -> Optional[str]:
+    """The Covered Model a model id names, as the designation list spells it: Bedrock's
+    `us.anthropic.claude-fable-5-1-v1:0` and `claude-fable-5-1-20261101` are `claude-fable-5-1`."""
+    m = COVERED_MODEL_ID.search(model_id.strip().lower())
+    if m is None:
+        return None
+    minor = re.match(r"-(\d{1,2})(?!\d)", m.group("rest"))
+    return f"{m.group('family')}-{minor.group(1)}" if minor else m.group("family")
+
 
 # --- Raw HTTP ----------------------------------------------------------------------------------
 API_HOST = "api.anthropic.com"
+# Hosts where Anthropic processes the request, so the same endpoint exceptions apply: the API, Claude
+# on Google Cloud (Anthropic managed), Microsoft Foundry (`{resource}.services.ai.azure.com/anthropic/`)
+# and Claude Platform on AWS (`aws-external-anthropic.{region}.api.aws`). A regex over the URL text,
+# where an unknown f-string field reads as `{}`; `path` is what follows the host's own prefix.
+ANTHROPIC_API_HOSTS = re.compile(
+    r"(?:^|//|[^\w.-])(?:api\.anthropic\.com|claude\.googleapis\.com|[\w{}.-]+\.services\.ai\.azure\.com/anthropic"
+    r"|aws-external-anthropic\.[\w{}-]+\.api\.aws)(?::\d+)?(?P<path>/[^?#]*)?",
+    re.IGNORECASE,
+)
+# Substrings of the URL text of those hosts, for the stages that look for a spelling before resolving.
+API_HOST_MARKERS = (API_HOST, "claude.googleapis.com", ".services.ai.azure.com/anthropic", "aws-external-anthropic.")
 RAW_ENDPOINTS = (
     ("/v1/messages/batches", "ZDR003", "Message Batches API"),
     ("/v1/files", "ZDR001", "Files API"),
     ("/v1/skills", "ZDR010", "Skills API"),
+    ("/v1/tunnels", "ZDR009", "MCP tunnels"),
+    *((f"/v1/{name}", "ZDR013", "Claude Managed Agents") for name in MANAGED_AGENTS_RESOURCES),
 )
 RAW_ENDPOINT_PATHS = tuple(path for path, _, _ in RAW_ENDPOINTS)
+
+
+# The raw endpoints by their first segment below /v1/ (`files`, `messages`): one dict lookup per request.
+_ENDPOINTS_BY_SEGMENT: dict = {}
+for _prefix, _code, _label in RAW_ENDPOINTS:
+    _ENDPOINTS_BY_SEGMENT.setdefault(_prefix.split("/")[2], []).append((_prefix, _code, _label))
+
+
+def match_endpoint_path(path: str) -> Optional[tuple]:
+    """(code, label) for a request path (`/v1/files/abc`, `/v1/sessions?beta=true`) of a raw endpoint."""
+    parts = path.split("/", 3)
+    candidates = _ENDPOINTS_BY_SEGMENT.get(parts[2].split("?", 1)[0].split("{", 1)[0]) if len(parts) > 2 and parts[1] == "v1" else None
+    for prefix, code, label in candidates or ():
+        if path.startswith(prefix) and path[len(prefix):len(prefix) + 1] in ("", "/", "?", "{", "#"):
+            return code, label
+    return None
+
+
+def match_raw_endpoint(url: str) -> Optional[tuple]:
+    """(code, label) for a URL of an Anthropic-processed host whose path is a raw endpoint, else None."""
+    for m in ANTHROPIC_API_HOSTS.finditer(url):
+        matched = match_endpoint_path(m.group("path") or "")
+        if matched is not None:
+            return matched
+    return None
+
 
 # --- Cloud platforms without the SDK's clients (ZDR011) --------------------------------------------
 # boto3: `boto3.client("bedrock-runtime").invoke_model(modelId="us.anthropic.claude-...")`.
@@ -246,17 +813,6 @@ VERTEX_PUBLISHER_PATH = "publishers/anthropic/models"
 # Substrings that make a string worth resolving as an endpoint (raw API paths, the Vertex publisher).
 ENDPOINT_STRING_MARKERS = RAW_ENDPOINT_PATHS + (VERTEX_PUBLISHER_PATH,)
 
-
-def match_raw_endpoint(url: str) -> Optional[tuple]:
-    """(code, label) for a URL of the Anthropic API host whose path is a raw endpoint, else None."""
-    at = url.find(API_HOST)
-    if at < 0:
-        return None
-    rest = url[at + len(API_HOST):]
-    for path, code, label in RAW_ENDPOINTS:
-        if rest.startswith(path) and rest[len(path):len(path) + 1] in ("", "/", "?", "{", "#"):
-            return code, label
-    return None
 
 # --- The prefilter ----------------------------------------------------------------------------
 # Lowercase byte strings; a file that holds none of them cannot hold a finding and is never parsed.
@@ -328,20 +884,24 @@ RESOURCE_WORDS = frozenset(
     | HEADER_KEYWORDS
     | REQUEST_CONTENT_KEYWORDS
     | set(CLOUD_PROCESSED_CLIENTS)
+    | {q.rsplit(".", 1)[-1] for q in MANAGED_AGENTS_HELPERS | THREAD_HELPERS | FALLBACK_MIDDLEWARE}
+    | {TRACES_KEYWORD}
 )
+# A Covered Model id written whole, on any platform's spelling (a string constant, ignoring case).
+_COVERED_MODEL_STRING = r"(?:[\w.:/-]*[/.:])?(?:" + "|".join(re.escape(f) for f in COVERED_MODEL_FAMILIES) + r")(?:[-@:.][\w.:@-]*)?"
 # String constants that are Anthropic spellings wherever they appear (matched whole, ignoring case),
 # and substrings that are (the API host, the beta header).
 UNIQUE_STRING = re.compile(
     "|".join(
         [tool.pattern.pattern for tool in TOOL_PATTERNS]
         + [re.escape(name) for name in TELEMETRY_ENV_VARS]
-        + [re.escape(BETA_HEADER)]
+        + [re.escape(BETA_HEADER), _COVERED_MODEL_STRING]
     ),
     re.IGNORECASE,
 )
 # Keyword-argument names that are Anthropic spellings (`dict(os.environ, CLAUDE_CODE_ENABLE_TELEMETRY="1")`).
 UNIQUE_KEYWORDS = frozenset(TELEMETRY_ENV_VARS)
-UNIQUE_SUBSTRINGS = (API_HOST, BETA_HEADER, BEDROCK_MODEL_MARKER, VERTEX_PUBLISHER_PATH)
+UNIQUE_SUBSTRINGS = (*API_HOST_MARKERS, BETA_HEADER, BEDROCK_MODEL_MARKER, VERTEX_PUBLISHER_PATH)
 # Top-level packages whose import makes a file worth a closer look.
 SDK_MODULES = frozenset({SDK_ROOT})
 # A line importing the SDK (`import anthropic`, `import os, anthropic`, `from anthropic.types import`),

@@ -211,7 +211,7 @@ class Linter:
                 Finding(
                     rule.code, report.message, path,
                     Position(where.start.line, where.start.column), Position(where.end.line, where.end.column),
-                    severity=rule.severity, confidence=report.confidence, category=rule.category,
+                    severity=report.severity or rule.severity, confidence=report.confidence, category=rule.category,
                     url=rule.url(), noqa_line=suppressions.noqa_line(line),
                 )
             )

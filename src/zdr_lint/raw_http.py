@@ -1,5 +1,7 @@
 """Raw HTTP to the Anthropic API: `httpx`, `requests`, `aiohttp` and `urllib` calls whose URL
-resolves to the API host on a raw endpoint (`/v1/files`, `/v1/messages/batches`, `/v1/skills`).
+resolves to an Anthropic-processed host (the API, Claude on Google Cloud, Foundry, Claude Platform on
+AWS) on a raw endpoint (`/v1/files`, `/v1/messages/batches`, `/v1/skills`, `/v1/tunnels`, the
+Managed Agents paths).
 
 The semantic model already finds URL strings that spell the host and the path in one expression
 (a literal, an f-string, `+`, a module constant: `SemanticModel.raw_endpoints`). This module adds
@@ -17,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional
 from urllib.parse import urljoin
 
-from zdr_lint import catalog
+from zdr_lint import catalog, classify
 from zdr_lint._lazy import libcst as cst
 from zdr_lint.project import resolve_relative
 from zdr_lint.semantic_types import DirectUse, Scope, literal_string
@@ -38,7 +40,7 @@ _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "requests.comp
 
 
 def raw_http_uses(model: "SemanticModel") -> list:
-    already = {id(node) for node, _, _ in model.raw_endpoints()}
+    already = {id(node) for node, _ in model.raw_endpoints()}
     out = []
     for call in model.collector.calls:
         func = call.func
@@ -57,9 +59,9 @@ def raw_http_uses(model: "SemanticModel") -> list:
             continue
         if base and "://" not in text:
             text = urljoin(base if base.endswith("/") else base + "/", text.lstrip("/")) if not text.startswith("/") else _join_root(base, text)
-        matched = catalog.match_raw_endpoint(text)
-        if matched is not None:
-            out.append(DirectUse(url_arg.value, matched[0], f"{matched[1]} over raw HTTP"))
+        verdict = classify.raw_url(text)
+        if verdict is not None:
+            out.append(DirectUse(url_arg.value, verdict.code, verdict.label))
     return out
 
 

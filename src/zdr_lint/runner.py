@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
-from zdr_lint.cache import ProjectCache, Stamp, cache_folder, content_hash, key_of, warn_once
+from zdr_lint.cache import ProjectCache, Stamp, cache_folder, content_hash, key_of
 from zdr_lint.config import ProjectRoots, Settings, SettingsResolver
 from zdr_lint.discovery import discover
 from zdr_lint.engine import UNUSED_NOQA, Linter

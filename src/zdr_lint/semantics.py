@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Iterator, Optional, Sequence
 
-from zdr_lint import catalog
+from zdr_lint import catalog, classify
 from zdr_lint._lazy import libcst as cst
 from zdr_lint.project import resolve_relative
 from zdr_lint.semantic_types import (
@@ -551,7 +551,8 @@ class SemanticModel:
                 scope = self.scope_of(rc.call)
                 is_beta = rc.path[:1] == ("beta",)
                 if rc.path[:-1] in catalog.REQUEST_RESOURCES and rc.path[-1] in catalog.REQUEST_METHODS:
-                    found.append(Request(rc.call, rc.client, rc.path, self.call_arguments(rc.call, scope), is_beta))
+                    arguments = self.call_arguments(rc.call, scope)
+                    found.append(Request(rc.call, rc.client, rc.path, arguments + self._extra_body(arguments), is_beta))
                 elif rc.path[:-1] in catalog.BATCH_CREATE_RESOURCES and rc.path[-1] == "create":
                     for arg in self.call_arguments(rc.call, scope):
                         if arg.name != "requests":
@@ -567,6 +568,14 @@ class SemanticModel:
             found.extend(wrapper_requests(self))  # wrappers and project constants: more request sources
             self._requests = found
         return self._requests
+
+    def _extra_body(self, arguments: list) -> list:
+        """The keys of an `extra_body={...}` argument: the SDK merges them into the request body."""
+        return [
+            Argument(entry.key, entry.value, entry.node, entry.scope)
+            for arg in arguments if arg.name == "extra_body"
+            for entry in self.entries(arg.value, arg.scope) if entry.key is not None
+        ]
 
     def call_arguments(self, call: cst.Call, scope: Scope) -> list:
         """Keyword arguments of a call, with `**kwargs` dicts opened up."""
@@ -638,15 +647,15 @@ class SemanticModel:
         return text
 
     def raw_endpoints(self) -> list:
-        """(string node, code, label) for each URL written in the module that calls a raw API endpoint."""
+        """(string node, Verdict) for each URL written in the module that calls a raw API endpoint."""
         cached = self.memo.get("raw_endpoints")
         if cached is None:
             cached = []
             for node in self.collector.endpoint_strings:
                 text = self.string_text(node, self.scope_of(node))
-                matched = catalog.match_raw_endpoint(text) if text else None
-                if matched is not None:
-                    cached.append((node, *matched))
+                verdict = classify.raw_url(text) if text else None
+                if verdict is not None:
+                    cached.append((node, verdict))
             self.memo["raw_endpoints"] = cached
         return cached
 

@@ -3,7 +3,9 @@
 from zdr_lint.rules.base import Rule
 from zdr_lint.rules.batches import MessageBatches
 from zdr_lint.rules.beta import BetaFeatures
+from zdr_lint.rules.covered_models import CoveredModels
 from zdr_lint.rules.files_api import FilesApi
+from zdr_lint.rules.managed_agents import ManagedAgents, MessageThreads
 from zdr_lint.rules.mcp import McpConnector
 from zdr_lint.rules.meta import CannotCheck, UnusedNoqa
 from zdr_lint.rules.platform import ThirdPartyPlatform
@@ -27,6 +29,9 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     SkillsContainers,
     ThirdPartyPlatform,
     Telemetry,
+    ManagedAgents,
+    MessageThreads,
+    CoveredModels,
     UnusedNoqa,
 )
 

@@ -1,87 +1,208 @@
-"""Tool definitions as the server-tool rules see them (shared by ZDR006 to ZDR009)."""
+"""Tool definitions and beta names as the rules see them, resolved once per module and shared.
+
+The decisions are `zdr_lint.classify`'s (the runtime guard asks the same functions); this module only
+turns what the source writes into the plain values classify takes, and remembers where each part is
+written so a finding lands on it.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Optional
 
 from zdr_lint._lazy import libcst as cst
 
-from zdr_lint import catalog
-from zdr_lint.semantic_types import Scope
+from zdr_lint import catalog, classify
+from zdr_lint.semantic_types import Scope, is_none, literal_string, truthy
 from zdr_lint.semantics import SemanticModel
 
 
 @dataclass(frozen=True)
-class ToolUse:
-    """A tool definition whose `type` is a server tool: a dict literal, `dict(...)` or a typed param."""
+class ToolFinding:
+    """A verdict about a tool definition, at the node where its part is written."""
 
-    node: cst.CSTNode  # where to report: the `"type": ...` entry, or the typed-param call
-    tool: catalog.ToolPattern
-    date: Optional[int]
-    entries: tuple  # the definition's entries, to read allowed_callers
-
-    def allowed_callers(self, model: SemanticModel) -> Optional[list]:
-        for entry in self.entries:
-            if entry.key == catalog.ALLOWED_CALLERS_KEY:
-                return [model.string(v, s) for v, s in model.elements(entry.value, entry.scope)]
-        return None
+    node: cst.CSTNode
+    verdict: classify.Verdict
 
 
-def tool_in_dict(model: SemanticModel, node: cst.CSTNode, scope: Scope) -> Optional[ToolUse]:
-    """The server tool a dict literal or `dict(type=...)` call defines, if any."""
-    entries = tuple(model.entries(node, scope))
-    for entry in entries:
+def _definition(model: SemanticModel, node: cst.CSTNode, scope: Scope, type_text: Optional[str]) -> tuple:
+    """(plain definition, {key: node}) of a dict literal, `dict(...)` or typed param with `type_text`."""
+    definition: dict = {}
+    nodes: dict = {}
+    if type_text is not None:
+        definition["type"] = type_text
+    for entry in model.entries(node, scope):
         if entry.key == "type":
-            for text in model.strings(entry.value, entry.scope):
-                matched = catalog.match_tool_type(text)
-                if matched:
-                    return ToolUse(entry.node, matched[0], matched[1], entries)
-    return None
+            nodes.setdefault("type", entry.node)
+        elif entry.key == catalog.ALLOWED_CALLERS_KEY:
+            callers = [model.string(v, s) for v, s in model.elements(entry.value, entry.scope)]
+            definition[entry.key] = callers if all(c is not None for c in callers) and callers else classify.UNKNOWN
+            nodes[entry.key] = entry.node
+        elif entry.key == catalog.STRICT_KEY:
+            verdict = truthy(model, entry.value, entry.scope)
+            definition[entry.key] = verdict if verdict is not None else classify.UNKNOWN
+            nodes[entry.key] = entry.node
+        elif entry.key == catalog.TOOL_SCHEMA_KEY:
+            definition[entry.key] = classify.UNKNOWN
+    return definition, nodes
 
 
-def tool_in_typed_param(model: SemanticModel, call: cst.Call, scope: Scope) -> Optional[tuple]:
-    """(TypedParam, ToolUse-like entries) for `WebSearchTool20250305Param(...)` and the like."""
-    qualname = model.qualified_name(call.func, scope)
-    if not model.is_sdk_name(qualname):
-        return None
-    return catalog.match_typed_param(qualname.rsplit(".", 1)[-1])
+def _type_strings(model: SemanticModel, node: cst.CSTNode, scope: Scope) -> list:
+    texts = []
+    for entry in model.entries(node, scope):
+        if entry.key == "type":
+            texts += model.strings(entry.value, entry.scope)
+    return texts or [None]
 
 
-def tool_uses(model: SemanticModel) -> Iterator[ToolUse]:
-    """Every server-tool definition in the module, once each (memoised on the model)."""
-    cached = model.memo.get("tool_uses")
-    if cached is None:
-        cached = []
-        for node in model.collector.dicts:
-            use = tool_in_dict(model, node, model.scope_of(node))
-            if use is not None:
-                cached.append(use)
-        for call in model.collector.calls:
-            scope = model.scope_of(call)
-            if model.qualified_name(call.func, scope) == "builtins.dict":
-                use = tool_in_dict(model, call, scope)
-                if use is not None:
-                    cached.append(use)
+def tool_findings(model: SemanticModel) -> list:
+    """Every verdict about a tool definition in the module (dict literals, `dict(...)`, the SDK's typed
+    tool params), once each, memoised on the model."""
+    cached = model.memo.get("tool_findings")
+    if cached is not None:
+        return cached
+    cached = []
+    seen: set = set()
+
+    def add(definition_node: cst.CSTNode, definition: dict, nodes: dict) -> None:
+        is_tool = definition.get(catalog.STRICT_KEY) is True and model.reaches_request(definition_node)
+        for verdict in classify.tool(definition, is_tool=is_tool):
+            where = nodes.get(verdict.at[0]) if verdict.at else None
+            if where is None:
+                where = definition_node
+            key = (verdict.code, verdict.label, id(where))
+            if key not in seen:
+                seen.add(key)
+                cached.append(ToolFinding(where, verdict))
+
+    for node in model.collector.dicts:
+        scope = model.scope_of(node)
+        for text in _type_strings(model, node, scope):
+            definition, nodes = _definition(model, node, scope, text)
+            add(node, definition, nodes)
+    for call in model.collector.calls:
+        scope = model.scope_of(call)
+        qualname = model.qualified_name(call.func, scope)
+        if not model.is_dict_constructor(call, scope):  # `dict(...)` or a typed param of the SDK
+            continue
+        tool_type = classify.typed_tool_type(qualname.rsplit(".", 1)[-1]) if model.is_sdk_name(qualname) else None
+        if tool_type is not None:
+            definition, nodes = _definition(model, call, scope, tool_type)
+            nodes.pop("type", None)  # the class name is the type: report at the call
+            add(call, definition, nodes)
+            continue
+        for text in _type_strings(model, call, scope):
+            definition, nodes = _definition(model, call, scope, text)
+            add(call, definition, nodes)
+    model.memo["tool_findings"] = cached
+    return cached
+
+
+def keyed_elements(model: SemanticModel, node: cst.Dict, scope: Scope):
+    """(element, key) for each element of a dict literal whose key is a known string."""
+    for element in node.elements:
+        if isinstance(element, cst.DictElement):
+            key = model.string(element.key, scope)
+            if key is not None:
+                yield element, key
+
+
+# --- beta names ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BetaName:
+    """A beta name written in a `betas=` list or an `anthropic-beta` header value."""
+
+    node: cst.CSTNode
+    name: str
+    call: Optional[cst.Call]  # the call it is an argument of, if any
+
+
+def beta_names(model: SemanticModel) -> list:
+    """Every beta name the module sends: elements of a request's `betas=` (the SDK's and the
+    wrappers'), and the value of an `anthropic-beta` key in any dict (default or extra headers, a raw
+    HTTP header dict). Memoised on the model."""
+    cached = model.memo.get("beta_names")
+    if cached is not None:
+        return cached
+    cached = []
+    seen: set = set()
+
+    def add(node: cst.CSTNode, text: Optional[str], call: Optional[cst.Call]) -> None:
+        if text is None:
+            return
+        for name in classify.split_betas(text):
+            key = (id(node), name)
+            if key not in seen:
+                seen.add(key)
+                cached.append(BetaName(node, name, call))
+
+    for request in model.requests():
+        for arg in request.argument("betas"):
+            call = request.node if isinstance(request.node, cst.Call) else None
+            for value, where in model.elements(arg.value, arg.scope):
+                add(value, literal_string(value), call)
+    for node in model.collector.dicts:
+        scope = model.scope_of(node)
+        for element, key in keyed_elements(model, node, scope):
+            if key.lower() == catalog.BETA_HEADER:
+                for text in model.strings(element.value, scope):
+                    add(element.value, text, model.call_of_argument(node))
+    model.memo["beta_names"] = cached
+    return cached
+
+
+def report_beta_names(rule) -> None:
+    """Report each beta name that is by itself a use of `rule`'s code, unless the call it is sent
+    with already reports that code (`client.beta.sessions.create(betas=["managed-agents-..."])`)."""
+    model = rule.model
+    for beta in beta_names(model):
+        verdict = classify.beta_name(beta.name)
+        if verdict is None or verdict.code != rule.code:
+            continue
+        if beta.call is not None:
+            rc = model.resource_call_of(beta.call)
+            if rc is not None and any(v.code == rule.code for v in classify.resource_call(rc.path)):
                 continue
-            param = tool_in_typed_param(model, call, scope)
-            if param is not None and param.code in ("ZDR006", "ZDR007", "ZDR008", "ZDR009"):
-                tool = next(t for t in catalog.TOOL_PATTERNS if t.code == param.code)
-                date = _date_in(model.qualified_name(call.func, scope) or "")
-                cached.append(ToolUse(call, tool, date, tuple(model.entries(call, scope))))
-        model.memo["tool_uses"] = cached
-    return iter(cached)
+        rule.report_verdict(beta.node, verdict)
 
 
-def _date_in(name: str) -> Optional[int]:
-    m = re.search(r"(\d{8})", name)
-    return int(m.group(1)) if m else None
-
-
-def runs_through_code_execution(model: SemanticModel, use: ToolUse) -> bool:
-    """Dynamic filtering: a 2026 web search / fetch tool that code execution may call."""
-    if use.tool.dynamic_filtering_from is None or use.date is None or use.date < use.tool.dynamic_filtering_from:
+def argument_value(model: SemanticModel, value: cst.BaseExpression, scope: Scope):
+    """A keyword's value as classify takes it: None when it is literally None, an empty list or dict
+    when it is plainly empty, else UNKNOWN (present and not off)."""
+    if is_none(value):
+        return None
+    values = list(model.values(value, scope))
+    if values and all(is_none(v) for v, _ in values):
+        return None
+    if values and all(isinstance(v, (cst.List, cst.Tuple, cst.Dict, cst.Set)) and not v.elements for v, _ in values):
+        return []
+    if values and all(isinstance(v, cst.Name) and v.value == "False" for v, _ in values):
         return False
-    callers = use.allowed_callers(model)
-    return callers != [catalog.DIRECT_CALLER]
+    return classify.UNKNOWN
+
+
+
+# --- what several rules report the same way ------------------------------------------------------
+def report_keyword(rule, request, name: str) -> None:
+    """Report each `name=` keyword of `request` whose value classify says is a use of `rule`'s code."""
+    method = request.path[-1] if request.path else "create"
+    for arg in request.argument(name):
+        value = argument_value(rule.model, arg.value, arg.scope)
+        rule.report_verdicts(arg.node, classify.request_keyword(name, value, beta=request.is_beta, method=method))
+
+
+def report_tools(rule) -> None:
+    """Report the module's tool definitions that are uses of `rule`'s code."""
+    for found in tool_findings(rule.model):
+        if found.verdict.code == rule.code:
+            rule.report_verdict(found.node, found.verdict)
+
+
+def report_sdk_helper(rule, call: cst.Call) -> None:
+    """Report a call of an SDK helper (session runner, thread class, fallback middleware) of `rule`'s code."""
+    scope = rule.model.scope_of(call)
+    qualname = rule.model.qualified_name(call.func, scope)
+    if rule.model.is_sdk_name(qualname):
+        verdict = classify.sdk_helper(qualname)
+        if verdict is not None:
+            rule.report_verdicts(call, [verdict])

@@ -35,6 +35,7 @@ class Report:
     node: cst.CSTNode
     message: str
     confidence: str
+    severity: Optional[str] = None  # the rule's own severity unless the trigger has a lower one
 
 
 class Rule:
@@ -63,11 +64,21 @@ class Rule:
         """Record a finding at `node`. `what` names the use; the rule adds its ZDR exception."""
         self._sink(Report(code or self.code, node, f"{what}: {self.exception}; {self.advice}", confidence))
 
+    def report_verdict(self, node: cst.CSTNode, verdict, *, confidence: Optional[str] = None) -> None:
+        """Record a finding at `node` from a `zdr_lint.classify.Verdict` (its code, label and exception)."""
+        self._sink(Report(verdict.code, node, verdict.message, confidence or verdict.confidence, verdict.severity))
+
+    def report_verdicts(self, node: cst.CSTNode, verdicts, *, confidence: Optional[str] = None) -> None:
+        """Report at `node` each verdict of this rule's code."""
+        for verdict in verdicts:
+            if verdict.code == self.code:
+                self.report_verdict(node, verdict, confidence=confidence)
+
     def report_raw_endpoints(self) -> None:
-        """Report each URL of the Anthropic API host whose raw endpoint belongs to this rule."""
-        for node, code, label in self.model.raw_endpoints():
-            if code == self.code:
-                self.report(node, f"{label} over raw HTTP")
+        """Report each URL of an Anthropic-processed host whose raw endpoint belongs to this rule."""
+        for node, verdict in self.model.raw_endpoints():
+            if verdict.code == self.code:
+                self.report_verdict(node, verdict)
 
     def check_direct_use(self, use) -> None:
         """A use found outside the SDK's request keywords (a wrapper library, raw HTTP: zdr_lint.wrappers)."""

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from zdr_lint import catalog
+from zdr_lint import catalog, classify
 from zdr_lint.rules.base import Rule
 from zdr_lint.semantic_types import ResourceCall
 
@@ -10,7 +10,8 @@ class MessageBatches(Rule):
     ## What it does
     Flags every call of the Message Batches API: `client.messages.batches.create|retrieve|list|
     cancel|delete|results` and the same under `client.beta.messages.batches` (also ZDR005), and raw
-    HTTP calls to `https://api.anthropic.com/v1/messages/batches`.
+    HTTP calls to `/v1/messages/batches` on an Anthropic-processed host (the API, Claude on Google
+    Cloud, Foundry, Claude Platform on AWS).
 
     ## Which ZDR exception
     Batch requests and their results are stored until processed and stay retrievable (results for
@@ -20,7 +21,7 @@ class MessageBatches(Rule):
     ## Example
     ```python
     batch = client.messages.batches.create(requests=[
-        {"custom_id": "a", "params": {"model": "claude-sonnet-4-5", "max_tokens": 512, "messages": msgs}},
+        {"custom_id": "a", "params": {"model": "claude-sonnet-5-5", "max_tokens": 512, "messages": msgs}},
     ])
     ```
 
@@ -34,11 +35,11 @@ class MessageBatches(Rule):
     """
 
     code = "ZDR003"
+    exception = catalog.EXCEPTIONS["ZDR003"].exception
+    advice = catalog.EXCEPTIONS["ZDR003"].advice
     name = "message-batches"
     category = "batch"
     summary = "Message Batches: requests and results stored until processed (results 29 days)"
-    exception = "batch requests and results are stored (results for 29 days), outside ZDR"
-    advice = "send the requests individually with messages.create"
     VALID = (
         "import openai\nopenai.OpenAI().batches.create(input_file_id=f)\n",
         "chain.batch([1, 2])\n",
@@ -49,5 +50,4 @@ class MessageBatches(Rule):
         self.report_raw_endpoints()
 
     def check_resource_call(self, rc: ResourceCall) -> None:
-        if catalog.calls_resource(rc.path, self.code):
-            self.report(rc.call, f"Message Batches {rc.path[-1]}")
+        self.report_verdicts(rc.call, classify.resource_call(rc.path))

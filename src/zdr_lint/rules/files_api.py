@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from zdr_lint._lazy import libcst as cst
 
-from zdr_lint import catalog
+from zdr_lint import catalog, classify
 from zdr_lint.rules.base import Rule
 from zdr_lint.semantic_types import ResourceCall
 
@@ -13,8 +13,9 @@ class FilesApi(Rule):
     Flags calls to the Files API (`client.files.upload|list|retrieve_metadata|download|delete`, and
     the same under `client.beta.files`) and content blocks that reference an uploaded file by its
     `file_id` (`{"type": "document", "source": {"type": "file", "file_id": ...}}`,
-    `{"type": "container_upload", "file_id": ...}`), and raw HTTP calls to
-    `https://api.anthropic.com/v1/files`.
+    `{"type": "container_upload", "file_id": ...}`), and raw HTTP calls to `/v1/files` on an
+    Anthropic-processed host (`api.anthropic.com`, `claude.googleapis.com`, a Foundry
+    `{resource}.services.ai.azure.com/anthropic/` endpoint, Claude Platform on AWS).
 
     ## Which ZDR exception
     Files uploaded through the Files API are kept until you delete them or until their expiry
@@ -30,7 +31,7 @@ class FilesApi(Rule):
     client = anthropic.Anthropic()
     doc = client.files.upload(file=open("contract.pdf", "rb"))
     client.messages.create(
-        model="claude-sonnet-4-5",
+        model="claude-sonnet-5-5",
         max_tokens=1024,
         messages=[{"role": "user", "content": [
             {"type": "document", "source": {"type": "file", "file_id": doc.id}},
@@ -54,11 +55,11 @@ class FilesApi(Rule):
     """
 
     code = "ZDR001"
+    exception = catalog.EXCEPTIONS["ZDR001"].exception
+    advice = catalog.EXCEPTIONS["ZDR001"].advice
     name = "files-api"
     category = "files"
     summary = "Files API use: uploaded files are kept until deleted"
-    exception = "uploaded files are kept until deleted, outside ZDR"
-    advice = "send the content inline (base64) or delete the file right after use"
     VALID = (
         "import openai\nopenai.OpenAI().files.create(file=f, purpose='batch')\n",
         "import anthropic\nblock = {'type': 'document', 'source': {'type': 'base64', 'data': d}}\n",
@@ -75,8 +76,7 @@ class FilesApi(Rule):
         self.report_raw_endpoints()
 
     def check_resource_call(self, rc: ResourceCall) -> None:
-        if catalog.calls_resource(rc.path, self.code):
-            self.report(rc.call, f"Files API {rc.path[-1]}")
+        self.report_verdicts(rc.call, classify.resource_call(rc.path))
 
     def visit_Dict(self, node: cst.Dict) -> None:
         scope = self.model.scope_of(node)
@@ -85,13 +85,23 @@ class FilesApi(Rule):
             block_type = self.model.string(entry.value, entry.scope)
         if block_type not in catalog.FILE_BLOCK_TYPES:
             return
-        if block_type == "container_upload":
-            for entry in self.model.entry(node, scope, catalog.FILE_ID_KEY):
-                self.report(entry.node, "uploaded file referenced by file_id (container_upload)")
-        for source in self.model.entry(node, scope, "source"):
-            entries = list(self.model.entries(source.value, source.scope))
-            kinds = {self.model.string(e.value, e.scope) for e in entries if e.key == "type"}
-            if catalog.FILE_SOURCE_TYPE in kinds:
-                for entry in entries:
-                    if entry.key == catalog.FILE_ID_KEY:
-                        self.report(entry.node, f"uploaded file referenced by file_id ({block_type} block)")
+        # the block as classify sees it, one source at a time, with where each file_id is written
+        file_ids = self.model.entry(node, scope, catalog.FILE_ID_KEY)
+        sources = self.model.entry(node, scope, "source") or [None]
+        for source in sources:
+            block: dict = {"type": block_type}
+            where = {}
+            if file_ids:
+                block[catalog.FILE_ID_KEY] = classify.UNKNOWN
+                where[(catalog.FILE_ID_KEY,)] = file_ids
+            if source is not None:
+                entries = list(self.model.entries(source.value, source.scope))
+                kinds = {self.model.string(e.value, e.scope) for e in entries if e.key == "type"}
+                ids = [e for e in entries if e.key == catalog.FILE_ID_KEY]
+                block["source"] = {"type": catalog.FILE_SOURCE_TYPE if catalog.FILE_SOURCE_TYPE in kinds else None}
+                if ids:
+                    block["source"][catalog.FILE_ID_KEY] = classify.UNKNOWN
+                    where[("source", catalog.FILE_ID_KEY)] = ids
+            for verdict in classify.content_block(block):
+                for entry in where.get(verdict.at, ()):
+                    self.report_verdict(entry.node, verdict)

@@ -55,13 +55,13 @@ class UnusedNoqa(Rule):
 
     ## Example
     ```python
-    client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=msgs)  # noqa: ZDR002
+    client.messages.create(model="claude-sonnet-5-5", max_tokens=64, messages=msgs)  # noqa: ZDR002
     ```
 
     ## Use instead
     Remove the directive (or the unused codes from it):
     ```python
-    client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=msgs)
+    client.messages.create(model="claude-sonnet-5-5", max_tokens=64, messages=msgs)
     ```
 
     ## References

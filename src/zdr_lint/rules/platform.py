@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from zdr_lint._lazy import libcst as cst
 
-from zdr_lint import catalog
+from zdr_lint import catalog, classify
 from zdr_lint.rules.base import Rule
 
 
@@ -44,11 +44,11 @@ class ThirdPartyPlatform(Rule):
     """
 
     code = "ZDR011"
+    exception = catalog.EXCEPTIONS["ZDR011"].exception
+    advice = catalog.EXCEPTIONS["ZDR011"].advice
     name = "third-party-platform"
     category = "third_party_platform"
     summary = "Claude through Bedrock or Vertex: the cloud provider processes the data"
-    exception = "the cloud provider is the data processor, so Anthropic's ZDR arrangement does not apply"
-    advice = "use the Anthropic API under your ZDR agreement, or check the cloud's own terms"
     VALID = (
         "from anthropic import AnthropicBedrock\ndef f(c: AnthropicBedrock) -> None: ...\n",
         "from anthropic import AnthropicFoundry\nAnthropicFoundry()\n",
@@ -56,15 +56,16 @@ class ThirdPartyPlatform(Rule):
     )
     INVALID = (
         "from anthropic import AnthropicBedrock\nAnthropicBedrock(aws_region='us-east-1')\n",
-        "import boto3\nrt = boto3.client('bedrock-runtime')\nrt.converse(modelId='us.anthropic.claude-sonnet-4-5-20250929-v1:0', messages=[])\n",
+        "import boto3\nrt = boto3.client('bedrock-runtime')\nrt.converse(modelId='us.anthropic.claude-sonnet-5-5-20250929-v1:0', messages=[])\n",
         "url = f'https://{r}-aiplatform.googleapis.com/v1/projects/{p}/locations/{r}/publishers/anthropic/models/{m}:rawPredict'\n",
     )
 
     def visit_Call(self, node: cst.Call) -> None:
         scope = self.model.scope_of(node)
         ref = self.model.constructed_client(node, scope)
-        if ref is not None and ref.platform is not None:
-            self.report(node, f"{ref.platform} client ({ref.class_name})")
+        verdict = classify.client_class(ref.class_name) if ref is not None else None
+        if verdict is not None:
+            self.report_verdict(node, verdict)
             return
         func = node.func
         if not (isinstance(func, cst.Attribute) and func.attr.value in catalog.BEDROCK_RUNTIME_METHODS):

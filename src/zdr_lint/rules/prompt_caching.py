@@ -4,8 +4,9 @@ from typing import Optional
 
 from zdr_lint._lazy import libcst as cst
 
-from zdr_lint import catalog
+from zdr_lint import catalog, classify
 from zdr_lint.rules.base import Rule
+from zdr_lint.rules._tools import argument_value, report_keyword
 from zdr_lint.semantic_types import Request, Scope, is_none
 
 # Blocks and definitions a `cache_control` key is written in (for a dict not traced to a request).
@@ -26,7 +27,9 @@ class PromptCaching(Rule):
     ## Which ZDR exception
     With caching on, limited metadata and hashed, non-text representations of the cached prompt
     prefix are kept for the cache lifetime (5 minutes, or 1 hour with `"ttl": "1h"`), per Anthropic's
-    ZDR scope article. Cache diagnostics keep a brief hash fingerprint.
+    ZDR scope article. Cache diagnostics (`diagnostics=`) are another matter, with their own message:
+    a fingerprint of cryptographic hashes and token-count estimates is retained briefly (the docs:
+    ZDR qualified, HIPAA "No"); the remedy is to drop `diagnostics=`, not `cache_control`.
 
     Where sources disagree: the scope article lists prompt caching among the features that keep
     data; the "API and data retention" page says the cache lives in memory and marks prompt caching
@@ -37,7 +40,7 @@ class PromptCaching(Rule):
     ## Example
     ```python
     client.messages.create(
-        model="claude-sonnet-4-5",
+        model="claude-sonnet-5-5",
         max_tokens=1024,
         system=[{"type": "text", "text": LONG_PROMPT, "cache_control": {"type": "ephemeral"}}],
         messages=messages,
@@ -58,11 +61,11 @@ class PromptCaching(Rule):
     """
 
     code = "ZDR002"
+    exception = catalog.EXCEPTIONS["ZDR002"].exception
+    advice = catalog.EXCEPTIONS["ZDR002"].advice
     name = "prompt-caching"
     category = "prompt_caching"
     summary = "Prompt caching: hashed prompt representations kept for the cache TTL"
-    exception = "hashed representations of the prompt are kept for the cache TTL (5 min or 1 h), outside ZDR"
-    advice = "drop cache_control unless your ZDR agreement covers prompt caching"
     VALID = (
         "from django.views.decorators.cache import cache_control\n@cache_control(max_age=3600)\ndef v(r): ...\n",
         "blob.cache_control = 'no-cache'\n",
@@ -74,11 +77,8 @@ class PromptCaching(Rule):
     )
 
     def check_request(self, request: Request) -> None:
-        for arg in request.arguments:
-            if arg.name == "cache_control" and not is_none(arg.value):
-                self.report(arg.node, "prompt caching (cache_control=)")
-            elif arg.name == "diagnostics" and not is_none(arg.value):
-                self.report(arg.node, "cache diagnostics (diagnostics=)")
+        report_keyword(self, request, "cache_control")
+        report_keyword(self, request, "diagnostics")
 
     def visit_Dict(self, node: cst.Dict) -> None:
         scope = self.model.scope_of(node)
@@ -88,8 +88,9 @@ class PromptCaching(Rule):
             if self.model.string(element.key, scope) != catalog.CACHE_CONTROL_KEY:
                 continue
             confidence = self._confidence(node, element.value, scope)
-            if confidence is not None:
-                self.report(element, "prompt caching (cache_control block)", confidence=confidence)
+            verdict = classify.cache_control(argument_value(self.model, element.value, scope))
+            if confidence is not None and verdict is not None:
+                self.report_verdict(element, verdict, confidence=confidence)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         scope = self.model.scope_of(node)
@@ -108,26 +109,27 @@ class PromptCaching(Rule):
                 if arg.keyword is None or arg.keyword.value != catalog.CACHE_CONTROL_KEY or is_none(arg.value):
                     continue
                 confidence = self._confidence(node, arg.value, scope)
-                if confidence is not None:
-                    self.report(arg, "prompt caching (cache_control block)", confidence=confidence)
+                verdict = classify.cache_control(argument_value(self.model, arg.value, scope))
+                if confidence is not None and verdict is not None:
+                    self.report_verdict(arg, verdict, confidence=confidence)
         qualname = self.model.qualified_name(node.func, scope)
         if not self.model.is_sdk_name(qualname):
             return
-        param = catalog.match_typed_param(qualname.rsplit(".", 1)[-1])
-        if param is not None and param.code == self.code and self.model.key_holding(node) != catalog.CACHE_CONTROL_KEY:
-            self.report(node, param.label)
+        verdict = classify.typed_param(qualname.rsplit(".", 1)[-1])
+        if verdict is not None and verdict.code == self.code and self.model.key_holding(node) != catalog.CACHE_CONTROL_KEY:
+            self.report_verdict(node, verdict)
 
     def _is_cache_value(self, value: cst.BaseExpression, scope: Scope) -> bool:
         """`{"type": "ephemeral", ...}` or a CacheControlEphemeralParam: a spelling only Anthropic uses."""
         for entry in self.model.entry(value, scope, "type"):
-            if self.model.string(entry.value, entry.scope) == catalog.CACHE_CONTROL_TYPE:
+            if classify.is_cache_value({"type": self.model.string(entry.value, entry.scope)}):
                 return True
         for v, where in self.model.values(value, scope):
             if isinstance(v, cst.Call):
                 qualname = self.model.qualified_name(v.func, where)
                 if self.model.is_sdk_name(qualname):
-                    param = catalog.match_typed_param(qualname.rsplit(".", 1)[-1])
-                    if param is not None and param.code == self.code:
+                    verdict = classify.typed_param(qualname.rsplit(".", 1)[-1])
+                    if verdict is not None and verdict.code == self.code:
                         return True
         return False
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from zdr_lint._lazy import libcst as cst
-
 from zdr_lint import catalog
-from zdr_lint.rules._tools import ToolUse, runs_through_code_execution, tool_in_dict, tool_uses
+from zdr_lint.rules._tools import report_tools
 from zdr_lint.rules.base import Rule
 
-def _tool_name(use: ToolUse) -> str:
-    base = use.tool.pattern.pattern.split("(")[0]
-    return f"{use.tool.label} ({base}{use.date})" if use.date else use.tool.label
+
+class _ToolRule(Rule):
+    def visit_Module(self) -> None:
+        report_tools(self)
 
 
-class CodeExecution(Rule):
+class CodeExecution(_ToolRule):
     """
     ## What it does
     Flags the code execution server tool (`{"type": "code_execution_YYYYMMDD"}` of any date, or a
@@ -50,11 +49,11 @@ class CodeExecution(Rule):
     """
 
     code = "ZDR006"
+    exception = catalog.EXCEPTIONS["ZDR006"].exception
+    advice = catalog.EXCEPTIONS["ZDR006"].advice
     name = "code-execution"
     category = "code_execution"
     summary = "Code execution / programmatic tool calling: container data kept up to 30 days"
-    exception = "container inputs, files and outputs are kept up to 30 days, outside ZDR"
-    advice = "run code client-side; pin server tools with allowed_callers=['direct']"
     VALID = (
         "tools = [{'type': 'web_search_20260209', 'name': 'web_search', 'allowed_callers': ['direct']}]\n",
         "tools = [{'type': 'bash_20250124', 'name': 'bash'}]\n",
@@ -64,34 +63,8 @@ class CodeExecution(Rule):
         "tools = [{'name': 'get', 'input_schema': {}, 'allowed_callers': ['code_execution_20260120']}]\n",
     )
 
-    def visit_Module(self) -> None:
-        for use in tool_uses(self.model):
-            if use.tool.code == self.code:
-                self.report(use.node, _tool_name(use))
-            elif runs_through_code_execution(self.model, use):
-                self.report(use.node, f"dynamic filtering of the {_tool_name(use)}")
 
-    def visit_Dict(self, node: cst.Dict) -> None:
-        scope = self.model.scope_of(node)
-        use = tool_in_dict(self.model, node, scope)
-        if use is not None and use.tool.dynamic_filtering_from is not None:
-            return  # a web search / fetch tool's callers are judged as dynamic filtering
-        for element in node.elements:
-            if not isinstance(element, cst.DictElement) or self.model.string(element.key, scope) != catalog.ALLOWED_CALLERS_KEY:
-                continue
-            callers = [self.model.string(v, s) for v, s in self.model.elements(element.value, scope)]
-            if any(c and catalog.CODE_EXECUTION_CALLER.fullmatch(c) for c in callers):
-                self.report(element, "programmatic tool calling (allowed_callers)")
-
-
-class _ServerToolRule(Rule):
-    def visit_Module(self) -> None:
-        for use in tool_uses(self.model):
-            if use.tool.code == self.code:
-                self.report(use.node, _tool_name(use))
-
-
-class WebSearch(_ServerToolRule):
+class WebSearch(_ToolRule):
     """
     ## What it does
     Flags the web search server tool: `{"type": "web_search_YYYYMMDD"}` of any date (20250305,
@@ -118,16 +91,16 @@ class WebSearch(_ServerToolRule):
     """
 
     code = "ZDR007"
+    exception = catalog.EXCEPTIONS["ZDR007"].exception
+    advice = catalog.EXCEPTIONS["ZDR007"].advice
     name = "web-search"
     category = "web_search"
     summary = "Web search server tool: queries reach third parties"
-    exception = "queries reach third-party sites; ZDR may not cover them and the HIPAA BAA does not apply"
-    advice = "search from your own code and pass results in the prompt"
     VALID = ("t = {'type': 'web_search_tool_result', 'content': []}\n", "q = 'web_search_20250305 is a tool'\n")
     INVALID = ("tools = [{'type': 'web_search_20250305', 'name': 'web_search'}]\n",)
 
 
-class WebFetch(_ServerToolRule):
+class WebFetch(_ToolRule):
     """
     ## What it does
     Flags the web fetch server tool: `{"type": "web_fetch_YYYYMMDD"}` of any date (20250910,
@@ -153,10 +126,10 @@ class WebFetch(_ServerToolRule):
     """
 
     code = "ZDR008"
+    exception = catalog.EXCEPTIONS["ZDR008"].exception
+    advice = catalog.EXCEPTIONS["ZDR008"].advice
     name = "web-fetch"
     category = "web_fetch"
     summary = "Web fetch server tool: pages fetched from third parties"
-    exception = "pages are fetched from third parties, who may keep what they receive; not HIPAA eligible"
-    advice = "fetch the page yourself and pass its text in the prompt"
     VALID = ("t = {'type': 'web_fetch_tool_result'}\n",)
     INVALID = ("tools = [{'type': 'web_fetch_20250910', 'name': 'web_fetch'}]\n",)

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from zdr_lint import catalog
+from zdr_lint import catalog, classify
 from zdr_lint.rules.base import Rule
-from zdr_lint.semantic_types import Request, ResourceCall, is_none
+from zdr_lint.rules._tools import report_keyword
+from zdr_lint.semantic_types import Request, ResourceCall
 
 
 class SkillsContainers(Rule):
     """
     ## What it does
-    Flags the Skills API (`client.skills.*`, `client.beta.skills.*`, raw HTTP to
-    `https://api.anthropic.com/v1/skills`) and container reuse: a
-    `container=` argument on a Messages request (an existing container id, or
+    Flags the Skills API (`client.skills.*`, `client.beta.skills.*`, raw HTTP to `/v1/skills` on an
+    Anthropic-processed host) and container reuse: a `container=` argument on a Messages request (an existing container id, or
     `{"skills": [...]}`). The Claude Agent SDK's `skills`, loaded in your own process, are not the
     Skills API and are not flagged.
 
@@ -33,11 +33,11 @@ class SkillsContainers(Rule):
     """
 
     code = "ZDR010"
+    exception = catalog.EXCEPTIONS["ZDR010"].exception
+    advice = catalog.EXCEPTIONS["ZDR010"].advice
     name = "skills-containers"
     category = "skills_containers"
     summary = "Skills API / container reuse: skill files and container state kept"
-    exception = "skill files and container state are kept after the request, outside ZDR"
-    advice = "put the skill's instructions in the prompt and run its scripts client-side"
     VALID = ("from claude_agent_sdk import ClaudeAgentOptions\nClaudeAgentOptions(skills=['pdf'])\n",)
     INVALID = (
         "import anthropic\nanthropic.Anthropic().skills.list()\n",
@@ -48,10 +48,7 @@ class SkillsContainers(Rule):
         self.report_raw_endpoints()
 
     def check_resource_call(self, rc: ResourceCall) -> None:
-        if catalog.calls_resource(rc.path, self.code):
-            self.report(rc.call, f"Skills API {rc.path[-1]}")
+        self.report_verdicts(rc.call, classify.resource_call(rc.path))
 
     def check_request(self, request: Request) -> None:
-        for arg in request.argument("container"):
-            if not is_none(arg.value):
-                self.report(arg.node, "container reuse (container=)")
+        report_keyword(self, request, "container")

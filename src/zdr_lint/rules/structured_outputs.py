@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from zdr_lint._lazy import libcst as cst
 
-from zdr_lint import catalog
+from zdr_lint import catalog, classify
 from zdr_lint.rules.base import Rule
-from zdr_lint.semantic_types import Request, ResourceCall, is_none, truthy
+from zdr_lint.rules._tools import argument_value, report_keyword, report_tools
+from zdr_lint.semantic_types import Request, ResourceCall
 
 
 class StructuredOutputs(Rule):
@@ -27,7 +28,7 @@ class StructuredOutputs(Rule):
     ## Example
     ```python
     client.messages.create(
-        model="claude-sonnet-4-5",
+        model="claude-sonnet-5-5",
         max_tokens=1024,
         messages=messages,
         output_config={"format": {"type": "json_schema", "schema": INVOICE_SCHEMA}},
@@ -44,11 +45,11 @@ class StructuredOutputs(Rule):
     """
 
     code = "ZDR004"
+    exception = catalog.EXCEPTIONS["ZDR004"].exception
+    advice = catalog.EXCEPTIONS["ZDR004"].advice
     name = "structured-outputs"
     category = "structured_outputs"
     summary = "Structured outputs / strict tools: JSON schema cached up to 24 h"
-    exception = "the JSON schema is cached for up to 24 h after last use (ZDR qualified)"
-    advice = "validate free-form JSON yourself, or keep sensitive values out of the schema"
     VALID = (
         "import anthropic\nanthropic.Anthropic().messages.create(model=m, max_tokens=1, messages=[], output_config={'effort': 'high'})\n",
         "tool = {'name': 't', 'input_schema': {}, 'strict': False}\n",
@@ -60,43 +61,24 @@ class StructuredOutputs(Rule):
     )
 
     def check_resource_call(self, rc: ResourceCall) -> None:
-        if rc.path[-2:] == ("messages", "parse"):
-            self.report(rc.call, "structured outputs (messages.parse)")
+        self.report_verdicts(rc.call, classify.resource_call(rc.path))
 
     def check_request(self, request: Request) -> None:
-        parse = request.path[-1:] == ("parse",)
+        report_keyword(self, request, "output_format")
         for arg in request.arguments:
-            if arg.name == "output_format" and not parse and not is_none(arg.value):
-                self.report(arg.node, "structured outputs (output_format=)")
-            elif arg.name == catalog.OUTPUT_CONFIG_KEYWORD:
+            if arg.name == catalog.OUTPUT_CONFIG_KEYWORD:
                 for entry in self.model.entry(arg.value, arg.scope, catalog.OUTPUT_CONFIG_FORMAT_KEY):
-                    if not is_none(entry.value):
-                        self.report(entry.node, "structured outputs (output_config format)")
+                    config = {catalog.OUTPUT_CONFIG_FORMAT_KEY: argument_value(self.model, entry.value, entry.scope)}
+                    self.report_verdicts(entry.node, classify.output_config(config))
 
-    def visit_Dict(self, node: cst.Dict) -> None:
-        scope = self.model.scope_of(node)
-        for element in node.elements:
-            if not isinstance(element, cst.DictElement) or self.model.string(element.key, scope) != catalog.STRICT_KEY:
-                continue
-            if truthy(self.model, element.value, scope) is not True:
-                continue
-            if self.model.entry(node, scope, catalog.TOOL_SCHEMA_KEY) or self.model.reaches_request(node):
-                self.report(element, "strict tool schema (strict: True)")
+    def visit_Module(self) -> None:
+        report_tools(self)  # `"strict": True` tool schemas
 
     def visit_Call(self, node: cst.Call) -> None:
         scope = self.model.scope_of(node)
-        if self.model.is_dict_constructor(node, scope):
-            # `ToolParam(..., strict=True)`, `dict(name=..., input_schema=..., strict=True)`
-            for arg in node.args:
-                if arg.keyword is None or arg.keyword.value != catalog.STRICT_KEY:
-                    continue
-                if truthy(self.model, arg.value, scope) is not True:
-                    continue
-                if self.model.entry(node, scope, catalog.TOOL_SCHEMA_KEY) or self.model.reaches_request(node):
-                    self.report(arg, "strict tool schema (strict: True)")
         qualname = self.model.qualified_name(node.func, scope)
         if not self.model.is_sdk_name(qualname):
             return
-        param = catalog.match_typed_param(qualname.rsplit(".", 1)[-1])
-        if param is not None and param.code == self.code and self.model.key_holding(node) not in ("format", "output_format"):
-            self.report(node, param.label)
+        verdict = classify.typed_param(qualname.rsplit(".", 1)[-1])
+        if verdict is not None and verdict.code == self.code and self.model.key_holding(node) not in ("format", "output_format"):
+            self.report_verdict(node, verdict)

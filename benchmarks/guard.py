@@ -1,0 +1,136 @@
+"""What the runtime guard costs per request, against the bare client, on a local server.
+
+A typical request: a 20-message history and 10 tool definitions, with no finding (the guard's usual
+path: it classifies and lets the request through). The server (tests/fake_api.py) runs in its own
+process, so the client's process time is the client-side time of a request. Reported:
+
+- the bare client's client-side time per request (process CPU time; wall time too);
+- the guard's own time per request, timed inside the middleware, as a share of that (and the same
+  request judged in a tight loop, where the caches are warm: on a busy machine the gap is large);
+- the same for a request with findings in record mode (the guard also finds the caller's line);
+- the difference between the guarded and the bare client, measured end to end (noisier).
+
+    python benchmarks/guard.py [--requests 400] [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))  # the local server the guard's tests use
+
+import anthropic  # noqa: E402
+
+from zdr_lint import guard as guard_module  # noqa: E402
+from zdr_lint.guard import ZdrGuard, install  # noqa: E402
+
+SERVER = (
+    "import sys, time; sys.path.insert(0, sys.argv[1]); from fake_api import FakeAPI\n"
+    "api = FakeAPI().__enter__(); print(api.url, flush=True)\n"
+    "sys.stdin.read()\n"
+)
+
+
+def history(turns: int = 20) -> list:
+    text = "Please look at the order history and tell me what changed since last week. " * 3
+    return [{"role": "user" if i % 2 == 0 else "assistant", "content": f"{i}: {text}"} for i in range(turns - 1)] + [
+        {"role": "user", "content": [{"type": "text", "text": text}, {"type": "text", "text": "and the totals?"}]}
+    ]
+
+
+def tools(count: int = 10) -> list:
+    return [
+        {
+            "name": f"tool_{i}",
+            "description": "Look something up in the order system.",
+            "input_schema": {"type": "object", "properties": {"order_id": {"type": "string"}, "limit": {"type": "integer"}}, "required": ["order_id"]},
+        }
+        for i in range(count)
+    ]
+
+
+class TimedGuard(ZdrGuard):
+    """The guard, timing its own work per request (the SDK calls `_intercept` once per attempt)."""
+
+    def __init__(self, **options) -> None:
+        super().__init__(**options)
+        self.spent: list = []
+        self.last = None
+
+    def _intercept(self, request, client=None, default_beta=None) -> None:
+        self.last = (request, client, default_beta)
+        start = time.thread_time()  # CPU time: a descheduled moment on a busy machine is not the guard's
+        try:
+            super()._intercept(request, client, default_beta)
+        finally:
+            self.spent.append(time.thread_time() - start)
+
+
+def run(client, kwargs: dict, count: int) -> tuple:
+    """(process seconds per request, wall seconds per request) over `count` requests."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(count):
+        client.messages.create(**kwargs)
+    return (time.process_time() - cpu) / count, (time.perf_counter() - wall) / count
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=400, help="requests per client per round")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(REPO / "tests")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        url = server.stdout.readline().strip()
+        typical = {"model": "claude-sonnet-5-5", "max_tokens": 256, "messages": history(), "tools": tools()}
+        flagged = dict(typical, cache_control={"type": "ephemeral"})
+        bare = anthropic.Anthropic(base_url=url, api_key="k", max_retries=0)
+        guard, recorder = TimedGuard(), TimedGuard(mode="record")
+        guarded = install(anthropic.Anthropic(base_url=url, api_key="k", max_retries=0), guard=guard)
+        recorded = install(anthropic.Anthropic(base_url=url, api_key="k", max_retries=0), guard=recorder)
+        for client, kwargs in ((bare, typical), (guarded, typical), (recorded, flagged)):  # warm up
+            run(client, kwargs, 20)
+        guard.spent.clear()
+        recorder.spent.clear()
+        bare_cpu, bare_wall, guarded_cpu, guarded_wall, flagged_cpu = [], [], [], [], []
+        for _ in range(args.rounds):  # interleaved, so drift in the machine's load hits both alike
+            cpu, wall = run(bare, typical, args.requests)
+            bare_cpu.append(cpu)
+            bare_wall.append(wall)
+            cpu, wall = run(guarded, typical, args.requests)
+            guarded_cpu.append(cpu)
+            guarded_wall.append(wall)
+            flagged_cpu.append(run(recorded, flagged, args.requests)[0])
+    finally:
+        server.stdin.close()
+        server.wait(timeout=10)
+        # the same request judged again and again in a tight loop: the guard's cost with warm caches
+        warm = []
+        for _ in range(args.rounds):
+            start = time.thread_time()
+            for _ in range(args.requests):
+                ZdrGuard._intercept(guard, *guard.last)
+            warm.append((time.thread_time() - start) / args.requests)
+    med = statistics.median
+    client_side = med(bare_cpu)
+    own = med(guard.spent)
+    own_flagged = med(recorder.spent)
+    print(f"typical request: {len(typical['messages'])} messages, {len(typical['tools'])} tools; {args.rounds} rounds x {args.requests} requests per client")
+    print(f"bare client, client-side (process) time per request: {client_side * 1e6:8.1f} us   (wall {med(bare_wall) * 1e6:8.1f} us)")
+    print(f"guard's own time per typical request (no finding):   {own * 1e6:8.1f} us   = {own / client_side:.2%} of client-side time")
+    print(f"the same, judged in a tight loop (warm caches):      {med(warm) * 1e6:8.1f} us   = {med(warm) / client_side:.2%}")
+    print(f"guard's own time with findings (record mode):        {own_flagged * 1e6:8.1f} us   = {own_flagged / med(flagged_cpu):.2%} of that request's client-side time")
+    diff = med(guarded_cpu) - client_side
+    print(f"guarded minus bare client, end to end (noisier):     {diff * 1e6:8.1f} us   = {diff / client_side:.2%}")
+    print(f"(guard module: {guard_module.__file__})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
