@@ -443,14 +443,43 @@ def linter_for(path: str, resolver: SettingsResolver, options: RunOptions, proje
     project = (projects or {}).get(root)
     if project is None:
         project = Project(root, resolver.for_directory(Path(root)))
-        every = _project_files(project, resolver, options)
-        settings = project.settings
-        base = Linter(settings, registry)
-        use_cache = options.use_cache and _has_marker(project.root)
-        folder = cache_folder(project.root, settings.cache_dir, str(settings.project_root)) if use_cache else None
-        cache = ProjectCache.open(folder, key_of("index", list(base.client_factories)), key_of(_settings_key(settings), _plugins_key(registry)))
-        project.index = _index(project, every, base.client_factories, cache, options, base)
-        cache.index.save()
+        _index_project(project, resolver, options, registry)
         if projects is not None:
             projects[root] = project
     return Linter(resolver.for_path(path), registry, project=project.index)
+
+
+def _index_project(project: Project, resolver: SettingsResolver, options: RunOptions, registry) -> None:
+    """Build `project.index` over every file of the project, from the cache where files are unchanged."""
+    every = _project_files(project, resolver, options)
+    settings = project.settings
+    base = Linter(settings, registry)
+    use_cache = options.use_cache and _has_marker(project.root)
+    folder = cache_folder(project.root, settings.cache_dir, str(settings.project_root)) if use_cache else None
+    cache = ProjectCache.open(folder, key_of("index", list(base.client_factories)), key_of(_settings_key(settings), _plugins_key(registry)))
+    project.index = _index(project, every, base.client_factories, cache, options, base)
+    cache.index.save()
+
+
+# --- For a front end that stays running (the language server) ----------------------------------------
+# It keeps each Project of `linter_for` between edits, refreshes its index when files change on disk,
+# and re-checks an open document only when what its findings depend on has changed.
+def refresh_project(project: Project, resolver: SettingsResolver, options: RunOptions) -> None:
+    """Bring `project.index` up to date after files of the project were saved, created or deleted:
+    the walk finds the files as the CLI would, and the cache serves every file whose stamp is
+    unchanged, so only the changed files are read and summarised again."""
+    from zdr_lint.plugins import get_registry
+
+    _index_project(project, resolver, options, options.registry or get_registry())
+
+
+def source_dependencies(index: ProjectIndex, source: str, path: str) -> tuple:
+    """(import keys, module name) of a file's text, maybe unsaved: what `dependency_digest` reads."""
+    module, is_package = index.module_of(path)
+    lowered = source.encode("utf-8", "surrogateescape").lower()
+    return frozenset(tuple(k) for k in import_keys(lowered, module, is_package)), module
+
+
+def dependency_digest(index: ProjectIndex, keys: frozenset, module: str) -> str:
+    """What of the index the findings of a file with these import keys depend on (as the cache sees it)."""
+    return _dependency_digest(index, keys, module)
