@@ -1,20 +1,7 @@
-"""The language server (`zdr-lint server`): ZDR findings while you type, over stdio.
+"""The server proper: pygls features over the engine, the runner's project indexes and the jobs.
 
-A thin layer over the engine and the settings loader the CLI uses, so an editor shows what
-`zdr-lint check` prints:
-
-- diagnostics are published on open and save, and on change (of the unsaved text) after a short
-  debounce (`initializationOptions.debounceMs`, default 200); they are cleared on close. Columns
-  are converted from the engine's code points to the negotiated position encoding (UTF-16 unless
-  the client offers UTF-8 or UTF-32).
-- hover over a flagged range shows the rule's docs; code actions add `# noqa: CODE` to the line
-  or `# zdr-lint: noqa: CODE` to the file.
-- settings are the workspace's `[tool.zdr-lint]` (or zdr-lint.toml), reloaded when such a file
-  changes (`workspace/didChangeWatchedFiles`, or a save of that file).
-- notebooks: an LSP notebook document gets diagnostics on each cell; a `.ipynb` file opened as
-  text gets them at the place in the JSON where the cell's line is written.
-
-A handler never takes the server down: an exception becomes a `window/logMessage`.
+Loaded by `zdr_lint.lsp.main` in a thread while `initialize` is answered; `run` then serves the
+rest of the session with our own reading loop (`serve`), which survives badly framed input.
 """
 
 from __future__ import annotations
@@ -25,22 +12,33 @@ import json
 import logging
 import os
 import re
+import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Optional
+from urllib.parse import unquote
 
+from cattrs import transform_error
+from cattrs.errors import ClassValidationError
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 from zdr_lint import __version__
-from zdr_lint.config import ConfigError, Settings, load_settings
 from zdr_lint.engine import CANNOT_CHECK, Linter
-from zdr_lint.finding import Finding
 from zdr_lint.incremental import StatementCache
+from zdr_lint.lsp.framing import Framer
+from zdr_lint.lsp.jobs import LARGE_DOCUMENT, Job, Jobs
+from zdr_lint.lsp.projects import Projects, dependencies, digest
+from zdr_lint.lsp.startup import NOTEBOOK_DOCUMENT_SYNC, EarlyAnswer
+from zdr_lint.lsp.text import NotebookText, Placed, from_client_column, place_in_text, split_lines, to_client_column
+from zdr_lint.lsp.worker import lint_in_process
 from zdr_lint.notebook import Cell, NotebookError, line_with_noqa, lint_cells
+from zdr_lint.plugins import get_registry
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +46,7 @@ SOURCE = "zdr-lint"
 DEFAULT_DEBOUNCE_MS = 200
 CONFIG_NAMES = ("pyproject.toml", "zdr-lint.toml", ".zdr-lint.toml")
 PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
+INDEXED_SUFFIXES = (".py", ".pyi")
 SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
     "warning": types.DiagnosticSeverity.Warning,
@@ -55,48 +54,15 @@ SEVERITY = {
 }
 _FILE_NOQA_LINE = re.compile(r"^#\s*zdr-lint\s*:\s*noqa\s*:\s*(?P<codes>[\w\-]+(?:[\s,]+[\w\-]+)*)\s*$", re.IGNORECASE)
 _HEADER_LINE = re.compile(r"^#!|^#.*coding[:=]")
+# libcst recurses once per nesting level: threads get a main-thread-sized stack (virtual memory only).
+THREAD_STACK = 64 * 1024 * 1024
 
 
-# --- Columns: code points <-> the client's units ---------------------------------------------------
-def to_client_column(line: str, column: int, encoding: str) -> int:
-    """A code-point column of `line` in the negotiated encoding's code units."""
-    prefix = line[: max(column, 0)]
-    if encoding == types.PositionEncodingKind.Utf8:
-        return len(prefix.encode("utf-8", "surrogatepass"))
-    if encoding == types.PositionEncodingKind.Utf32:
-        return len(prefix)
-    return len(prefix.encode("utf-16-le", "surrogatepass")) // 2
-
-
-def from_client_column(line: str, units: int, encoding: str) -> int:
-    """The code-point column at `units` code units of the negotiated encoding."""
-    if encoding == types.PositionEncodingKind.Utf32:
-        return min(units, len(line))
-    count = 0
-    for index, char in enumerate(line):
-        if count >= units:
-            return index
-        if encoding == types.PositionEncodingKind.Utf8:
-            count += len(char.encode("utf-8", "surrogatepass"))
-        else:
-            count += 2 if ord(char) > 0xFFFF else 1
-    return len(line)
-
-
-def split_lines(text: str) -> list:
-    """Lines as LSP counts them (\\n, \\r\\n and \\r end a line), without their line ends."""
-    return re.split(r"\r\n|\r|\n", text)
-
-
-# --- Where a finding sits in the document -------------------------------------------------------------
-@dataclass(frozen=True)
-class Placed:
-    """A finding at 0-based (line, code-point column) positions of the document it is shown in."""
-
-    finding: Finding
-    start: tuple
-    end: tuple
-    noqa_line: Optional[int]  # 0-based line of the document for `# noqa`; None: no line action
+def key_of(uri: str) -> str:
+    """The one spelling of a document's URI the server keys its state by: pygls's own (its workspace
+    stores documents under the percent-decoded URI). `file:///c%3A/a%20b.py` and
+    `file:///c:/a b.py` are one document; what is published keeps the client's spelling."""
+    return unquote(uri)
 
 
 @dataclass
@@ -104,195 +70,35 @@ class DocState:
     version: Optional[int]
     text: str
     placed: list
-    notebook: Optional["NotebookText"] = None  # a .ipynb file opened as JSON text
+    notebook: Optional[NotebookText] = None  # a .ipynb file opened as JSON text
+    uri: str = ""  # as the client spells it
+    root: Optional[str] = None  # the project whose index the findings used
+    keys: frozenset = frozenset()  # the text's import keys and module: what the digest reads
+    module: str = ""
+    digest: Optional[str] = None  # what of the index the findings depended on
 
 
-def place_in_text(findings: Sequence[Finding], lines: list) -> list:
-    placed = []
-    for f in findings:
-        start = (max(f.start.line - 1, 0), f.start.column)
-        end = (max(f.end.line - 1, 0), f.end.column)
-        if f.code == CANNOT_CHECK:
-            row = min(start[0], max(len(lines) - 1, 0))
-            start, end = (row, min(f.start.column, len(lines[row]) if lines else 0)), (row, len(lines[row]) if lines else 0)
-        noqa = (f.noqa_line or f.start.line) - 1 if f.code != CANNOT_CHECK else None
-        placed.append(Placed(f, start, end, noqa))
-    return placed
+# --- Protocol: the early `initialize` answer and invalid params ----------------------------------------
+class ZdrProtocol(LanguageServerProtocol):
+    early: Optional[EarlyAnswer] = None
+
+    def _send_response(self, msg_id, result=None, error=None):
+        early = self.early
+        if early is not None and msg_id == early.id:
+            # `initialize` was answered before pygls was loaded: check that answer, send nothing.
+            self.early = None
+            if error is not None:
+                logger.error("initialize failed after it was answered: %s", error)
+            elif self._json(result) != early.result:
+                logger.warning("the initialize answer sent early differs from pygls's: %s", json.dumps(self._json(result)))
+                self._server.log("the initialize answer sent early differs from pygls's", types.MessageType.Warning)
+            return
+        super()._send_response(msg_id, result=result, error=error)
+
+    def _json(self, value):
+        return json.loads(json.dumps(value, default=self._serialize_message))
 
 
-# --- A .ipynb file opened as text: where each cell's source is written in the JSON -----------------
-def _skip_ws(text: str, index: int) -> int:
-    while index < len(text) and text[index] in " \t\r\n":
-        index += 1
-    return index
-
-
-def _string_end(text: str, index: int) -> int:
-    """Index after the JSON string literal starting at `index` (its opening quote)."""
-    _, end = json.decoder.scanstring(text, index + 1)
-    return end
-
-
-def source_literals(text: str) -> list:
-    """For each cell, the offsets of the JSON string literals of its `source` (in order)."""
-    decoder = json.JSONDecoder()
-    cells: list = []
-
-    def walk_object(index: int, on_key: Callable[[str, int], Optional[int]]) -> int:
-        index = _skip_ws(text, index)
-        if text[index] != "{":
-            raise ValueError("object expected")
-        index = _skip_ws(text, index + 1)
-        if text[index] == "}":
-            return index + 1
-        while True:
-            key, index = json.decoder.scanstring(text, _skip_ws(text, index) + 1)
-            index = _skip_ws(text, index)
-            index = _skip_ws(text, index + 1)  # the colon
-            handled = on_key(key, index)
-            index = handled if handled is not None else decoder.raw_decode(text, index)[1]
-            index = _skip_ws(text, index)
-            if text[index] == "}":
-                return index + 1
-            index += 1  # the comma
-
-    def walk_array(index: int, on_item: Callable[[int], int]) -> int:
-        index = _skip_ws(text, index + 1)
-        if text[index] == "]":
-            return index + 1
-        while True:
-            index = _skip_ws(text, on_item(_skip_ws(text, index)))
-            if text[index] == "]":
-                return index + 1
-            index += 1
-
-    def on_cell_key(literals: list):
-        def handle(key: str, index: int) -> Optional[int]:
-            if key != "source":
-                return None
-            if text[index] == '"':
-                literals.append(index)
-                return _string_end(text, index)
-            if text[index] == "[":
-                def item(i: int) -> int:
-                    literals.append(i)
-                    return _string_end(text, i)
-
-                return walk_array(index, item)
-            return None
-
-        return handle
-
-    def on_cell(index: int) -> int:
-        literals: list = []
-        cells.append(literals)
-        return walk_object(index, on_cell_key(literals))
-
-    def on_top_key(key: str, index: int) -> Optional[int]:
-        if key == "cells" and text[index] == "[":
-            return walk_array(index, on_cell)
-        return None
-
-    walk_object(0, on_top_key)
-    return cells
-
-
-def raw_offset(text: str, literal: int, decoded: int) -> int:
-    """Offset in `text` of the `decoded`-th character of the JSON string literal at `literal`."""
-    index, count = literal + 1, 0
-    while count < decoded and index < len(text) and text[index] != '"':
-        if text[index] == "\\":
-            if text[index + 1] == "u":
-                high = int(text[index + 2 : index + 6], 16)
-                index += 12 if 0xD800 <= high < 0xDC00 and text[index + 6 : index + 8] == "\\u" else 6
-            else:
-                index += 2
-        else:
-            index += 1
-        count += 1
-    return index
-
-
-class NotebookText:
-    """Maps (cell, line, column) of a notebook's cells to (line, column) of its JSON text."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.literals = source_literals(text)
-        self.line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
-        self.parts: list = []  # per cell: the decoded strings of its source literals
-        for literals in self.literals:
-            self.parts.append([json.decoder.scanstring(text, i + 1)[0] for i in literals])
-
-    def _to_position(self, offset: int) -> tuple:
-        import bisect
-
-        row = bisect.bisect_right(self.line_starts, offset) - 1
-        return (row, offset - self.line_starts[row])
-
-    def locate(self, cell: int, line: int, column: int) -> Optional[tuple]:
-        """0-based (row, column) in the JSON text, or None when the cell is not found."""
-        if not 1 <= cell <= len(self.parts):
-            return None
-        parts = self.parts[cell - 1]
-        decoded = "".join(parts)
-        offset = 0
-        for _ in range(line - 1):
-            newline = decoded.find("\n", offset)
-            if newline < 0:
-                break
-            offset = newline + 1
-        offset += column
-        for literal, part in zip(self.literals[cell - 1], parts):
-            if offset <= len(part) and not (offset == len(part) and part.endswith("\n")):
-                return self._to_position(raw_offset(self.text, literal, offset))
-            offset -= len(part)
-        if self.literals[cell - 1]:
-            last = self.literals[cell - 1][-1]
-            return self._to_position(raw_offset(self.text, last, len(parts[-1])))
-        return None
-
-    def noqa_edit(self, cell: int, line: int, code: str, known: frozenset) -> Optional[tuple]:
-        """((row, col), (row, col), new JSON text) writing `# noqa: CODE` into the cell's line, or
-        None when the line is not inside one JSON string or needs no change."""
-        if not 1 <= cell <= len(self.parts):
-            return None
-        parts, literals = self.parts[cell - 1], self.literals[cell - 1]
-        lines = "".join(parts).split("\n")
-        if not 1 <= line <= len(lines):
-            return None
-        start = sum(len(text) + 1 for text in lines[: line - 1])
-        old = lines[line - 1].rstrip("\r")
-        new = line_with_noqa(old, [code], known)
-        if new == old:
-            return None
-        position = 0
-        for literal, part in zip(literals, parts):
-            if position <= start and start + len(old) <= position + len(part):
-                common = len(os.path.commonprefix([old, new]))
-                first = raw_offset(self.text, literal, start - position + common)
-                last = raw_offset(self.text, literal, start - position + len(old))
-                return self._to_position(first), self._to_position(last), json.dumps(new[common:], ensure_ascii=False)[1:-1]
-            position += len(part)
-        return None
-
-    def place(self, findings: Sequence[Finding]) -> list:
-        placed = []
-        for f in findings:
-            if f.cell is None:
-                placed.extend(place_in_text([f], split_lines(self.text)))
-                continue
-            start = self.locate(f.cell, f.start.line, f.start.column)
-            end = self.locate(f.cell, f.end.line, f.end.column) if f.end.line == f.start.line else None
-            if start is None:
-                continue
-            if end is None or end < start:
-                end = start
-            placed.append(Placed(f, start, end, None))
-        return placed
-
-
-# --- The server ------------------------------------------------------------------------------------
 def guarded(handler):
     """Log, never raise: one bad document or request must not take the server down."""
 
@@ -309,6 +115,8 @@ def guarded(handler):
 
 
 class ZdrLanguageServer(LanguageServer):
+    protocol: ZdrProtocol
+
     def __init__(self) -> None:
         super().__init__(
             "zdr-lint",
@@ -317,19 +125,28 @@ class ZdrLanguageServer(LanguageServer):
             notebook_document_sync=types.NotebookDocumentSyncOptions(
                 notebook_selector=[
                     types.NotebookDocumentFilterWithCells(
-                        notebook="jupyter-notebook", cells=[types.NotebookCellLanguage(language="python")]
+                        notebook=selector["notebook"], cells=[types.NotebookCellLanguage(language=c["language"]) for c in selector["cells"]]
                     )
+                    for selector in NOTEBOOK_DOCUMENT_SYNC["notebookSelector"]
                 ],
-                save=True,
+                save=NOTEBOOK_DOCUMENT_SYNC["save"],
             ),
+            protocol_cls=ZdrProtocol,
         )
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
-        self.docs: dict = {}  # uri -> DocState (a notebook cell's uri for notebook documents)
-        self.pending: dict = {}  # uri -> asyncio.Task
-        self._linters: dict = {}  # settings start folder -> Linter
-        self.statement_caches: dict = {}  # uri -> StatementCache: an edit re-parses only what it touched
-        self._reported_config_errors: set = set()
-        self._executor: Optional[ThreadPoolExecutor] = None
+        self.docs: dict = {}  # key -> DocState (a notebook cell's key for notebook documents)
+        self.pending: dict = {}  # key -> asyncio.Task (the debounce before a check)
+        self.statement_caches: dict = {}  # key -> StatementCache: an edit re-parses only what it touched
+        self.registry = get_registry()
+        self.known_selectors = frozenset(self.registry.rules) | frozenset(r.name for r in self.registry.rules.values())
+        self._reported: set = set()
+        self._projects: Optional[Projects] = None
+        self._changed: set = set()  # files changed on disk, for the next index refresh
+        self._added: set = set()
+        self._refreshing: Optional[asyncio.Task] = None
+        self.jobs = Jobs(self._job_done)
+        self.index_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zdr-lint-index")
+        self.loop: Optional[asyncio.AbstractEventLoop] = None
 
     # --- plumbing
     def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
@@ -338,6 +155,21 @@ class ZdrLanguageServer(LanguageServer):
         except Exception:  # pragma: no cover - no client to tell
             logger.error(message)
 
+    def show_once(self, message: str) -> None:
+        """A settings problem, shown once as a message (lint threads call this: sent from the loop)."""
+        if message in self._reported:
+            return
+        self._reported.add(message)
+        params = types.ShowMessageParams(type=types.MessageType.Error, message=f"zdr-lint: {message}")
+        self._call_in_loop(self.window_show_message, params)
+
+    def _call_in_loop(self, function, *args) -> None:
+        loop = self.loop
+        if loop is not None and threading.current_thread() is not threading.main_thread():
+            loop.call_soon_threadsafe(function, *args)
+        else:
+            function(*args)
+
     @property
     def encoding(self) -> str:
         try:
@@ -345,138 +177,169 @@ class ZdrLanguageServer(LanguageServer):
         except Exception:
             return types.PositionEncodingKind.Utf16
 
-    @property
-    def executor(self) -> ThreadPoolExecutor:
-        if self._executor is None:
-            # libcst recurses once per nesting level: give the lint thread a main-thread-sized stack.
-            previous = threading.stack_size()
-            try:
-                threading.stack_size(64 * 1024 * 1024)
-            except (ValueError, RuntimeError):
-                previous = None
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zdr-lint")
-            self._executor.submit(lambda: None).result()  # start the thread with that stack
-            if previous is not None:
-                threading.stack_size(previous)
-        return self._executor
+    # --- documents
+    def document(self, uri: str):
+        """The open text document `uri` (any spelling), or None."""
+        return self.workspace.text_documents.get(key_of(uri))
 
-    # --- settings
-    def folder_for(self, path: Optional[str]) -> Path:
+    def workspace_root(self) -> str:
         roots = []
         try:
             roots = [to_fs_path(folder.uri) for folder in self.workspace.folders.values()]
-            if self.workspace.root_path:
-                roots.append(self.workspace.root_path)
+            roots.append(self.workspace.root_path)
         except Exception:
             pass
-        roots = [r for r in roots if r]
-        if path:
-            inside = [r for r in roots if os.path.abspath(path).startswith(os.path.abspath(r) + os.sep)]
-            if inside:
-                return Path(max(inside, key=len))
-            if not roots:
-                return Path(path).parent
-        return Path(roots[0]) if roots else Path.cwd()
+        roots = [r for r in roots if r and os.path.isdir(r)]
+        return roots[0] if roots else os.getcwd()
 
-    def linter_for(self, path: Optional[str]) -> Linter:
-        start = self.folder_for(path)
-        linter = self._linters.get(start)
-        if linter is None:
-            try:
-                settings = load_settings(start=start)
-                linter = Linter(settings)
-            except ConfigError as exc:
-                if str(exc) not in self._reported_config_errors:
-                    self._reported_config_errors.add(str(exc))
-                    self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"zdr-lint: {exc}; using the default settings"))
-                linter = Linter(Settings(project_root=start.resolve()))
-            self._linters[start] = linter
-        return linter
-
-    def reload_settings(self) -> None:
-        self._linters.clear()
-        self._reported_config_errors.clear()
-        self.log("settings reloaded", types.MessageType.Info)
-        for uri in list(self._open_uris()):
-            self.schedule(uri, 0)
-
-    def _open_uris(self) -> list:
-        uris = []
-        notebook_cells = set()
-        for notebook in list(self.workspace.notebook_documents.values()):
-            uris.append(notebook.uri)
-            notebook_cells.update(cell.document for cell in notebook.cells)
-        for uri in list(self.workspace.text_documents):
-            if uri not in notebook_cells and self.wants(uri):
-                uris.append(uri)
-        return uris
+    def path_of(self, uri: str) -> str:
+        """The file a document is checked as. A document that is not a file here (an untitled
+        buffer, another scheme, a Windows path on another system) is checked as a file of that name
+        in the workspace folder: that folder's settings and project."""
+        path = to_fs_path(uri)
+        if path and os.path.isabs(path) and os.path.isdir(os.path.dirname(path)):
+            return path
+        name = os.path.basename((path or uri).replace("\\", "/").rstrip("/")) or "untitled.py"
+        return os.path.join(self.workspace_root(), name)
 
     @staticmethod
     def wants(uri: str, language_id: Optional[str] = None) -> bool:
-        path = uri.split("?", 1)[0].lower()
+        path = key_of(uri).split("?", 1)[0].lower()
         return language_id == "python" or path.endswith(PYTHON_SUFFIXES)
 
-    # --- linting
-    def schedule(self, uri: str, delay: float) -> None:
-        previous = self.pending.pop(uri, None)
+    def _open_keys(self) -> list:
+        keys = []
+        notebook_cells = set()
+        for key, notebook in list(self.workspace.notebook_documents.items()):
+            keys.append(key)
+            notebook_cells.update(key_of(cell.document) for cell in notebook.cells)
+        for key, document in list(self.workspace.text_documents.items()):
+            if key not in notebook_cells and self.wants(key, document.language_id):
+                keys.append(key)
+        return keys
+
+    # --- settings and projects
+    @property
+    def projects(self) -> Projects:
+        if self._projects is None:
+            warn = lambda message: self._call_in_loop(self.log, message, types.MessageType.Warning)  # noqa: E731
+            self._projects = Projects(self.registry, self.show_once, warn, Path(self.workspace_root()))
+        return self._projects
+
+    def reload_settings(self) -> None:
+        # A new Projects, not a reset of the old one: a check building an index holds its lock, and
+        # the event loop must not wait for it. Checks in flight on the old one are superseded.
+        self._projects = None
+        self._reported.clear()
+        self.log("settings changed: settings and project indexes read again", types.MessageType.Info)
+        for key in self._open_keys():
+            self.schedule(key, 0)
+
+    def files_changed(self, changed=(), added=()) -> None:
+        """Files changed on disk (saved, or reported by the client's watcher): refresh the index of
+        their projects, then re-check the open documents whose findings depend on what changed."""
+        self._changed.update(changed)
+        self._added.update(added)
+        if self._refreshing is None or self._refreshing.done():
+            self._refreshing = asyncio.get_running_loop().create_task(self._refresh())
+
+    async def _refresh(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._changed or self._added:
+            changed, added = sorted(self._changed), sorted(self._added)
+            self._changed, self._added = set(), set()
+            states = [(key, s.root, s.keys, s.module, s.digest) for key, s in self.docs.items()]
+            try:
+                roots, stale = await loop.run_in_executor(self.index_thread, _refresh_index, self.projects, changed, added, states)
+            except Exception as exc:
+                self.log(f"cannot refresh the project index: {type(exc).__name__}: {exc}", types.MessageType.Error)
+                logger.exception("index refresh failed")
+                continue
+            if not roots:
+                continue
+            targets = sorted({self._owner(key) for key in stale})
+            names = ", ".join(os.path.basename(to_fs_path(k) or k) for k in targets) or "none"
+            self.log(f"{len(changed) + len(added)} file(s) changed on disk; re-checking the open documents that depend on them: {names}", types.MessageType.Info)
+            for key in targets:
+                self.schedule(key, 0)
+
+    def _owner(self, key: str) -> str:
+        """The document a state belongs to: its notebook for a cell, else itself."""
+        notebook = self.workspace.get_notebook_document(cell_uri=key)
+        return key_of(notebook.uri) if notebook is not None else key
+
+    # --- checking
+    def schedule(self, key: str, delay: float) -> None:
+        previous = self.pending.pop(key, None)
         if previous is not None:
             previous.cancel()
-        task = asyncio.get_running_loop().create_task(self._lint_later(uri, delay))
-        self.pending[uri] = task
+        self.pending[key] = asyncio.get_running_loop().create_task(self._check_later(key, delay))
 
-    async def _lint_later(self, uri: str, delay: float) -> None:
+    async def _check_later(self, key: str, delay: float) -> None:
         try:
             if delay > 0:
                 await asyncio.sleep(delay)
-            job = self._snapshot(uri)
-            if job is None:
-                return
-            loop = asyncio.get_running_loop()
-            results = await loop.run_in_executor(self.executor, job.run)
-            if not job.is_current(self):
-                return  # a newer edit is on its way
-            for target, state in results:
-                self.docs[target] = state
-                self.publish(target, state)
-        except asyncio.CancelledError:
-            pass
-        except Exception as exc:
-            self.log(f"cannot check {uri}: {type(exc).__name__}: {exc}", types.MessageType.Error)
-            logger.exception("lint of %s failed", uri)
+            self.jobs.submit(key, lambda: self._job(key))
         finally:
-            if self.pending.get(uri) is asyncio.current_task():
-                del self.pending[uri]
+            if self.pending.get(key) is asyncio.current_task():
+                del self.pending[key]
 
-    def _snapshot(self, uri: str) -> "Optional[_TextJob | _NotebookJob]":
-        notebook = self.workspace.get_notebook_document(notebook_uri=uri)
+    def _job(self, key: str) -> Optional[Job]:
+        """A job checking document `key` as it is now (None: it is closed)."""
+        notebook = self.workspace.get_notebook_document(notebook_uri=key)
         if notebook is not None:
             cells = []
             for number, cell in enumerate(notebook.cells, start=1):
-                document = self.workspace.text_documents.get(cell.document)
+                document = self.document(cell.document)
                 text = document.source if document is not None else ""
                 kind = "code" if cell.kind == types.NotebookCellKind.Code else "markdown"
                 cells.append((cell.document, Cell(number, kind, text), document.version if document else None))
-            path = to_fs_path(uri) or uri
-            return _NotebookJob(uri, notebook.version, path, cells, self.linter_for(path), self.encoding)
-        document = self.workspace.text_documents.get(uri)
+            snapshot = _NotebookCheck(key, notebook.version, self.path_of(notebook.uri), cells, self.projects)
+            return Job(key, snapshot.run, large=False)
+        document = self.document(key)
         if document is None:
             return None
-        path = to_fs_path(uri) or uri
-        cache = self.statement_caches.get(uri)
+        cache = self.statement_caches.get(key)
         if cache is None:
-            cache = self.statement_caches[uri] = StatementCache()
-        return _TextJob(uri, document.version, path, document.source, self.linter_for(path), cache)
+            cache = self.statement_caches[key] = StatementCache()
+        text = document.source
+        snapshot = _TextCheck(key, document.uri, document.version, self.path_of(document.uri), text, self.projects, cache)
+        return Job(key, snapshot.run, large=len(text) > LARGE_DOCUMENT)
 
-    def publish(self, uri: str, state: DocState) -> None:
+    def _job_done(self, job: Job, future: Future) -> None:
+        """In the loop: publish a finished check, unless a newer version of the document exists."""
+        try:
+            results = future.result()
+        except Exception as exc:
+            self.log(f"cannot check {job.key}: {type(exc).__name__}: {exc}", types.MessageType.Error)
+            logger.error("check of %s failed", job.key, exc_info=exc)
+            return
+        if results is None:
+            return
+        check, states = results
+        if not check.is_current(self) or job.key in self.jobs.wanted or job.key in self.pending:
+            return  # a newer check of this document is on its way
+        for target, state in states:
+            self.docs[target] = state
+            self.publish(state)
+
+    def publish(self, state: DocState) -> None:
         lines = split_lines(state.text)
         diagnostics = [self.diagnostic(p, lines) for p in state.placed]
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, version=state.version, diagnostics=diagnostics))
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=state.uri, version=state.version, diagnostics=diagnostics))
 
-    def clear(self, uri: str) -> None:
-        self.docs.pop(uri, None)
-        self.statement_caches.pop(uri, None)
+    def clear(self, key: str, uri: str) -> None:
+        self.docs.pop(key, None)
+        self.statement_caches.pop(key, None)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
+    def close(self, key: str) -> None:
+        task = self.pending.pop(key, None)
+        if task is not None:
+            task.cancel()
+        self.jobs.cancel(key)
+
+    # --- ranges, diagnostics, hover, code actions
     def to_range(self, start: tuple, end: tuple, lines: list) -> types.Range:
         def position(row: int, column: int) -> types.Position:
             line = lines[row] if 0 <= row < len(lines) else ""
@@ -497,9 +360,8 @@ class ZdrLanguageServer(LanguageServer):
             data={"code": f.code, "noqa_line": placed.noqa_line},
         )
 
-    # --- hover and code actions
     def findings_at(self, uri: str, range_: types.Range) -> tuple:
-        state = self.docs.get(uri)
+        state = self.docs.get(key_of(uri))
         if state is None:
             return None, []
         lines = split_lines(state.text)
@@ -517,7 +379,7 @@ class ZdrLanguageServer(LanguageServer):
         if not hits:
             return None
         lines = split_lines(state.text)
-        rules = self.linter_for(None).registry.rules
+        rules = self.registry.rules
         parts = []
         for placed in hits:
             f = placed.finding
@@ -538,7 +400,7 @@ class ZdrLanguageServer(LanguageServer):
         if not hits:
             return []
         lines = split_lines(state.text)
-        known = self.linter_for(to_fs_path(uri)).known_selectors
+        known = self.known_selectors
         actions = []
         seen = set()
         for placed in hits:
@@ -590,9 +452,9 @@ class ZdrLanguageServer(LanguageServer):
             if not code_cells:
                 return None
             uri = code_cells[0]
-        elif uri.split("?", 1)[0].lower().endswith(".ipynb"):
+        elif key_of(uri).split("?", 1)[0].lower().endswith(".ipynb"):
             return None  # the JSON text: suppress per line
-        document = self.workspace.text_documents.get(uri)
+        document = self.document(uri)
         if document is None:
             return None
         lines = split_lines(document.source)
@@ -611,65 +473,102 @@ class ZdrLanguageServer(LanguageServer):
         return uri, types.TextEdit(range=types.Range(start=position, end=position), new_text=f"# zdr-lint: noqa: {code}\n")
 
 
+# --- Checks: what a job runs, in a worker thread ------------------------------------------------------
 @dataclass
-class _TextJob:
+class _TextCheck:
+    key: str
     uri: str
     version: Optional[int]
     path: str
     text: str
-    linter: Linter
+    projects: Projects
     cache: Optional[StatementCache] = None
 
-    def run(self) -> list:
-        try:
-            findings = self.linter.lint_source(self.text, self.path, self.cache)
-        except Exception as exc:  # lint_source should not raise; a ZDR000 if it ever does
-            findings = [self.linter.cannot_check(self.path, f"internal error: {type(exc).__name__}: {exc}")]
+    def run(self, job: Job):
+        linter, root = self.projects.linter_for(self.path)
+        if job.large:
+            findings = job.in_process(lint_in_process, linter.settings, linter.project, self.text, self.path)
+            if findings is None:
+                if job.cancelled:
+                    return None
+                findings = [linter.cannot_check(self.path, "internal error: the check of this large document stopped unexpectedly")]
+        else:
+            findings = _lint(linter, self.text, self.path, self.cache)
+        state = self._place(findings)
+        _note_dependencies(state, linter, root, self.text, self.path)
+        return self, [(self.key, state)]
+
+    def _place(self, findings: list) -> DocState:
         if self.path.lower().endswith(".ipynb"):
             try:
                 notebook = NotebookText(self.text)
-                return [(self.uri, DocState(self.version, self.text, notebook.place(findings), notebook))]
+                return DocState(self.version, self.text, notebook.place(findings), notebook, uri=self.uri)
             except (ValueError, IndexError, NotebookError):  # not a notebook we can map: the finding's own line
-                placed = place_in_text([f.with_changes(cell=None) for f in findings], split_lines(self.text))
-        else:
-            placed = place_in_text(findings, split_lines(self.text))
-        return [(self.uri, DocState(self.version, self.text, placed))]
+                findings = [f.with_changes(cell=None) for f in findings]
+        return DocState(self.version, self.text, place_in_text(findings, split_lines(self.text)), uri=self.uri)
 
     def is_current(self, server: ZdrLanguageServer) -> bool:
-        document = server.workspace.text_documents.get(self.uri)
+        document = server.document(self.key)
         return document is not None and document.version == self.version and document.source == self.text
 
 
 @dataclass
-class _NotebookJob:
-    uri: str
+class _NotebookCheck:
+    key: str
     version: Optional[int]
     path: str
     cells: list  # (cell uri, Cell, cell version)
-    linter: Linter
-    encoding: str
+    projects: Projects
+    states: list = field(default_factory=list)
 
-    def run(self) -> list:
-        codes = self.linter.codes_for(self.path)
-        findings = lint_cells(self.linter, [cell for _, cell, _ in self.cells], self.path, codes) if codes else []
+    def run(self, job: Job):
+        linter, root = self.projects.linter_for(self.path)
+        codes = linter.codes_for(self.path)
+        findings = lint_cells(linter, [cell for _, cell, _ in self.cells], self.path, codes) if codes else []
         by_cell: dict = {}
         for f in findings:
             by_cell.setdefault(f.cell or 1, []).append(f)
+        joined = "\n".join(cell.source for _, cell, _ in self.cells if cell.kind == "code")
         results = []
         for uri, cell, version in self.cells:
             if cell.kind != "code":
                 continue
             lines = split_lines(cell.source)
-            results.append((uri, DocState(version, cell.source, place_in_text(by_cell.get(cell.number, []), lines))))
-        return results
+            state = DocState(version, cell.source, place_in_text(by_cell.get(cell.number, []), lines), uri=uri)
+            _note_dependencies(state, linter, root, joined, self.path)
+            results.append((key_of(uri), state))
+        return self, results
 
     def is_current(self, server: ZdrLanguageServer) -> bool:
-        notebook = server.workspace.get_notebook_document(notebook_uri=self.uri)
+        notebook = server.workspace.get_notebook_document(notebook_uri=self.key)
         if notebook is None or notebook.version != self.version:
             return False
         return [c.document for c in notebook.cells] == [uri for uri, _, _ in self.cells]
 
 
+def _refresh_index(projects: Projects, changed: list, added: list, states: list) -> tuple:
+    """In the index thread: refresh the projects the files belong to; (roots refreshed, keys of the
+    documents whose dependency digest changed)."""
+    roots = projects.refresh(changed, added)
+    stale = [key for key, root, keys, module, old in states if root in roots and old != digest(projects.index_of(root), keys, module)]
+    return roots, stale
+
+
+def _lint(linter: Linter, text: str, path: str, cache: Optional[StatementCache]) -> list:
+    try:
+        return linter.lint_source(text, path, cache)
+    except Exception as exc:  # lint_source should not raise; a ZDR000 if it ever does
+        return [linter.cannot_check(path, f"internal error: {type(exc).__name__}: {exc}")]
+
+
+def _note_dependencies(state: DocState, linter: Linter, root: str, text: str, path: str) -> None:
+    """Record what of the project's index these findings depended on (see `_refresh`)."""
+    state.root = root
+    state.keys, state.module = dependencies(linter.project, text, path)
+    state.digest = digest(linter.project, state.keys, state.module)
+
+
+# --- The features --------------------------------------------------------------------------------------
 def create_server() -> ZdrLanguageServer:
     server = ZdrLanguageServer()
 
@@ -686,87 +585,102 @@ def create_server() -> ZdrLanguageServer:
         capabilities = ls.client_capabilities
         watched = capabilities.workspace.did_change_watched_files if capabilities.workspace else None
         if watched is not None and watched.dynamic_registration:
-            watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_NAMES]
+            patterns = ["**/*.py", "**/*.pyi"] + [f"**/{name}" for name in CONFIG_NAMES]
             ls.client_register_capability(
                 types.RegistrationParams(
                     registrations=[
                         types.Registration(
-                            id="zdr-lint-settings",
+                            id="zdr-lint-files",
                             method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                            register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+                            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                                watchers=[types.FileSystemWatcher(glob_pattern=pattern) for pattern in patterns]
+                            ),
                         )
                     ]
                 )
             )
+
+    @server.feature(types.SHUTDOWN)
+    @guarded
+    def shutdown(ls: ZdrLanguageServer, params: None) -> None:
+        ls.jobs.stop()  # no check is wanted any more: stop the large ones now
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @guarded
     def did_open(ls: ZdrLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
         document = params.text_document
         if ls.workspace.get_notebook_document(cell_uri=document.uri) is None and ls.wants(document.uri, document.language_id):
-            ls.schedule(document.uri, 0)
+            ls.schedule(key_of(document.uri), 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     @guarded
     def did_change(ls: ZdrLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        document = ls.workspace.text_documents.get(uri)
-        if document is not None and ls.wants(uri, document.language_id):
-            ls.schedule(uri, ls.debounce)
+        document = ls.document(params.text_document.uri)
+        if document is not None and ls.wants(document.uri, document.language_id):
+            ls.schedule(key_of(document.uri), ls.debounce)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     @guarded
     def did_save(ls: ZdrLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
-        if uri.rsplit("/", 1)[-1] in CONFIG_NAMES:
+        path = to_fs_path(uri)
+        if key_of(uri).rsplit("/", 1)[-1] in CONFIG_NAMES:
             ls.reload_settings()
-        elif uri in ls.workspace.text_documents and ls.wants(uri, ls.workspace.text_documents[uri].language_id):
-            ls.schedule(uri, 0)
+            return
+        if path and path.endswith(INDEXED_SUFFIXES):
+            ls.files_changed(added=[path])
+        document = ls.document(uri)
+        if document is not None and ls.wants(uri, document.language_id):
+            ls.schedule(key_of(uri), 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @guarded
     def did_close(ls: ZdrLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        task = ls.pending.pop(uri, None)
-        if task is not None:
-            task.cancel()
-        if uri in ls.docs:
-            ls.clear(uri)
+        key = key_of(params.text_document.uri)
+        ls.close(key)
+        if key in ls.docs:
+            ls.clear(key, params.text_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
     @guarded
     def notebook_open(ls: ZdrLanguageServer, params: types.DidOpenNotebookDocumentParams) -> None:
-        ls.schedule(params.notebook_document.uri, 0)
+        ls.schedule(key_of(params.notebook_document.uri), 0)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
     @guarded
     def notebook_change(ls: ZdrLanguageServer, params: types.DidChangeNotebookDocumentParams) -> None:
         structure = params.change.cells.structure if params.change.cells else None
         for closed in (structure.did_close or []) if structure else []:
-            if closed.uri in ls.docs:
-                ls.clear(closed.uri)
-        ls.schedule(params.notebook_document.uri, ls.debounce)
+            if key_of(closed.uri) in ls.docs:
+                ls.clear(key_of(closed.uri), closed.uri)
+        ls.schedule(key_of(params.notebook_document.uri), ls.debounce)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
     @guarded
     def notebook_save(ls: ZdrLanguageServer, params: types.DidSaveNotebookDocumentParams) -> None:
-        ls.schedule(params.notebook_document.uri, 0)
+        ls.schedule(key_of(params.notebook_document.uri), 0)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
     @guarded
     def notebook_close(ls: ZdrLanguageServer, params: types.DidCloseNotebookDocumentParams) -> None:
-        task = ls.pending.pop(params.notebook_document.uri, None)
-        if task is not None:
-            task.cancel()
+        ls.close(key_of(params.notebook_document.uri))
         for cell in params.cell_text_documents:
-            if cell.uri in ls.docs:
-                ls.clear(cell.uri)
+            if key_of(cell.uri) in ls.docs:
+                ls.clear(key_of(cell.uri), cell.uri)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     @guarded
     def watched_files(ls: ZdrLanguageServer, params: types.DidChangeWatchedFilesParams) -> None:
-        if any(change.uri.rsplit("/", 1)[-1] in CONFIG_NAMES for change in params.changes):
+        if any(key_of(change.uri).rsplit("/", 1)[-1] in CONFIG_NAMES for change in params.changes):
             ls.reload_settings()
+            return
+        changed, added = [], []
+        for change in params.changes:
+            path = to_fs_path(change.uri)
+            if path and path.endswith(INDEXED_SUFFIXES):
+                (changed if change.type == types.FileChangeType.Changed else added).append(path)
+        if changed or added:
+            ls.files_changed(changed, added)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @guarded
@@ -784,10 +698,108 @@ def create_server() -> ZdrLanguageServer:
     return server
 
 
-def main() -> int:
-    logging.basicConfig(level=logging.WARNING, format="zdr-lint server: %(levelname)s: %(message)s")
-    create_server().start_io()
-    return 0
+# --- The session: our reading loop over pygls's protocol ------------------------------------------------
+class _StdoutWriter:
+    """pygls's writer interface over stdout; `close` (pygls calls it on `exit`) only flushes, so
+    nothing writes to a closed stream afterwards."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, data: bytes) -> None:
+        self.stream.write(data)
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.flush()
 
 
-__all__ = ["create_server", "main", "to_client_column", "from_client_column", "NotebookText"]
+def run(framer: Framer, pending: list, early: Optional[EarlyAnswer], stdin_fd: int = 0, stdout=None) -> int:
+    """Serve the session; the exit code (0 after `shutdown` then `exit`, 1 otherwise)."""
+    threading.stack_size(THREAD_STACK)
+    server = create_server()
+    server.protocol.early = early
+    server.protocol.set_writer(_StdoutWriter(stdout or sys.stdout.buffer))
+    try:
+        return asyncio.run(serve(server, framer, pending, stdin_fd))
+    except BrokenPipeError:
+        logger.error("the connection to the editor is lost")
+        return 1
+    finally:
+        server.jobs.stop()
+
+
+async def serve(server: ZdrLanguageServer, framer: Framer, pending: list, stdin_fd: int) -> int:
+    loop = asyncio.get_running_loop()
+    server.loop = loop
+    chunks: asyncio.Queue = asyncio.Queue()
+
+    def pump() -> None:  # a daemon thread: blocking reads, and the exit never waits for it
+        while True:
+            try:
+                data = os.read(stdin_fd, 1 << 16)
+            except OSError:
+                data = b""
+            loop.call_soon_threadsafe(chunks.put_nowait, data)
+            if not data:
+                return
+
+    threading.Thread(target=pump, name="zdr-lint-stdin", daemon=True).start()
+    try:
+        for message in pending:
+            dispatch(server, message)
+        while True:
+            while (message := framer.next()) is not None:
+                _report_framing(server, framer)
+                dispatch(server, message)
+            _report_framing(server, framer)
+            data = await chunks.get()
+            if not data:
+                break  # the editor closed our input
+            framer.feed(data)
+    except SystemExit as stop:  # pygls's `exit`: 0 after `shutdown`, 1 without
+        return stop.code if isinstance(stop.code, int) else 1
+    return 0 if server.protocol._shutdown else 1
+
+
+def _report_framing(server: ZdrLanguageServer, framer: Framer) -> None:
+    for problem in framer.take_problems():
+        logger.warning("input: %s", problem)
+        server.log(f"input: {problem}", types.MessageType.Warning)
+
+
+def dispatch(server: ZdrLanguageServer, raw) -> None:
+    """One parsed message to pygls. A request whose params do not validate gets an InvalidParams
+    error (pygls would only log it, and the editor would wait forever)."""
+    protocol = server.protocol
+    if not isinstance(raw, dict):
+        server.log(f"input: ignored a message that is not a JSON object ({type(raw).__name__})", types.MessageType.Warning)
+        return
+    try:
+        message = protocol.structure_message(raw)
+    except Exception as exc:
+        reason = _why(exc)
+        method = raw.get("method", "?")
+        logger.warning("invalid %s message: %s", method, reason)
+        if "id" in raw and "method" in raw:
+            error = types.ResponseError(code=types.ErrorCodes.InvalidParams, message=f"invalid params for {method}: {reason}")
+            protocol._send_response(raw["id"], error=error)
+        else:
+            server.log(f"ignored an invalid {method} notification: {reason}", types.MessageType.Warning)
+        return
+    try:
+        protocol.handle_message(message)
+    except SystemExit:
+        raise
+    except Exception as exc:
+        logger.exception("cannot handle a %s message", raw.get("method", "?"))
+        server.log(f"cannot handle a {raw.get('method', '?')} message: {type(exc).__name__}: {exc}", types.MessageType.Error)
+
+
+def _why(exc: BaseException) -> str:
+    cause = exc.__cause__
+    if isinstance(cause, ClassValidationError):
+        return "; ".join(transform_error(cause)) or str(cause)
+    if isinstance(exc, JsonRpcInvalidParams) and cause is not None:
+        return f"{type(cause).__name__}: {cause}"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(cause or exc).__name__
