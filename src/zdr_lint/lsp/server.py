@@ -15,7 +15,7 @@ import re
 import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 from urllib.parse import unquote
@@ -304,7 +304,11 @@ class ZdrLanguageServer(LanguageServer):
             cache = self.statement_caches[key] = StatementCache()
         text = document.source
         snapshot = _TextCheck(key, document.uri, document.version, self.path_of(document.uri), text, self.projects, cache)
-        return Job(key, snapshot.run, large=len(text) > LARGE_DOCUMENT)
+        large = len(text) > LARGE_DOCUMENT
+        if large:
+            name = os.path.basename(snapshot.path)
+            self.log(f"{name} ({len(text) / 1e6:.1f} MB) is checked in a process of its own (version {document.version})")
+        return Job(key, snapshot.run, large=large)
 
     def _job_done(self, job: Job, future: Future) -> None:
         """In the loop: publish a finished check, unless a newer version of the document exists."""
@@ -519,7 +523,6 @@ class _NotebookCheck:
     path: str
     cells: list  # (cell uri, Cell, cell version)
     projects: Projects
-    states: list = field(default_factory=list)
 
     def run(self, job: Job):
         linter, root = self.projects.linter_for(self.path)

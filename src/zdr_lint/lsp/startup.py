@@ -43,9 +43,14 @@ def initialize_result(params: dict, version: str) -> dict:
     """The InitializeResult, as JSON, that pygls computes for this server's features."""
     capabilities = params.get("capabilities") if isinstance(params, dict) else None
     capabilities = capabilities if isinstance(capabilities, dict) else {}
+    sync = {"openClose": True, "change": TEXT_DOCUMENT_SYNC_INCREMENTAL, "save": True}
+    client_sync = _get(capabilities, "textDocument", "synchronization")
+    for name in ("willSave", "willSaveWaitUntil"):
+        if _get(client_sync, name) is not None:
+            sync[name] = False  # pygls says "no" once the client says anything: we do not handle them
     offered = {
         "positionEncoding": position_encoding(capabilities),
-        "textDocumentSync": {"openClose": True, "change": TEXT_DOCUMENT_SYNC_INCREMENTAL, "save": True},
+        "textDocumentSync": sync,
         "hoverProvider": True,
         "codeActionProvider": {"codeActionKinds": CODE_ACTION_KINDS},
         "executeCommandProvider": {"commands": []},
@@ -54,6 +59,12 @@ def initialize_result(params: dict, version: str) -> dict:
     if capabilities.get("notebookDocument") is not None:
         offered["notebookDocumentSync"] = NOTEBOOK_DOCUMENT_SYNC
     return {"capabilities": offered, "serverInfo": {"name": SERVER_NAME, "version": version}}
+
+
+def _get(data, *keys):
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
 
 
 class EarlyAnswer:
@@ -69,8 +80,8 @@ def frame(message: dict) -> bytes:
     return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
-def first_message(framer: Framer, fd: int) -> tuple:
-    """Read until the first whole message: (message or None at end of input, problems)."""
+def first_message(framer: Framer, fd: int):
+    """Read until the first whole message (None: the input ended first)."""
     while True:
         message = framer.next()
         if message is not None:

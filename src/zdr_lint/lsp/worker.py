@@ -24,6 +24,10 @@ def lint_in_process(connection, settings, index, text: str, path: str) -> None:
     os.dup2(2, 1)  # stdout is the editor's message stream: nothing of ours may write there
     _exit_with_the_server()
     try:
+        os.nice(10)  # background work: the checks of the file being edited come first
+    except (AttributeError, OSError):  # pragma: no cover - Windows, or not permitted
+        pass
+    try:
         findings = Linter(settings, project=index).lint_source(text, path)
         connection.send(findings)
     finally:
