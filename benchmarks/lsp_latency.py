@@ -125,8 +125,18 @@ def percentile(values: list, pct: float) -> float:
     return ordered[index]
 
 
-async def measure_server(path: Path, text: str, edits: int, debounce_ms: float) -> tuple:
+def benchmark_client() -> LanguageClient:
     client = LanguageClient("zdr-lint-benchmark", "1")
+
+    @client.feature(types.WINDOW_LOG_MESSAGE)
+    def on_log(params: types.LogMessageParams) -> None:  # the server's log: not measured
+        pass
+
+    return client
+
+
+async def measure_server(path: Path, text: str, edits: int, debounce_ms: float) -> tuple:
+    client = benchmark_client()
     arrivals: dict = {}
 
     @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
@@ -282,7 +292,7 @@ def run_initialize(args) -> None:
 
 # --- 3. a large document -----------------------------------------------------------------------------------
 async def measure_large(folder: Path, large_text: str, small_text: str, debounce_ms: float) -> dict:
-    client = LanguageClient("zdr-lint-benchmark", "1")
+    client = benchmark_client()
     arrivals: dict = {}
 
     @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)

@@ -20,6 +20,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from conftest import run_zdr
+from test_one_answer import SERVICE, project  # noqa: F401 - `project` is the fixture: one project for every front end
 from lsp_helpers import (
     CONFIG, SERVER, apply_edits, by_code, change_doc, close_doc, files_changed, hover_at, lines_and_codes,
     next_publish, open_doc, published, publishes_for, start,
@@ -248,18 +249,8 @@ def test_server_without_pygls_says_how_to_install(tmp_path):
 
 
 # --- One answer: the CLI's findings, the project's index, changes on disk --------------------------------
-def write_project(root: Path) -> Path:
-    from test_one_answer import PROJECT
-
-    for name, text in PROJECT.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    return root
-
-
-def cli_answer(project: Path, name: str) -> set:
-    result = run_zdr("check", "--output-format", "json", name, cwd=project)
+def cli_answer(root: Path, name: str) -> set:
+    result = run_zdr("check", "--output-format", "json", name, cwd=root)
     assert b"Traceback" not in result.stderr, result.stderr.decode()
     return {(f["location"]["row"], f["code"]) for f in json.loads(result.stdout)}
 
@@ -269,10 +260,9 @@ def did_save(client: LanguageClient, path: Path):
 
 
 @pytest.mark.asyncio
-async def test_an_open_file_gets_the_cli_answer_and_follows_the_modules_it_imports(client, tmp_path):
-    from test_one_answer import SERVICE
-
-    project = write_project(tmp_path / "shop")
+async def test_an_open_file_gets_the_cli_answer_and_follows_the_modules_it_imports(client, project):  # noqa: F811 - the fixture
+    """test_one_answer.py's project (a client made in llm.py, used in service.py; a sub-project with
+    its own settings), the same answer as its CLI test gives."""
     await start(client, project)
     service, report, batch, llm = (project / n for n in ("src/shop/service.py", "tools/report.py", "sub/batch.py", "src/shop/llm.py"))
     opened = {}

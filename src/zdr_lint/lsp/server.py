@@ -476,6 +476,23 @@ class ZdrLanguageServer(LanguageServer):
         position = types.Position(line=row, character=0)
         return uri, types.TextEdit(range=types.Range(start=position, end=position), new_text=f"# zdr-lint: noqa: {code}\n")
 
+    # --- the session
+    def start_io(self, stdin=None, stdout=None) -> int:
+        """pygls's `start_io`, with our reading loop (`serve`): the exit code."""
+        return self.serve_io(Framer(), [], (stdin or sys.stdin.buffer).fileno(), stdout)
+
+    def serve_io(self, framer: Framer, pending: list, stdin_fd: int = 0, stdout=None) -> int:
+        """Serve until `exit` or the end of the input: 0 after `shutdown` then `exit`, 1 otherwise."""
+        threading.stack_size(THREAD_STACK)
+        self.protocol.set_writer(_StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            return asyncio.run(serve(self, framer, pending, stdin_fd))
+        except BrokenPipeError:
+            logger.error("the connection to the editor is lost")
+            return 1
+        finally:
+            self.jobs.stop()
+
 
 # --- Checks: what a job runs, in a worker thread ------------------------------------------------------
 @dataclass
@@ -717,19 +734,12 @@ class _StdoutWriter:
         self.stream.flush()
 
 
-def run(framer: Framer, pending: list, early: Optional[EarlyAnswer], stdin_fd: int = 0, stdout=None) -> int:
-    """Serve the session; the exit code (0 after `shutdown` then `exit`, 1 otherwise)."""
-    threading.stack_size(THREAD_STACK)
+def run(framer: Framer, pending: list, early: Optional[EarlyAnswer]) -> int:
+    """Serve the session whose first messages (`pending`, of which `early` was answered) were read
+    into `framer`; the exit code."""
     server = create_server()
     server.protocol.early = early
-    server.protocol.set_writer(_StdoutWriter(stdout or sys.stdout.buffer))
-    try:
-        return asyncio.run(serve(server, framer, pending, stdin_fd))
-    except BrokenPipeError:
-        logger.error("the connection to the editor is lost")
-        return 1
-    finally:
-        server.jobs.stop()
+    return server.serve_io(framer, pending)
 
 
 async def serve(server: ZdrLanguageServer, framer: Framer, pending: list, stdin_fd: int) -> int:
