@@ -29,12 +29,13 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 from zdr_lint import __version__
+from zdr_lint.config import CONFIG_FILES
 from zdr_lint.engine import CANNOT_CHECK, Linter
 from zdr_lint.incremental import StatementCache
 from zdr_lint.lsp.framing import Framer
 from zdr_lint.lsp.jobs import LARGE_DOCUMENT, Job, Jobs
 from zdr_lint.lsp.projects import Projects, dependencies, digest
-from zdr_lint.lsp.startup import NOTEBOOK_DOCUMENT_SYNC, EarlyAnswer
+from zdr_lint.lsp.startup import NOTEBOOK_DOCUMENT_SYNC, SERVER_NAME, EarlyAnswer
 from zdr_lint.lsp.text import NotebookText, Placed, from_client_column, place_in_text, split_lines, to_client_column
 from zdr_lint.lsp.worker import lint_in_process
 from zdr_lint.notebook import Cell, NotebookError, line_with_noqa, lint_cells
@@ -44,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 SOURCE = "zdr-lint"
 DEFAULT_DEBOUNCE_MS = 200
-CONFIG_NAMES = ("pyproject.toml", "zdr-lint.toml", ".zdr-lint.toml")
+CONFIG_NAMES = CONFIG_FILES  # a change to any of them re-reads the settings
 PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 INDEXED_SUFFIXES = (".py", ".pyi")
 SEVERITY = {
@@ -78,7 +79,7 @@ class DocState:
     digest: Optional[str] = None  # what of the index the findings depended on
 
 
-# --- Protocol: the early `initialize` answer and invalid params ----------------------------------------
+# --- Protocol: the early `initialize` answer -------------------------------------------------------------
 class ZdrProtocol(LanguageServerProtocol):
     early: Optional[EarlyAnswer] = None
 
@@ -119,7 +120,7 @@ class ZdrLanguageServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__(
-            "zdr-lint",
+            SERVER_NAME,
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             notebook_document_sync=types.NotebookDocumentSyncOptions(
@@ -753,7 +754,10 @@ async def serve(server: ZdrLanguageServer, framer: Framer, pending: list, stdin_
                 data = os.read(stdin_fd, 1 << 16)
             except OSError:
                 data = b""
-            loop.call_soon_threadsafe(chunks.put_nowait, data)
+            try:
+                loop.call_soon_threadsafe(chunks.put_nowait, data)
+            except RuntimeError:  # the loop has ended: the session is over
+                return
             if not data:
                 return
 
@@ -801,9 +805,7 @@ def dispatch(server: ZdrLanguageServer, raw) -> None:
             server.log(f"ignored an invalid {method} notification: {reason}", types.MessageType.Warning)
         return
     try:
-        protocol.handle_message(message)
-    except SystemExit:
-        raise
+        protocol.handle_message(message)  # pygls's `exit` raises SystemExit: it goes through to `serve`
     except Exception as exc:
         logger.exception("cannot handle a %s message", raw.get("method", "?"))
         server.log(f"cannot handle a {raw.get('method', '?')} message: {type(exc).__name__}: {exc}", types.MessageType.Error)
