@@ -578,3 +578,26 @@ def linter_for(path: str, resolver: SettingsResolver, options: RunOptions, proje
         if projects is not None:
             projects[root] = project
     return Linter(resolver.for_path(path), registry, project=project.index)
+
+
+# --- For a front end that stays running (the language server) ----------------------------------------
+# It keeps each Project of `linter_for` between edits, refreshes its index when files change on disk,
+# and re-checks an open document only when what its findings depend on has changed.
+def refresh_project(project: Project, resolver: SettingsResolver, options: RunOptions) -> None:
+    """Bring `project.index` up to date after files of the project were saved, created or deleted:
+    the walk finds the files as the CLI would, and the cache serves every file whose stamp is
+    unchanged, so only the changed files are read and summarised again."""
+    cache, _ = _open_project(project, resolver, options.registry or get_registry(), options)
+    cache.index.save()
+
+
+def source_dependencies(index: ProjectIndex, source: str, path: str) -> tuple:
+    """(import keys, module name) of a file's text, maybe unsaved: what `dependency_digest` reads."""
+    module, is_package = index.module_of(path)
+    lowered = source.encode("utf-8", "surrogateescape").lower()
+    return frozenset(tuple(k) for k in import_keys(lowered, module, is_package)), module
+
+
+def dependency_digest(index: ProjectIndex, keys: frozenset, module: str) -> str:
+    """What of the index the findings of a file with these import keys depend on (as the cache sees it)."""
+    return _dependency_digest(index, keys, module)
