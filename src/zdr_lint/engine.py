@@ -21,7 +21,7 @@ from zdr_lint._lazy import libcst as cst
 from zdr_lint.config import Settings, expand_selector, make_spec, relative_path, resolve_selection
 
 from zdr_lint.finding import Finding, Position
-from zdr_lint.gate import blank_large_data, gate_decides, has_candidate
+from zdr_lint.gate import blank_large_data, gate_decides, has_candidate, libcst_may_decide
 from zdr_lint.plugins import Registry, get_registry
 from zdr_lint.prefilter import gated_words, lowered_passes, passes_prefilter
 from zdr_lint.project import index_words
@@ -150,7 +150,15 @@ class Linter:
 
     def lint_text(self, text: str, path: str, codes: Optional[frozenset] = None, cache: Optional["StatementCache"] = None) -> list:
         codes = self.codes_for(path) if codes is None else codes
-        tree = parse_ast(text, path)
+        try:
+            tree = parse_ast(text, path)
+        except CannotCheck as refusal:
+            if not libcst_may_decide(text, refusal):
+                raise
+            try:  # syntax newer than this Python's ast (gate.libcst_may_decide): libcst decides
+                return self.lint_candidate(text, path, codes)
+            except CannotCheck:
+                raise refusal from None
         if not self.is_candidate(tree, path):
             return self._noqa_only(text, path, codes)
         parse_text, blanked = blank_large_data(text, tree)

@@ -4,10 +4,11 @@ Also here: large literal-only data is blanked before libcst sees a file (what re
 from __future__ import annotations
 
 import ast
+import re
 from typing import Optional
 
 from zdr_lint import catalog
-from zdr_lint.source import source_lines
+from zdr_lint.source import CannotCheck, source_lines
 
 _ANNOTATION_FIELDS = {ast.AnnAssign: ("annotation",), ast.arg: ("annotation",), ast.FunctionDef: ("returns",), ast.AsyncFunctionDef: ("returns",)}
 
@@ -136,6 +137,37 @@ def _gate_walk(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, impo
             elif isinstance(child, ast.AST):
                 stack.append(child)
     return False, words
+
+
+# --- Syntax newer than the running Python ------------------------------------------------------------
+# CPython's `ast` knows only its own version's grammar: on 3.11 an f-string that reuses its quotes or
+# holds a backslash (PEP 701, Python 3.12) is a syntax error, though the file is valid Python. libcst
+# parses those, so such a file goes to libcst whole (no ast gate: it is a candidate) instead of
+# becoming a ZDR000. The ast stage also keeps libcst from deep nesting, where its native parser
+# crashes the process: a refusal for nesting, a NUL byte, or a file whose brackets nest deeper than
+# MAX_FALLBACK_NESTING (counted on the raw text, strings included: an over-count only keeps a file
+# out) stays a ZDR000.
+MAX_FALLBACK_NESTING = 100
+_NESTING_REFUSALS = ("nested", "too complex", "stack overflow", "recursion")
+_BRACKETS = re.compile(r"[()\[\]{}]")
+
+
+def libcst_may_decide(text: str, refusal: CannotCheck) -> bool:
+    """May a file CPython's ast refused go to libcst? Only for a plain syntax error in shallow code."""
+    reason = refusal.reason
+    if not reason.startswith("syntax error:") or any(word in reason for word in _NESTING_REFUSALS) or "\0" in text:
+        return False
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        if match.group() in "([{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_FALLBACK_NESTING:
+                    return False
+        elif depth:
+            depth -= 1
+    return True
 
 
 # --- Large literal data ----------------------------------------------------------------------------
