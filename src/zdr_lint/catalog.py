@@ -489,3 +489,65 @@ WRAPPER_ANCHORS = frozenset(
 # HTTP libraries are not here: a raw-HTTP finding needs the API host, which the ast stage already
 # treats as an Anthropic spelling (or a base URL the project index learned through an import).
 RESOURCE_WORDS = RESOURCE_WORDS | WRAPPER_WORDS | HTTP_WORDS
+
+# --- Anthropic by shape (issue 13) ----------------------------------------------------------------
+# Real applications get their client from somewhere the checked file does not show (a helper in a
+# shared package, an attribute of a wrapper object, a parameter without annotation). A reader still
+# knows it is Anthropic from the shape of the call; such findings carry confidence "medium".
+@dataclass(frozen=True)
+class ShapePath:
+    """A resource path (below a receiver of unknown origin) that only Anthropic's SDK has."""
+
+    prefix: tuple
+    methods: Optional[frozenset] = None  # None: any method below the prefix (`beta.skills.versions.create`)
+    # the call must also pass one of these keywords (`messages.parse(output_format=...)`)
+    needs_keyword: frozenset = frozenset()
+
+
+FILES_METHODS = frozenset({"upload", "download", "retrieve_metadata", "list", "delete"})
+# A Messages request names its model and messages (or spreads them in with `**`): an `app.beta.messages`
+# of our own (`create(text=...)`) is not one. "**" stands for a `**kwargs` argument.
+SHAPE_MESSAGES_KEYWORDS = frozenset({"model", "messages", "max_tokens", "system", "**"})
+SHAPE_PATHS: tuple = (
+    ShapePath(("messages", "batches")),
+    ShapePath(("beta", "messages", "batches")),
+    ShapePath(("beta", "messages"), REQUEST_METHODS, SHAPE_MESSAGES_KEYWORDS),
+    ShapePath(("beta", "files"), FILES_METHODS),
+    ShapePath(("beta", "skills")),
+    ShapePath(("beta", "prompt_caching", "messages"), frozenset({"create", "stream"}), SHAPE_MESSAGES_KEYWORDS),
+    ShapePath(("messages",), frozenset({"parse"}), frozenset({"output_format"})),
+)
+# `X.messages.create|stream|count_tokens(...)`: Anthropic when the call passes `max_tokens=` and also
+# an Anthropic model id (`claude-...`) or a keyword only Anthropic's Messages API takes.
+SHAPE_REQUEST_METHODS = frozenset({"create", "stream", "count_tokens"})
+SHAPE_REQUIRED_KEYWORD = "max_tokens"
+SHAPE_ANTHROPIC_KEYWORDS = frozenset(REQUEST_KEYWORDS) | {OUTPUT_CONFIG_KEYWORD, "thread", "thinking", "system", "stop_sequences", "top_k"}
+# The SDK's 0.x beta namespace for prompt caching sent Messages requests too.
+LEGACY_REQUEST_RESOURCES = frozenset({("beta", "prompt_caching", "messages")})
+# A receiver, attribute or factory whose name says Anthropic or Claude (`anthropic_client`,
+# `self._anthropic`, `get_claude_client()`) is an Anthropic client when nothing shows it is another object.
+ANTHROPIC_NAME = re.compile(r"anthropic|claude", re.IGNORECASE)
+# ... unless it also names another provider (`claude_or_openai`), and a receiver named after another
+# provider never takes an Anthropic shape (`self.openai.beta.messages...`).
+OTHER_PROVIDER_NAME = re.compile(r"openai|gpt|gemini|genai|mistral|cohere|groq|ollama|bedrock_runtime|boto", re.IGNORECASE)
+# Packages whose objects are not Anthropic clients: a receiver made by one of them keeps its own API
+# (OpenAI's `client.beta.*`, google-genai's `client.files`, Mistral's `client.beta.*`, LiteLLM's own
+# modules, Claude Agent SDK clients, boto3's bedrock-runtime).
+OTHER_PROVIDER_ROOTS = frozenset(
+    {
+        "openai", "google", "vertexai", "mistralai", "cohere", "groq", "litellm", "together", "fireworks",
+        "ollama", "boto3", "botocore", "aioboto3", "aiobotocore", "azure", "huggingface_hub", "replicate",
+        "langchain_openai", "langchain_google_genai", "langchain_google_vertexai", "langchain_mistralai",
+        "langchain_aws", "langchain_groq", "langchain_cohere", "claude_agent_sdk", "claude_code_sdk",
+        "cerebras", "xai_sdk", "zhipuai", "dashscope", "voyageai",
+    }
+)
+# Methods a bound method passed on may be (`retry(client.beta.messages.create, **kw)`): a resource
+# name passed on (`client.beta.files`) is not itself a call.
+RESOURCE_METHODS = REQUEST_METHODS | FILES_METHODS | frozenset({"retrieve", "cancel", "results", "update", "create"})
+# For the ast stage (gate.py): the resource words a shape or an Anthropic-named receiver starts
+# with, the shape prefixes as word pairs, and the request keywords that make `X.messages.create(...)`
+# Anthropic's when its model is not a literal.
+SHAPE_PREFIXES = frozenset(rule.prefix[:2] for rule in SHAPE_PATHS if len(rule.prefix) >= 2)
+SHAPE_NAMED_WORDS = frozenset({word for rule in RESOURCE_RULES for word in rule.prefix} | {"messages"})
+SHAPE_GATE_KEYWORDS = frozenset(REQUEST_KEYWORDS) | {OUTPUT_CONFIG_KEYWORD}

@@ -67,6 +67,9 @@ class Collector(cst.CSTVisitor):
         self.endpoint_strings: list = []
         self._not_values: set = set()  # ids of docstrings / bare strings and of parts of larger strings
         self.left_of: dict[int, cst.BaseExpression] = {}  # `a + "b"`: id("b") -> a
+        # attribute chains passed to a call uncalled: bound methods (`retry(client.messages.create)`)
+        self.method_references: list = []
+        self.owner_of: dict[int, cst.CSTNode] = {}  # dict element -> its dict, argument -> its call
 
     # The walk. libcst's own `module.visit(visitor)` rebuilds (and validates) every node on the way
     # back up, even for a visitor that changes nothing: most of a check's time on a large module.
@@ -232,6 +235,15 @@ class Collector(cst.CSTVisitor):
         for arg in node.args:
             self.call_of_argument[id(arg.value)] = node
             self.container_of[id(arg.value)] = arg
+            self.owner_of[id(arg)] = node
+            value = arg.value
+            branches = (value.body, value.orelse) if isinstance(value, cst.IfExp) else (value,)
+            for branch in branches:
+                if isinstance(branch, cst.Attribute) and isinstance(branch.value, (cst.Attribute, cst.Call)):
+                    self.method_references.append(branch)
+                    self.scope_of[id(branch)] = self.scope
+                    if branch is not value:
+                        self.call_of_argument[id(branch)] = node
         func = node.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in _MUTATING_METHODS:
             self.mutations.setdefault(func.value.value, []).append((func.attr.value, node, None, self.scope))
@@ -269,5 +281,6 @@ class Collector(cst.CSTVisitor):
         self.scope_of[id(node)] = self.scope
         for element in node.elements:
             self.container_of[id(element.value)] = element
+            self.owner_of[id(element)] = node
 
 

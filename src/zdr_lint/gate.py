@@ -20,6 +20,26 @@ def _completes_pair(word: str, seen: set) -> bool:
     return any(key in seen and any(partners <= seen for partners in paired[key]) for key in paired)
 
 
+def _identifier(node: ast.AST) -> Optional[str]:
+    if type(node) is ast.Call:
+        node = node.func
+    if type(node) is ast.Name:
+        return node.id
+    if type(node) is ast.Attribute:
+        return node.attr
+    return None
+
+
+def _anthropic_by_shape(node: ast.Attribute) -> bool:
+    """An attribute chain that can only be Anthropic's (zdr_lint.shape): `X.beta.files`,
+    `X.messages.batches`, or a resource of a receiver named for Anthropic (`anthropic_client.files`)."""
+    inner = node.value
+    if type(inner) is ast.Attribute and (inner.attr, node.attr) in catalog.SHAPE_PREFIXES:
+        return True
+    name = _identifier(inner)
+    return bool(name) and bool(catalog.ANTHROPIC_NAME.search(name)) and not catalog.OTHER_PROVIDER_NAME.search(name)
+
+
 def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, import_pairs: frozenset = frozenset()) -> bool:
     """Could any rule fire? True for an Anthropic spelling in a string, or for a file that refers to
     the SDK (imports it, a configured client factory, or a name of the project index) and writes a
@@ -45,6 +65,8 @@ def _gate_walk(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, impo
     """(candidate, writes a resource or request word). With `keys`, the (module tail, name) keys of
     the file's imports are collected there instead of being looked up in `import_pairs`."""
     refers = wraps = anchored = words = False
+    messages_call = shape_keyword = model_seen = False
+    shape_words = catalog.SHAPE_NAMED_WORDS
     stack = [tree]
     unique = catalog.UNIQUE_STRING.fullmatch
     model_id = catalog.ANTHROPIC_MODEL_ID.search
@@ -61,8 +83,8 @@ def _gate_walk(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, impo
                     return True, words
                 if (value in paired or value in partners) and _completes_pair(value, paired_seen):
                     return True, words
-                if not anchored and (value == catalog.SDK_ROOT or model_id(value)):
-                    anchored = True
+                if not model_seen and (value == catalog.SDK_ROOT or model_id(value)):
+                    anchored = model_seen = True
             continue
         if kind is ast.Expr and type(node.value) is ast.Constant:
             continue  # docstrings and bare strings
@@ -70,9 +92,13 @@ def _gate_walk(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, impo
             if node.attr in resource_words:
                 words = True
                 anchored = anchored or node.attr in anchors
+                if node.attr in shape_words and _anthropic_by_shape(node):
+                    return True, words
+                messages_call = messages_call or node.attr == "messages"
         elif kind is ast.keyword:
             if node.arg in catalog.UNIQUE_KEYWORDS or node.arg in keyed:
                 return True, words
+            shape_keyword = shape_keyword or node.arg in catalog.SHAPE_GATE_KEYWORDS
             if node.arg is None or node.arg in resource_words:
                 words = True
             elif node.arg in paired and _completes_pair(node.arg, paired_seen):
@@ -127,6 +153,8 @@ def _gate_walk(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, impo
                     refers = True
         if words and (refers or (wraps and anchored)):
             return True, True
+        if messages_call and (shape_keyword or model_seen):
+            return True, True  # `X.messages.create(max_tokens=..., model="claude-...")` on a client made elsewhere
         skip = _ANNOTATION_FIELDS.get(kind)
         for name in node._fields:
             if skip and name in skip:

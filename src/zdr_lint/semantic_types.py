@@ -76,9 +76,12 @@ class ClientRef:
 
 @dataclass(frozen=True)
 class ResourceCall:
-    call: cst.Call
+    # the call; for a method passed on uncalled (`retry(client.beta.messages.create)`), the
+    # attribute that names it (`passed` is then True): report at it, but it has no arguments of its own
+    call: cst.CSTNode
     client: ClientRef
     path: tuple  # attribute names below the client, response-mode wrappers removed
+    passed: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,6 +182,7 @@ class DirectUse:
     node: cst.CSTNode
     code: str
     label: str
+    confidence: str = "high"
 
 
 def truthy(model: "SemanticModel", node: cst.BaseExpression, scope: Scope) -> Optional[bool]:

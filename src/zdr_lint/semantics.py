@@ -26,9 +26,11 @@ from zdr_lint.semantic_types import (
     Request,
     ResourceCall,
     Scope,
+    _all_params,
     _decorator_name,
     literal_string,
 )
+from zdr_lint.shape import client_by_name, shaped_resource, shaped_resources
 from zdr_lint.wrappers import wrapped_client, wrapper_requests
 
 MAX_DEPTH = 24  # how far a value is followed through names, calls and containers
@@ -111,6 +113,8 @@ class SemanticModel:
         self._resource_calls: Optional[list] = None
         self._requests: Optional[list] = None
         self._request_dicts: Optional[set] = None
+        self._confidence: Optional[dict] = None
+        self._call_sites: Optional[dict] = None
         self.memo: dict = {}  # per-module results rules share (computed once, on first use)
 
     # scopes
@@ -401,18 +405,20 @@ class SemanticModel:
                 return ClientRef("Anthropic", None)
             function = self.local_function(func, scope)
             if function is not None:
-                return self._returned_client(function, scope, depth)
+                return self._returned_client(function, scope, depth) or client_by_name(self, node, scope)
             # client.with_options(...) / client.copy(...) return a client
             if isinstance(func, cst.Attribute) and func.attr.value in catalog.RESPONSE_WRAPPERS:
                 return self.client(func.value, scope, depth + 1)
-            return None
+            return client_by_name(self, node, scope)  # `get_claude_client()`
         if isinstance(node, cst.Name):
             for binding in self.bindings(node.value, scope):
                 ref = self._binding_client(binding, depth)
                 if ref is not None:
                     return ref
             qualname = _member_qualname(self, node, scope)  # a star-imported client
-            return ClientRef("Anthropic", None) if qualname is not None and self._is_factory(qualname) else None
+            if qualname is not None and self._is_factory(qualname):
+                return ClientRef("Anthropic", None)
+            return client_by_name(self, node, scope)
         if isinstance(node, cst.Attribute):
             attrs = self.self_attribute(node, scope)
             if attrs:
@@ -428,7 +434,7 @@ class SemanticModel:
             qualname = self.qualified_name(node, scope) or _member_qualname(self, node, scope)
             if qualname is not None and self._is_factory(qualname):
                 return ClientRef("Anthropic", None)
-            return None
+            return client_by_name(self, node, scope)
         if isinstance(node, (cst.Await, cst.IfExp, cst.BooleanOperation)):
             for value, where in self.values(node, scope, depth + 1):
                 ref = self.client(value, where, depth + 1)
@@ -456,7 +462,55 @@ class SemanticModel:
         if binding.kind == "import" and binding.qualname and self._is_factory(binding.qualname):
             return ClientRef("Anthropic", None)
         if binding.kind in ("value", "with", "param") and binding.value is not None:
-            return self.client(binding.value, binding.scope, depth + 1)
+            ref = self.client(binding.value, binding.scope, depth + 1)
+            if ref is not None:
+                return ref
+        if binding.kind == "param":
+            return self._argument_client(binding, depth)
+        return None
+
+    # parameters: what the module's own calls of the function pass
+    def call_sites(self, function: FunctionInfo) -> list:
+        """(call, scope) of every call of a function or method of this module (`helper(client)`,
+        `self.upload(client, ...)`), found once per module."""
+        if self._call_sites is None:
+            sites: dict = {}
+            for call in self.collector.calls:
+                scope = self.scope_of(call)
+                target = self.local_function(call.func, scope)
+                if target is not None:
+                    sites.setdefault(id(target.node), []).append((call, scope))
+            self._call_sites = sites
+        return self._call_sites.get(id(function.node), [])
+
+    def passed_arguments(self, binding: Binding) -> list:
+        """(value, scope) of what the module's calls pass for a parameter (positional or keyword)."""
+        function = binding.scope.function
+        param = binding.node
+        if function is None or not isinstance(function.node, cst.FunctionDef) or not isinstance(param, cst.Param):
+            return []
+        params = function.node.params
+        positional = list(params.posonly_params) + list(params.params)
+        offset = 1 if binding.scope.self_name is not None else 0  # `self` is not passed at `self.m(x)`
+        index = next((i for i, p in enumerate(positional) if p is param), None)
+        out = []
+        for call, where in self.call_sites(function):
+            passed = [a for a in call.args if a.keyword is None and not a.star]
+            for arg in call.args:
+                if arg.keyword is not None and arg.keyword.value == param.name.value:
+                    out.append((arg.value, where))
+                    break
+            else:
+                if index is not None and 0 <= index - offset < len(passed):
+                    out.append((passed[index - offset].value, where))
+        return out
+
+    def _argument_client(self, binding: Binding, depth: int) -> Optional[ClientRef]:
+        """An unannotated parameter is a client when a call of its function in this module passes one."""
+        for value, where in self.passed_arguments(binding):
+            ref = self.client(value, where, depth + 1)
+            if ref is not None:
+                return ref
         return None
 
     def _is_factory(self, qualname: str) -> bool:
@@ -504,42 +558,70 @@ class SemanticModel:
     # resources
     def resource(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Optional[tuple]:
         """(client, path) for an attribute chain below a client: `c.beta.files` -> (c, ("beta", "files"))."""
+        found = self.resources(node, scope, depth)
+        return found[0] if found else None
+
+    def resources(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> list:
+        """Every (client, path) an attribute chain may stand for. A resource or bound method kept in a
+        name or attribute is followed (`files = client.beta.files`, `self._create =
+        client.messages.create`), and so is each branch of a choice (`api = client.beta.messages if
+        betas else client.messages`)."""
         if depth > MAX_DEPTH:
-            return None
+            return []
         path: list[str] = []
         current = node
-        while isinstance(current, cst.Attribute):
+        while True:
             client = self.client(current, scope)
             if client is not None:
-                return client, tuple(reversed(path))
-            if current.attr.value not in catalog.RESPONSE_WRAPPERS:
-                path.append(current.attr.value)
-            current = current.value
-        if isinstance(current, cst.Call) and isinstance(current.func, cst.Attribute) and current.func.attr.value in catalog.RESPONSE_WRAPPERS:
-            inner = self.resource(current.func.value, scope, depth + 1)
-            if inner is not None:
-                return inner[0], inner[1] + tuple(reversed(path))
-        client = self.client(current, scope)
-        if client is not None:
-            return client, tuple(reversed(path))
-        if isinstance(current, cst.Name):
-            # a resource kept in a variable: `files = client.beta.files`
-            for binding in self.bindings(current.value, scope):
-                if binding.kind in ("value", "with") and isinstance(binding.value, cst.Attribute):
-                    inner = self.resource(binding.value, binding.scope, depth + 1)
-                    if inner is not None and inner[1]:
-                        return inner[0], inner[1] + tuple(reversed(path))
-        return None
+                return [(client, tuple(reversed(path)))]
+            if isinstance(current, (cst.Name, cst.Attribute)):
+                aliased = self._aliased_resources(current, scope, depth)
+                if aliased:
+                    tail = tuple(reversed(path))
+                    return [(c, p + tail) for c, p in aliased]
+            if isinstance(current, cst.Attribute):
+                if current.attr.value not in catalog.RESPONSE_WRAPPERS:
+                    path.append(current.attr.value)
+                current = current.value
+                continue
+            if isinstance(current, cst.Call) and isinstance(current.func, cst.Attribute) and current.func.attr.value in catalog.RESPONSE_WRAPPERS:
+                inner = self.resources(current.func.value, scope, depth + 1)
+                tail = tuple(reversed(path))
+                return [(c, p + tail) for c, p in inner]
+            return []
+
+    def _aliased_resources(self, node: cst.BaseExpression, scope: Scope, depth: int) -> list:
+        """The resources a name or `self.` attribute holds (each of its values that is a resource chain)."""
+        found: list = []
+        for value, where in self.values(node, scope):
+            if value is node or not isinstance(value, cst.Attribute):
+                continue
+            for client, path in self.resources(value, where, depth + 1):
+                if path and (client, path) not in found:
+                    found.append((client, path))
+        return found
 
     def resource_calls(self) -> list:
+        """Every call under an Anthropic client's resources; a method passed on uncalled
+        (`retry(client.beta.messages.create, **kw)`) counts where it is written (`passed=True`)."""
         if self._resource_calls is None:
             found = []
             for call in self.collector.calls:
-                if not isinstance(call.func, cst.Attribute):
+                if not isinstance(call.func, (cst.Attribute, cst.Name)):
                     continue
-                resolved = self.resource(call.func, self.scope_of(call))
-                if resolved is not None and resolved[1]:
-                    found.append(ResourceCall(call, resolved[0], resolved[1]))
+                scope = self.scope_of(call)
+                resolved = self.resources(call.func, scope)
+                if not resolved and isinstance(call.func, cst.Attribute):
+                    resolved = shaped_resources(self, call.func, scope, call)
+                for client, path in resolved:
+                    if path:
+                        found.append(ResourceCall(call, client, path))
+            for reference in self.collector.method_references:
+                scope = self.scope_of(reference)
+                resolved = self.resources(reference, scope) or [r for r in [shaped_resource(self, reference, scope, None)] if r is not None]
+                for client, path in resolved:
+                    if path and path[-1] in catalog.RESOURCE_METHODS:
+                        found.append(ResourceCall(reference, client, path, passed=True))
             self._resource_calls = found
         return self._resource_calls
 
@@ -547,12 +629,15 @@ class SemanticModel:
     def requests(self) -> list:
         if self._requests is None:
             found = []
+            # a call that may go through `beta` is a beta request whichever branch it takes
+            beta_nodes = {id(rc.call) for rc in self.resource_calls() if rc.path[:1] == ("beta",)}
+            request_resources = catalog.REQUEST_RESOURCES | catalog.LEGACY_REQUEST_RESOURCES
             for rc in self.resource_calls():
                 scope = self.scope_of(rc.call)
-                is_beta = rc.path[:1] == ("beta",)
-                if rc.path[:-1] in catalog.REQUEST_RESOURCES and rc.path[-1] in catalog.REQUEST_METHODS:
-                    found.append(Request(rc.call, rc.client, rc.path, self.call_arguments(rc.call, scope), is_beta))
-                elif rc.path[:-1] in catalog.BATCH_CREATE_RESOURCES and rc.path[-1] == "create":
+                is_beta = id(rc.call) in beta_nodes
+                if rc.path[:-1] in request_resources and rc.path[-1] in catalog.REQUEST_METHODS:
+                    found.append(Request(rc.call, rc.client, rc.path, self._request_arguments(rc, scope), is_beta))
+                elif rc.path[:-1] in catalog.BATCH_CREATE_RESOURCES and rc.path[-1] == "create" and not rc.passed:
                     for arg in self.call_arguments(rc.call, scope):
                         if arg.name != "requests":
                             continue
@@ -567,6 +652,16 @@ class SemanticModel:
             found.extend(wrapper_requests(self))  # wrappers and project constants: more request sources
             self._requests = found
         return self._requests
+
+    def _request_arguments(self, rc: ResourceCall, scope: Scope) -> list:
+        """A call's keyword arguments; for a method passed on, those of the call it is passed to
+        (`retry(client.messages.create, cache_control=...)`, `partial(create, betas=[...])`)."""
+        if not rc.passed:
+            return self.call_arguments(rc.call, scope)
+        holder = self.call_of_argument(rc.call)
+        if holder is None:
+            return []
+        return [a for a in self.call_arguments(holder, scope) if a.value is not rc.call]
 
     def call_arguments(self, call: cst.Call, scope: Scope) -> list:
         """Keyword arguments of a call, with `**kwargs` dicts opened up."""
@@ -604,6 +699,31 @@ class SemanticModel:
                 seen.add(id(value))
                 for element, inner in self.elements(value, where):
                     self._mark(element, inner, seen, depth + 1)
+
+    def confidence_of(self, node: cst.CSTNode) -> str:
+        """"medium" for a node whose finding rests on a client known only by its shape (a resource
+        call, a request, a request's argument or an entry of one), else "high". Spellings
+        only Anthropic uses (a dated tool type, an ephemeral cache_control) are high wherever they go."""
+        if self._confidence is None:
+            table: dict = {}
+            for confidence in ("medium", "high"):  # high last: a node reached both ways is high
+                for rc in self.resource_calls():
+                    if rc.client.confidence == confidence:
+                        table[id(rc.call)] = confidence
+                for request in self.requests():
+                    if request.client.confidence != confidence:
+                        continue
+                    table[id(request.node)] = confidence
+                    for arg in request.arguments:
+                        table[id(arg.node)] = confidence
+                        for entry in self.entries(arg.value, arg.scope):  # `output_config={"format": ...}`
+                            table[id(entry.node)] = confidence
+            self._confidence = table
+        found = self._confidence.get(id(node))
+        if found is None:
+            owner = self.collector.owner_of.get(id(node))
+            found = self._confidence.get(id(owner)) if owner is not None else None
+        return found or "high"
 
     def reaches_request(self, node: cst.CSTNode) -> bool:
         return id(node) in self.request_dicts()

@@ -83,8 +83,8 @@ class FilesApi(Rule):
         block_type = None
         for entry in self.model.entry(node, scope, "type"):
             block_type = self.model.string(entry.value, entry.scope)
-        if block_type not in catalog.FILE_BLOCK_TYPES:
-            return
+        if block_type is not None and block_type not in catalog.FILE_BLOCK_TYPES:
+            return  # a block type chosen at run time (`{"type": kind, ...}`) is judged by its source alone
         if block_type == "container_upload":
             for entry in self.model.entry(node, scope, catalog.FILE_ID_KEY):
                 self.report(entry.node, "uploaded file referenced by file_id (container_upload)")
@@ -94,4 +94,4 @@ class FilesApi(Rule):
             if catalog.FILE_SOURCE_TYPE in kinds:
                 for entry in entries:
                     if entry.key == catalog.FILE_ID_KEY:
-                        self.report(entry.node, f"uploaded file referenced by file_id ({block_type} block)")
+                        self.report(entry.node, f"uploaded file referenced by file_id ({block_type or 'content'} block)")
