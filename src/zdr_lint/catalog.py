@@ -372,8 +372,6 @@ class WrapperEntry:
 
 
 ANTHROPIC_MODEL_ID = re.compile(r"(anthropic[/:]|claude-)")
-# A model id routed by a wrapper to a cloud processor (ZDR011): LiteLLM `bedrock/...` and `vertex_ai/...`.
-CLOUD_MODEL_PREFIXES = (("bedrock/", "Amazon Bedrock"), ("vertex_ai/", "Google Vertex AI"))
 
 WRAPPER_ENTRIES: tuple = (
     WrapperEntry(
@@ -551,3 +549,57 @@ RESOURCE_METHODS = REQUEST_METHODS | FILES_METHODS | frozenset({"retrieve", "can
 SHAPE_PREFIXES = frozenset(rule.prefix[:2] for rule in SHAPE_PATHS if len(rule.prefix) >= 2)
 SHAPE_NAMED_WORDS = frozenset({word for rule in RESOURCE_RULES for word in rule.prefix} | {"messages"})
 SHAPE_GATE_KEYWORDS = frozenset(REQUEST_KEYWORDS) | {OUTPUT_CONFIG_KEYWORD}
+
+# --- Model ids that name a cloud platform (issue 13, ZDR011) ----------------------------------------
+# A Bedrock Claude id is a spelling only Bedrock uses: `anthropic.claude-...`, with an optional region
+# prefix (`us.`, `eu.`, `apac.`, `global.`, `jp.`, `au.`, `us-gov.`, ...), a `-v1:0`-style suffix, inside an
+# inference-profile or foundation-model ARN, or behind LiteLLM's `bedrock/` (`bedrock/converse/`) route.
+# A Vertex Claude id is `claude-...@YYYYMMDD`, or LiteLLM's `vertex_ai/claude-...`. Such a string, written
+# as a value (a model argument, a constant, a default, a mapping's value), is Claude on that platform.
+@dataclass(frozen=True)
+class PlatformModelId:
+    pattern: re.Pattern
+    platform: str
+    marker: str  # a lowercase substring every match holds (a cheap test first)
+
+
+PLATFORM_MODEL_IDS: tuple = (
+    PlatformModelId(
+        re.compile(
+            r"(?:bedrock/(?:converse/|invoke/)?)?"
+            r"(?:arn:aws[\w-]*:bedrock:[\w-]*:\d*:(?:application-)?(?:inference-profile|foundation-model)/)?"
+            r"(?:[a-z]{2,7}(?:-[a-z]+)?\.)?anthropic\.claude-[\w.\-]*(?::\d+)?",
+            re.IGNORECASE,
+        ),
+        "Amazon Bedrock",
+        BEDROCK_MODEL_MARKER,
+    ),
+    PlatformModelId(re.compile(r"(?:vertex_ai/)?claude-[\w.\-]*@\d{8}", re.IGNORECASE), "Google Vertex AI", "@"),
+    PlatformModelId(re.compile(r"vertex_ai/claude-[\w.\-@]*", re.IGNORECASE), "Google Vertex AI", "vertex_ai/claude"),
+)
+PLATFORM_ID_MARKERS = tuple(sorted({entry.marker for entry in PLATFORM_MODEL_IDS}))
+
+
+def match_platform_model_id(text: str) -> Optional[str]:
+    """The cloud platform a model id string names (the whole string), else None."""
+    lowered = text.lower()
+    for entry in PLATFORM_MODEL_IDS:
+        if entry.marker in lowered and entry.pattern.fullmatch(text):
+            return entry.platform
+    return None
+
+
+# Calls whose arguments are looked up or compared, not sent: a model id given to them is not a use
+# (`ids.index("us.anthropic...")`, `name.startswith(...)`, `self.assertEqual(model, "...")`); for the
+# getters, only the first argument is a key (`os.getenv("MODEL", "us.anthropic...")` gives a default).
+LOOKUP_METHODS = frozenset({"startswith", "endswith", "replace", "split", "rsplit", "index", "find", "rfind", "count", "remove", "discard", "match", "fullmatch", "search", "strip", "removeprefix", "removesuffix"})
+KEY_GETTERS = frozenset({"get", "getenv", "pop", "setdefault", "__getitem__"})
+ASSERTION_PREFIX = "assert"
+
+# Claude Code (and the Claude Agent SDK, which runs it) on a cloud platform: these variables set true.
+PLATFORM_ENV_VARS = {
+    "CLAUDE_CODE_USE_BEDROCK": "Amazon Bedrock",
+    "CLAUDE_CODE_USE_VERTEX": "Google Vertex AI",
+}
+UNIQUE_STRING = re.compile(UNIQUE_STRING.pattern + "|" + "|".join(re.escape(name) for name in PLATFORM_ENV_VARS), re.IGNORECASE)
+UNIQUE_KEYWORDS = UNIQUE_KEYWORDS | frozenset(PLATFORM_ENV_VARS)

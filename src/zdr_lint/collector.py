@@ -70,6 +70,10 @@ class Collector(cst.CSTVisitor):
         # attribute chains passed to a call uncalled: bound methods (`retry(client.messages.create)`)
         self.method_references: list = []
         self.owner_of: dict[int, cst.CSTNode] = {}  # dict element -> its dict, argument -> its call
+        # expressions written as values (assigned, passed, returned, a default, a dict's value), and
+        # the strings among them that may spell a cloud platform's model id (catalog.PLATFORM_MODEL_IDS)
+        self._value_positions: set = set()
+        self.platform_id_strings: list = []
 
     # The walk. libcst's own `module.visit(visitor)` rebuilds (and validates) every node on the way
     # back up, even for a visitor that changes nothing: most of a check's time on a large module.
@@ -114,6 +118,7 @@ class Collector(cst.CSTVisitor):
             self.walk(decorator)
         for param in _all_params(node.params):
             if param.default is not None:
+                self._value_positions.add(id(param.default))
                 self.walk(param.default)
         if node.returns is not None:
             self.walk(node.returns)
@@ -202,12 +207,15 @@ class Collector(cst.CSTVisitor):
                 self.mutations.setdefault(base.value, []).append(("__setitem__", target, value, self.scope))
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        self._value_positions.add(id(node.value))
         self.assigns.append(node)
         self.scope_of[id(node)] = self.scope
         for target in node.targets:
             self._bind_target(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._value_positions.add(id(node.value))
         self._bind_target(node.target, node.value, annotation=node.annotation.annotation)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
@@ -225,6 +233,8 @@ class Collector(cst.CSTVisitor):
             self._bind_target(node.asname.name, node.item, kind="with")
 
     def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self._value_positions.add(id(node.value))
         if node.value is not None and self.scope.function is not None:
             self.scope.function.returns.append(node.value)
 
@@ -236,6 +246,7 @@ class Collector(cst.CSTVisitor):
             self.call_of_argument[id(arg.value)] = node
             self.container_of[id(arg.value)] = arg
             self.owner_of[id(arg)] = node
+            self._value_positions.add(id(arg.value))
             value = arg.value
             branches = (value.body, value.orelse) if isinstance(value, cst.IfExp) else (value,)
             for branch in branches:
@@ -272,6 +283,11 @@ class Collector(cst.CSTVisitor):
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         self._string(node, node.value)
+        if id(node) in self._value_positions:
+            lowered = node.value.lower()
+            if any(marker in lowered for marker in catalog.PLATFORM_ID_MARKERS):
+                self.platform_id_strings.append(node)
+                self.scope_of[id(node)] = self.scope
 
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
         self._string(node, _raw_string_text(node))
@@ -282,5 +298,15 @@ class Collector(cst.CSTVisitor):
         for element in node.elements:
             self.container_of[id(element.value)] = element
             self.owner_of[id(element)] = node
+            if isinstance(element, cst.DictElement):
+                self._value_positions.add(id(element.value))
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        if id(node) in self._value_positions:  # `model or "us.anthropic..."`: each branch is the value
+            self._value_positions.update((id(node.body), id(node.orelse)))
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        if id(node) in self._value_positions:
+            self._value_positions.update((id(node.left), id(node.right)))
 
 

@@ -81,6 +81,8 @@ def _gate_walk(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, impo
             if isinstance(value, str) and len(value) < 200:
                 if unique(value) or any(s in value for s in catalog.UNIQUE_SUBSTRINGS) or value in catalog.PYDANTIC_AI_CACHE_KEYS:
                     return True, words
+                if ("@" in value or "vertex_ai/" in value) and catalog.match_platform_model_id(value):
+                    return True, words  # a Vertex Claude id (`claude-...@20250514`)
                 if (value in paired or value in partners) and _completes_pair(value, paired_seen):
                     return True, words
                 if not model_seen and (value == catalog.SDK_ROOT or model_id(value)):
@@ -220,6 +222,8 @@ def _plain_data(value: ast.AST) -> bool:
             text = node.value
             if text in words or text in catalog.KEYED_STRINGS or text == catalog.OUTPUT_CONFIG_FORMAT_KEY or text in catalog.PAIRED_STRINGS or catalog.UNIQUE_STRING.fullmatch(text):
                 return False
+            if len(text) < 200 and catalog.match_platform_model_id(text):
+                return False  # a mapping of Bedrock / Vertex model ids is a finding (ZDR011)
     return True
 
 

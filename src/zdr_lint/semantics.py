@@ -185,6 +185,15 @@ class SemanticModel:
         elif isinstance(node, cst.BooleanOperation):
             yield from self.values(node.left, scope, depth + 1)
             yield from self.values(node.right, scope, depth + 1)
+        elif isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            # a value looked up in a mapping of this module: `MODEL_IDS[name]` may be any of its values
+            yield from self._looked_up(node.value, node.slice[0].slice.value, None, node, scope, depth)
+        elif (
+            isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get"
+            and node.args and node.args[0].keyword is None and not node.args[0].star
+        ):
+            default = node.args[1].value if len(node.args) > 1 and node.args[1].keyword is None else None
+            yield from self._looked_up(node.func.value, node.args[0].value, default, node, scope, depth)
         elif isinstance(node, cst.Call) and (function := self.local_function(node.func, scope)) is not None:
             # each function's returns are followed once per query (recursion and call diamonds)
             if _first_time(depth, ("returns", id(function.node))):
@@ -206,6 +215,21 @@ class SemanticModel:
             if not followed:
                 yield node, scope
         else:
+            yield node, scope
+
+    def _looked_up(self, mapping, key, default, node, scope: Scope, depth: int) -> Iterator[tuple]:
+        """The values of `mapping[key]` / `mapping.get(key, default)` when `mapping` is a dict of this
+        module: the entry of a known key, else every entry's value (and the default); else `node` itself."""
+        wanted = self.string(key, scope)
+        is_mapping = found = False
+        for entry in self.entries(mapping, scope, depth + 1):
+            is_mapping = True
+            if wanted is None or entry.key == wanted:
+                found = True
+                yield from self.values(entry.value, entry.scope, depth + 1)
+        if default is not None and is_mapping and (wanted is None or not found):
+            yield from self.values(default, scope, depth + 1)
+        if not is_mapping:
             yield node, scope
 
     def string(self, node: cst.BaseExpression, scope: Scope) -> Optional[str]:

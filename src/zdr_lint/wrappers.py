@@ -255,13 +255,6 @@ def _wrapper_uses(model: "SemanticModel") -> Iterator[DirectUse]:
                     yield DirectUse(arg.node, code, label)
         if qualname in catalog.CLOUD_WRAPPERS:
             yield DirectUse(call, "ZDR011", f"{catalog.CLOUD_WRAPPERS[qualname]} through {qualname.rsplit('.', 1)[-1]}")
-        elif qualname is not None and qualname.startswith("litellm.") and qualname in _ENTRY_BY_QUALNAME:
-            arg = _argument(call, "model", 0)
-            if arg is not None:
-                for text in model.strings(arg.value, scope):
-                    for prefix, platform in catalog.CLOUD_MODEL_PREFIXES:
-                        if text.startswith(prefix) and catalog.ANTHROPIC_MODEL_ID.search(text):
-                            yield DirectUse(arg, "ZDR011", f"{platform} through LiteLLM ({text})")
         elif qualname in catalog.INSTRUCTOR_BATCH:
             arg = _argument(call, "model", 0)
             texts = model.strings(arg.value, scope) if arg is not None else []

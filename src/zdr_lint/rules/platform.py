@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from zdr_lint._lazy import libcst as cst
 
-from zdr_lint import catalog
+from zdr_lint.platforms import bedrock_runtime_calls, label_for_id, platform_env_settings, platform_model_ids
 from zdr_lint.rules.base import Rule
 
 
@@ -65,18 +65,13 @@ class ThirdPartyPlatform(Rule):
         ref = self.model.constructed_client(node, scope)
         if ref is not None and ref.platform is not None:
             self.report(node, f"{ref.platform} client ({ref.class_name})")
-            return
-        func = node.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value in catalog.BEDROCK_RUNTIME_METHODS):
-            return
-        for arg in self.model.call_arguments(node, scope):
-            if arg.name != catalog.BEDROCK_MODEL_ID_KEY:
-                continue
-            model_ids = self.model.strings(arg.value, arg.scope)
-            if any(catalog.BEDROCK_ANTHROPIC_MODEL.search(m) for m in model_ids) and self.model.is_bedrock_runtime(func.value, scope):
-                self.report(node, f"Amazon Bedrock through boto3 ({func.attr.value})")
-                return
 
     def visit_Module(self) -> None:
         for node in self.model.vertex_endpoints():
             self.report(node, "Google Vertex AI endpoint (publishers/anthropic)")
+        for call, method, _ in bedrock_runtime_calls(self.model):
+            self.report(call, f"Amazon Bedrock through boto3 ({method})")
+        for node, platform, text, in_mapping in platform_model_ids(self.model):
+            self.report(node, label_for_id(platform, text, in_mapping))
+        for node, name, platform, confidence in platform_env_settings(self.model):
+            self.report(node, f"Claude Code on {platform} ({name})", confidence=confidence)
