@@ -603,3 +603,14 @@ PLATFORM_ENV_VARS = {
 }
 UNIQUE_STRING = re.compile(UNIQUE_STRING.pattern + "|" + "|".join(re.escape(name) for name in PLATFORM_ENV_VARS), re.IGNORECASE)
 UNIQUE_KEYWORDS = UNIQUE_KEYWORDS | frozenset(PLATFORM_ENV_VARS)
+
+# --- Beta features by shape (issue 13, ZDR005) ----------------------------------------------------------
+# Anthropic's beta names are `<feature>-YYYY-MM-DD` (`files-api-2025-04-14`, `context-1m-2025-08-07`). A
+# list of them given under a keyword or key that says beta (`betas`, `beta_headers`, `additional_beta_flags`)
+# to a call zdr-lint does not otherwise understand (a project's own wrapper) is a beta use; so is
+# Bedrock's `anthropic_beta` body field (InvokeModel bodies, Converse `additionalModelRequestFields`,
+# `extra_body`) with any non-empty value.
+BETA_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*-20\d\d-\d\d-\d\d")
+BETA_KEYWORD = re.compile(r"(?:^|_)betas?(?:$|_)", re.IGNORECASE)
+BEDROCK_BETA_KEY = "anthropic_beta"
+UNIQUE_STRING = re.compile(UNIQUE_STRING.pattern + "|" + re.escape(BEDROCK_BETA_KEY), re.IGNORECASE)

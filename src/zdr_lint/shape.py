@@ -107,6 +107,8 @@ def client_by_name(model: "SemanticModel", node: cst.BaseExpression, scope: Scop
     if name is None or not catalog.ANTHROPIC_NAME.search(name) or catalog.OTHER_PROVIDER_NAME.search(name):
         return None
     if isinstance(node, cst.Call):
+        if not name[:1].islower():
+            return None  # a class (`AnthropicAgent(...)`, `ChatAnthropic(...)`): a wrapper object, not the SDK's client
         qualname = model.qualified_name(node.func, scope)
         if qualname is not None and (model.is_sdk_name(qualname) or qualname.split(".")[0] in catalog.OTHER_PROVIDER_ROOTS):
             return None  # an SDK class or function (`anthropic.Anthropic` resolves on its own), another package's

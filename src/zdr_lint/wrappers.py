@@ -240,9 +240,49 @@ def _project_constants(model: "SemanticModel") -> list:
 def direct_uses(model: "SemanticModel") -> list:
     cached = model.memo.get("direct_uses")
     if cached is None:
-        cached = list(_wrapper_uses(model)) + raw_http_uses(model)
+        cached = list(_wrapper_uses(model)) + raw_http_uses(model) + list(_betas_by_shape(model))
         model.memo["direct_uses"] = cached
     return cached
+
+
+# --- beta features by shape ------------------------------------------------------------------------
+def _betas_by_shape(model: "SemanticModel") -> Iterator[DirectUse]:
+    """`anthropic_beta` in a Bedrock body; a list of Anthropic beta names under a keyword or key that
+    says beta, given to a call or written in a dict zdr-lint does not otherwise read as a request
+    (`AnthropicAgent(beta_headers=["files-api-2025-04-14"])`): the same use the SDK's `betas=` is."""
+    understood = {id(rc.call) for rc in model.resource_calls()} | {id(r.node) for r in model.requests()}
+    understood |= {id(a.node) for r in model.requests() for a in r.arguments}  # `**params` entries of a request
+    for node in model.collector.dicts:
+        scope = model.scope_of(node)
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                continue
+            key = model.string(element.key, scope)
+            if key == catalog.BEDROCK_BETA_KEY and not is_empty(model, element.value, scope):
+                yield DirectUse(element, "ZDR005", "beta features (anthropic_beta in a Bedrock request body)")
+            elif (
+                key and catalog.BETA_KEYWORD.search(key) and id(element) not in understood and not model.reaches_request(node)
+                and _beta_names(model, element.value, scope)
+            ):
+                yield DirectUse(element, "ZDR005", f"beta features ({key})", "medium")
+    for call in model.collector.calls:
+        if id(call) in understood or _ENTRY_BY_QUALNAME.get(_qualname(model, call.func, model.scope_of(call)) or ""):
+            continue
+        scope = model.scope_of(call)
+        for arg in call.args:
+            if arg.keyword is None:
+                continue
+            name = arg.keyword.value
+            if name == catalog.BEDROCK_BETA_KEY and not is_empty(model, arg.value, scope):
+                yield DirectUse(arg, "ZDR005", "beta features (anthropic_beta)")
+            elif catalog.BETA_KEYWORD.search(name) and _beta_names(model, arg.value, scope):
+                yield DirectUse(arg, "ZDR005", f"beta features ({name}=)", "medium")
+
+
+def _beta_names(model: "SemanticModel", value: cst.BaseExpression, scope: "Scope") -> bool:
+    """Does the value hold Anthropic beta names (`files-api-2025-04-14`), as a list or one string?"""
+    names = [model.string(v, s) for v, s in model.elements(value, scope)] or model.strings(value, scope)
+    return any(name and catalog.BETA_NAME.fullmatch(name) for name in names)
 
 
 def _wrapper_uses(model: "SemanticModel") -> Iterator[DirectUse]:
