@@ -369,6 +369,14 @@ class WrapperEntry:
     model_keyword: Optional[str] = None
     # keywords reported as they are: wrapper keyword -> (code, label)
     direct: tuple = ()
+    # keywords that route the wrapper to a cloud platform when given: keyword -> platform (ZDR011)
+    platform_keywords: tuple = ()
+    # keywords holding a response schema (a JSON schema or a model class): structured outputs
+    schema_keywords: tuple = ()
+    # methods of an object made by the wrapper that take request options as a dict:
+    # (method, keyword); the dict's keys are mapped by `options` (option key -> request keyword)
+    option_methods: tuple = ()
+    options: tuple = ()
 
 
 ANTHROPIC_MODEL_ID = re.compile(r"(anthropic[/:]|claude-)")
@@ -409,6 +417,7 @@ WRAPPER_ENTRIES: tuple = (
         "LiteLLM completion",
         keywords=(("betas", "betas"), ("mcp_servers", "mcp_servers"), ("container", "container"), ("cache_control_injection_points", "cache_control")),
         model_keyword="model",
+        schema_keywords=("response_format",),
     ),
     WrapperEntry(
         ("pydantic_ai.models.anthropic.AnthropicModelSettings",),
@@ -614,3 +623,153 @@ BETA_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*-20\d\d-\d\d-\d\d")
 BETA_KEYWORD = re.compile(r"(?:^|_)betas?(?:$|_)", re.IGNORECASE)
 BEDROCK_BETA_KEY = "anthropic_beta"
 UNIQUE_STRING = re.compile(UNIQUE_STRING.pattern + "|" + re.escape(BEDROCK_BETA_KEY), re.IGNORECASE)
+
+# --- More wrappers (issue 13), resolved through their imports --------------------------------------------
+# Each read from the library's own source (keyword names as the library spells them):
+# - Microsoft agent-framework (`agent_framework.anthropic`): `AnthropicClient(additional_beta_flags=...)`;
+#   chat options (`as_agent(default_options=...)`, `get_response(options=...)`): `container`,
+#   `additional_beta_flags`, `response_format`; hosted tools from its static factories
+#   (`get_mcp_tool` -> the MCP connector, `get_code_interpreter_tool`, `get_web_search_tool`);
+#   `AnthropicBedrockClient` / `AnthropicVertexClient` are cloud routes.
+# - strands `AnthropicModel(params={...})` (passed into the request); `BedrockModel` cache points are
+#   Bedrock's own caching (its model id is the ZDR011).
+# - haystack `AnthropicChatGenerator(generation_kwargs={...})` (passed into the request, `run()` too);
+#   `AnthropicVertexChatGenerator` is a cloud route.
+# - camel `AnthropicConfig(cache_control="5m" | "1h", output_config=..., extra_headers=...)`.
+# - pipecat `AnthropicLLMService.Settings` / `.InputParams(enable_prompt_caching=True, extra={...})`
+#   (`enable_prompt_caching_beta` in older releases).
+# - livekit `livekit.plugins.anthropic.LLM(caching="ephemeral")`.
+# - browser-use `ChatAnthropic(betas=..., output_config=..., fallbacks=...)` (fallbacks ride a beta);
+#   `ChatAnthropicBedrock` is a cloud route.
+# - llama-index `Anthropic(additional_kwargs=..., cache_idx=N, mcp_servers=..., tools=...)`; with
+#   `aws_region=` it builds a Bedrock client, with `project_id=` a Vertex one.
+# - crewAI `LLM(model="anthropic/...", response_format=...)` and DSPy `LM("anthropic/...", **kwargs)`
+#   (their extra keywords reach LiteLLM); DSPy's own `cache=` is a local response cache, not caching.
+# - agno on Bedrock / Vertex (`agno.models.aws.Claude`, `agno.models.vertexai.Claude`) subclass agno's
+#   Anthropic `Claude` and take its options.
+def _agno_cloud(entry: WrapperEntry) -> WrapperEntry:
+    from dataclasses import replace
+
+    return replace(
+        entry,
+        qualnames=("agno.models.aws.Claude", "agno.models.aws.claude.Claude", "agno.models.vertexai.Claude", "agno.models.vertexai.claude.Claude"),
+        label="agno Claude (Bedrock / Vertex)",
+    )
+
+
+_LITELLM_ENTRY = next(e for e in WRAPPER_ENTRIES if e.qualnames[0] == "litellm.completion")
+_AGENT_FRAMEWORK_OPTIONS = (("container", "container"), ("additional_beta_flags", "betas"), ("response_format", "output_format"))
+MORE_WRAPPER_ENTRIES: tuple = (
+    _agno_cloud(next(e for e in WRAPPER_ENTRIES if e.qualnames[0] == "agno.models.anthropic.Claude")),
+    WrapperEntry(
+        (
+            "agent_framework.anthropic.AnthropicClient", "agent_framework.anthropic.RawAnthropicClient",
+            "agent_framework_anthropic.AnthropicClient", "agent_framework_anthropic.RawAnthropicClient",
+            "agent_framework_anthropic._chat_client.AnthropicClient",
+        ),
+        "agent-framework AnthropicClient",
+        keywords=(("additional_beta_flags", "betas"),),
+        option_methods=(("as_agent", "default_options"), ("create_agent", "default_options"), ("get_response", "options"), ("get_streaming_response", "options")),
+        options=_AGENT_FRAMEWORK_OPTIONS,
+    ),
+    WrapperEntry(
+        ("strands.models.anthropic.AnthropicModel", "strands.models.AnthropicModel"),
+        "strands AnthropicModel",
+        passthrough=("params",),
+    ),
+    WrapperEntry(
+        (
+            "haystack_integrations.components.generators.anthropic.AnthropicChatGenerator",
+            "haystack_integrations.components.generators.anthropic.chat.chat_generator.AnthropicChatGenerator",
+            "haystack_integrations.components.generators.anthropic.AnthropicGenerator",
+        ),
+        "haystack AnthropicChatGenerator",
+        passthrough=("generation_kwargs",),
+        option_methods=(("run", "generation_kwargs"), ("run_async", "generation_kwargs")),
+    ),
+    WrapperEntry(
+        ("camel.configs.AnthropicConfig", "camel.configs.anthropic_config.AnthropicConfig"),
+        "camel AnthropicConfig",
+        keywords=(("cache_control", "cache_control"), ("output_config", "output_config"), ("extra_headers", "extra_headers"), ("extra_body", "extra_body")),
+    ),
+    WrapperEntry(
+        (
+            "pipecat.services.anthropic.llm.AnthropicLLMService.Settings", "pipecat.services.anthropic.llm.AnthropicLLMSettings",
+            "pipecat.services.anthropic.llm.AnthropicLLMService.InputParams", "pipecat.services.anthropic.AnthropicLLMService.InputParams",
+            "pipecat.services.anthropic.AnthropicLLMService.Settings",
+        ),
+        "pipecat AnthropicLLMService",
+        switches=(("enable_prompt_caching", "cache_control"), ("enable_prompt_caching_beta", "cache_control")),
+        passthrough=("extra",),
+    ),
+    WrapperEntry(
+        ("livekit.plugins.anthropic.LLM", "livekit.plugins.anthropic.llm.LLM"),
+        "livekit Anthropic LLM",
+        switches=(("caching", "cache_control"),),
+    ),
+    WrapperEntry(
+        ("browser_use.llm.ChatAnthropic", "browser_use.llm.anthropic.chat.ChatAnthropic", "browser_use.ChatAnthropic"),
+        "browser-use ChatAnthropic",
+        keywords=(("betas", "betas"), ("output_config", "output_config"), ("fallbacks", "betas")),
+    ),
+    WrapperEntry(
+        ("llama_index.llms.anthropic.Anthropic", "llama_index.llms.anthropic.base.Anthropic"),
+        "llama-index Anthropic",
+        keywords=(("cache_idx", "cache_control"), ("mcp_servers", "mcp_servers"), ("tools", "tools")),
+        passthrough=("additional_kwargs",),
+        platform_keywords=(("aws_region", "Amazon Bedrock"), ("project_id", "Google Vertex AI")),
+    ),
+    WrapperEntry(("crewai.LLM", "crewai.llm.LLM"), "crewAI LLM", model_keyword="model", schema_keywords=("response_format",)),
+    WrapperEntry(("dspy.LM", "dspy.clients.LM", "dspy.clients.lm.LM"), "DSPy LM", keywords=_LITELLM_ENTRY.keywords, model_keyword="model"),
+)
+# Static factories of hosted (server) tools: the tool they return is the use.
+TOOL_FACTORIES = {
+    f"{root}.{method}": verdict
+    for root in ("agent_framework.anthropic.AnthropicClient", "agent_framework_anthropic.AnthropicClient")
+    for method, verdict in (
+        ("get_mcp_tool", ("ZDR009", "MCP connector (agent-framework hosted MCP tool)")),
+        ("get_code_interpreter_tool", ("ZDR006", "code execution tool (agent-framework code interpreter)")),
+        ("get_web_search_tool", ("ZDR007", "web search tool (agent-framework)")),
+    )
+}
+CLOUD_WRAPPERS = {
+    **CLOUD_WRAPPERS,
+    "agent_framework.anthropic.AnthropicBedrockClient": "Amazon Bedrock",
+    "agent_framework_anthropic.AnthropicBedrockClient": "Amazon Bedrock",
+    "agent_framework.anthropic.AnthropicVertexClient": "Google Vertex AI",
+    "agent_framework_anthropic.AnthropicVertexClient": "Google Vertex AI",
+    "haystack_integrations.components.generators.anthropic.AnthropicVertexChatGenerator": "Google Vertex AI",
+    "browser_use.llm.ChatAnthropicBedrock": "Amazon Bedrock",
+    "browser_use.llm.aws.chat_anthropic.ChatAnthropicBedrock": "Amazon Bedrock",
+    "browser_use.ChatAnthropicBedrock": "Amazon Bedrock",
+    "langchain_aws.ChatAnthropicBedrock": "Amazon Bedrock",
+}
+# agno agents and teams on an agno Claude model: `output_schema=` is served with Anthropic's structured
+# outputs (unless `use_json_mode=True` without `structured_outputs=True`, or a `parser_model`), and
+# a `Function(..., strict=True)` among `tools=` is a strict tool. Media that carry a Files API upload
+# (`File(external=uploaded)`, `Image(content=uploaded)`) are sent as `file_id` sources.
+AGNO_AGENTS = ("agno.agent.Agent", "agno.agent.agent.Agent", "agno.team.Team", "agno.team.team.Team")
+AGNO_CLAUDE = tuple(q for e in WRAPPER_ENTRIES + MORE_WRAPPER_ENTRIES if e.qualnames[0].startswith("agno.models.") for q in e.qualnames)
+AGNO_SCHEMA_KEYWORD = "output_schema"
+AGNO_JSON_MODE = ("use_json_mode", "structured_outputs", "parser_model")
+AGNO_FUNCTIONS = ("agno.tools.Function", "agno.tools.function.Function")
+UPLOADED_FILE_HOLDERS = {"agno.media.File": "external", "agno.media.Image": "content"}
+
+WRAPPER_ENTRIES = WRAPPER_ENTRIES + MORE_WRAPPER_ENTRIES
+_more_roots = {q.split(".")[0] for e in MORE_WRAPPER_ENTRIES for q in e.qualnames} | {q.split(".")[0] for q in tuple(CLOUD_WRAPPERS) + tuple(TOOL_FACTORIES) + AGNO_AGENTS}
+WRAPPER_MODULES = WRAPPER_MODULES | _more_roots
+_more_words = (
+    {q.rsplit(".", 1)[-1] for e in MORE_WRAPPER_ENTRIES for q in e.qualnames}
+    | {k for e in MORE_WRAPPER_ENTRIES for k, _ in e.keywords + e.switches + e.platform_keywords}
+    | {k for e in MORE_WRAPPER_ENTRIES for k in e.passthrough + e.schema_keywords}
+    | {m for e in MORE_WRAPPER_ENTRIES for m, _ in e.option_methods}
+    | {q.rsplit(".", 1)[-1] for q in tuple(CLOUD_WRAPPERS) + tuple(TOOL_FACTORIES) + tuple(UPLOADED_FILE_HOLDERS)}
+    | {AGNO_SCHEMA_KEYWORD}
+)
+WRAPPER_WORDS = WRAPPER_WORDS | _more_words
+WRAPPER_ANCHORS = WRAPPER_ANCHORS | {
+    q.rsplit(".", 1)[-1] for e in MORE_WRAPPER_ENTRIES if e.model_keyword is None for q in e.qualnames
+} | {q.rsplit(".", 1)[-1] for q in tuple(CLOUD_WRAPPERS) + tuple(TOOL_FACTORIES)}
+RESOURCE_WORDS = RESOURCE_WORDS | _more_words
+# Objects of a wrapper library have that library's API: shape never reads them as the SDK's client.
+OTHER_PROVIDER_ROOTS = OTHER_PROVIDER_ROOTS | WRAPPER_MODULES
