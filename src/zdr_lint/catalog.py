@@ -283,11 +283,12 @@ PAIRED_STRINGS = {
 PAIR_PARTNERS = frozenset(p for partner_sets in PAIRED_STRINGS.values() for partners in partner_sets for p in partners)
 
 
-def _trigger_words() -> tuple[bytes, ...]:
+def _trigger_words(extra: frozenset = frozenset()) -> tuple[bytes, ...]:
     """Each word is one pass over every file's bytes, so a word containing another word is dropped
     (`claude_code_enable_telemetry` contains `claude`); words sharing a part are grouped behind it
     by the engine (`engine.gated_words`)."""
     words = {
+        *extra,
         SDK_ROOT,
         "claude",  # model ids, CLAUDE_CODE_* variables, wrapper classes
         CACHE_CONTROL_KEY,
@@ -773,3 +774,8 @@ WRAPPER_ANCHORS = WRAPPER_ANCHORS | {
 RESOURCE_WORDS = RESOURCE_WORDS | _more_words
 # Objects of a wrapper library have that library's API: shape never reads them as the SDK's client.
 OTHER_PROVIDER_ROOTS = OTHER_PROVIDER_ROOTS | WRAPPER_MODULES
+
+# The prefilter: a file whose client is made elsewhere and that never writes "anthropic" or "claude"
+# still spells the shape (`X.messages.batches`, `X.beta.files`): the shapes' dotted paths are trigger words.
+SHAPE_TRIGGER_WORDS = frozenset(".".join(rule.prefix) for rule in SHAPE_PATHS if len(rule.prefix) >= 2)
+TRIGGER_WORDS = _trigger_words(SHAPE_TRIGGER_WORDS)

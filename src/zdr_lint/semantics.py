@@ -86,7 +86,7 @@ _PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
 
 
 @lru_cache(maxsize=512)
-def _parse_string_annotation(text: str) -> Optional[cst.BaseExpression]:
+def _parse_expression(text: str) -> Optional[cst.BaseExpression]:
     try:
         return cst.parse_expression(text)
     except Exception:  # a malformed string annotation is simply not resolved
@@ -175,6 +175,9 @@ class SemanticModel:
                 elif binding.kind == "iter" and binding.value is not None:
                     followed = True
                     yield from self.elements(binding.value, binding.scope, depth + 1)
+                elif binding.kind == "import" and (constant := self._imported_constant(binding)) is not None:
+                    followed = True  # a literal constant of another module of the project
+                    yield from self.values(constant, self._imported_scope, depth + 1)
             if not followed:
                 yield node, scope
         elif isinstance(node, cst.Await):
@@ -231,6 +234,59 @@ class SemanticModel:
             yield from self.values(default, scope, depth + 1)
         if not is_mapping:
             yield node, scope
+
+    def _imported_constant(self, binding: Binding) -> Optional[cst.BaseExpression]:
+        """The value of a literal module-level constant another module of the project defines
+        (`from .settings import CACHE_CONTROL`), when the project index knows its source text
+        (`ProjectIndex.constant_sources`: qualified name -> the expression's source)."""
+        sources = getattr(self.project, "constant_sources", None)
+        if not sources or not binding.qualname:
+            return None
+        qualname = binding.qualname
+        if qualname.startswith("."):
+            qualname = resolve_relative(qualname, self.module_name, self.is_package) or qualname
+        text = sources.get(qualname)
+        return _parse_expression(text) if text is not None else None
+
+    # names in another module's constant resolve to nothing here (the index keeps literal-only ones)
+    _imported_scope = Scope("module", None)
+
+    def class_field_entries(self) -> list:
+        """(class scope, entries) of each class whose body gives its fields default values
+        (`type: str = "web_search_20250305"`, `name = Field(default="web_search")`): a dataclass or
+        pydantic model whose instances are sent as a dict reads like a dict literal of those fields."""
+        cached = self.memo.get("class_field_entries")
+        if cached is None:
+            cached = []
+            for scope in self.collector.class_scopes.values():
+                entries = []
+                for name, bindings in scope.bindings.items():
+                    for binding in bindings:
+                        if binding.kind == "value" and binding.value is not None:
+                            entries.append(Entry(name, _field_default(binding.value), binding.value, scope))
+                if entries:
+                    cached.append((scope, tuple(entries)))
+            self.memo["class_field_entries"] = cached
+        return cached
+
+    def copies_key(self, node: cst.BaseExpression, scope: Scope, key: str, depth: int = 0) -> bool:
+        """Is `node` only a copy of another mapping's or object's `key` (`part["cache_control"]`,
+        `part.get("cache_control")`, `part.cache_control`, or a name bound only to one)? Forwarding a
+        value the caller set is not writing it."""
+        if depth > 4:
+            return False
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            return self.string(node.slice[0].slice.value, scope) == key
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in ("get", "pop") and node.args:
+            return self.string(node.args[0].value, scope) == key
+        if isinstance(node, cst.Attribute):
+            return node.attr.value == key
+        if isinstance(node, cst.Name):
+            bindings = [b for b in self.bindings(node.value, scope) if b.kind == "value"]
+            return bool(bindings) and all(
+                b.value is not None and self.copies_key(b.value, b.scope, key, depth + 1) for b in bindings
+            )
+        return False
 
     def string(self, node: cst.BaseExpression, scope: Scope) -> Optional[str]:
         """The one string constant `node` evaluates to, if it is one."""
@@ -574,7 +630,7 @@ class SemanticModel:
             return self.annotation_client(annotation.left, scope) or self.annotation_client(annotation.right, scope)
         text = literal_string(annotation)
         if text is not None:
-            parsed = _parse_string_annotation(text.strip())
+            parsed = _parse_expression(text.strip())
             if parsed is not None:
                 return self.annotation_client(parsed, scope)
         return None
@@ -789,10 +845,28 @@ class SemanticModel:
             for node in self.collector.endpoint_strings:
                 text = self.string_text(node, self.scope_of(node))
                 matched = catalog.match_raw_endpoint(text) if text else None
-                if matched is not None:
+                if matched is not None and not self.built_for_a_response(node):
                     cached.append((node, *matched))
             self.memo["raw_endpoints"] = cached
         return cached
+
+    def built_for_a_response(self, node: cst.CSTNode) -> bool:
+        """Is `node` (a URL, or the `Request(...)` holding it) part of a request object built only to
+        make a response or an error (`APIStatusError(..., response=httpx.Response(400,
+        request=httpx.Request("POST", url)))`, a test's fake response)? Nothing is sent."""
+        current, inside_request = node, False
+        for _ in range(6):
+            holder = self.call_of_argument(current)
+            if holder is None:
+                return False
+            func = holder.func
+            name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            if name == "Request":
+                inside_request = True
+            elif inside_request and (name == "Response" or name.endswith(("Error", "Exception"))):
+                return True
+            current = holder
+        return False
 
     def vertex_endpoints(self) -> list:
         """String nodes that spell a Vertex AI `publishers/anthropic/models` endpoint."""
@@ -861,15 +935,49 @@ def _member_qualname(model: "SemanticModel", node: cst.BaseExpression, scope: Sc
     if isinstance(base, cst.Name):
         for binding in model.bindings(base.value, scope):
             if binding.kind == "param" and binding.annotation is not None:
-                q = model.qualified_name(binding.annotation, binding.scope)
-                if q and not model.is_sdk_name(q):
-                    return f"{q}.{node.attr.value}"
+                for q in _annotation_qualnames(model, binding.annotation, binding.scope):
+                    if not model.is_sdk_name(q):
+                        return f"{q}.{node.attr.value}"
     for value, where in model.values(base, scope):
         if isinstance(value, cst.Call):
             q = model.qualified_name(value.func, where)
             if q and not model.is_sdk_name(q):
                 return f"{q}.{node.attr.value}"
     return None
+
+
+def _field_default(value: cst.BaseExpression) -> cst.BaseExpression:
+    """`Field(default=x)` / `field(default=x)` / `Field(x)` -> x; any other value as it is."""
+    if isinstance(value, cst.Call) and isinstance(value.func, (cst.Name, cst.Attribute)):
+        name = value.func.attr.value if isinstance(value.func, cst.Attribute) else value.func.value
+        if name in ("Field", "field"):
+            for arg in value.args:
+                if arg.keyword is not None and arg.keyword.value == "default":
+                    return arg.value
+            if value.args and value.args[0].keyword is None and not value.args[0].star:
+                return value.args[0].value
+    return value
+
+
+def _annotation_qualnames(model: "SemanticModel", annotation: cst.BaseExpression, scope: Scope, depth: int = 0) -> list:
+    """The imported classes an annotation names: `Service`, `app.llm.Service`, `Optional[Service]`,
+    `Service | None`, and the string forms (`"Service"`, written for a class imported only under
+    `TYPE_CHECKING`, often because the two modules import each other)."""
+    if depth > 8:
+        return []
+    if isinstance(annotation, (cst.Name, cst.Attribute)):
+        q = model.qualified_name(annotation, scope)
+        return [q] if q else []
+    if isinstance(annotation, cst.Subscript):
+        return [
+            q for element in annotation.slice if isinstance(element.slice, cst.Index)
+            for q in _annotation_qualnames(model, element.slice.value, scope, depth + 1)
+        ]
+    if isinstance(annotation, cst.BinaryOperation):
+        return _annotation_qualnames(model, annotation.left, scope, depth + 1) + _annotation_qualnames(model, annotation.right, scope, depth + 1)
+    text = literal_string(annotation)
+    parsed = _parse_expression(text.strip()) if text is not None else None
+    return _annotation_qualnames(model, parsed, scope, depth + 1) if parsed is not None else []
 
 
 _BUILTINS = frozenset({"dict", "list", "tuple", "set", "frozenset"})

@@ -58,6 +58,12 @@ def tool_uses(model: SemanticModel) -> Iterator[ToolUse]:
             use = tool_in_dict(model, node, model.scope_of(node))
             if use is not None:
                 cached.append(use)
+        for _, entries in model.class_field_entries():  # a dataclass / pydantic model of a tool
+            for entry in entries:
+                if entry.key == "type":
+                    matched = next((catalog.match_tool_type(t) for t in model.strings(entry.value, entry.scope) if catalog.match_tool_type(t)), None)
+                    if matched:
+                        cached.append(ToolUse(entry.node, matched[0], matched[1], entries))
         for call in model.collector.calls:
             scope = model.scope_of(call)
             if model.qualified_name(call.func, scope) == "builtins.dict":

@@ -15,6 +15,14 @@ class ThirdPartyPlatform(Rule):
     (Google-managed Vertex AI); a boto3 `bedrock-runtime` client's `invoke_model*` / `converse*`
     call with an Anthropic model id (`anthropic.claude-...`, with any region prefix such as `us.`);
     and a Vertex AI `publishers/anthropic/models/...` endpoint written in a URL or resource name.
+    Also a model id that only a cloud platform uses, written as a value: a Bedrock Claude id
+    (`anthropic.claude-...` with any region prefix, `-v1:0` suffix, inference-profile ARN or LiteLLM
+    `bedrock/` route) or a Vertex one (`claude-...@YYYYMMDD`, `vertex_ai/claude-...`) given to any
+    wrapper (LangChain `ChatBedrock`, strands `BedrockModel`, `dspy.LM`, crewAI `LLM`, ...) or set in
+    configuration (one finding per mapping of ids); not again where the module already reports the
+    route to that platform (its ids are that route's), and not where the id is only compared, listed
+    or looked up. `CLAUDE_CODE_USE_BEDROCK` / `CLAUDE_CODE_USE_VERTEX` set true (Claude Code and the
+    Claude Agent SDK then talk to the cloud provider) are reported too.
     Importing the class or using it in a type hint is not a use.
     `AnthropicFoundry`, `AnthropicAWS` and `AnthropicGoogleCloud` are processed by Anthropic and
     are not flagged; every other rule still applies to their calls (and to Bedrock's and Vertex's).

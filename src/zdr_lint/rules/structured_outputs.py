@@ -14,7 +14,8 @@ class StructuredOutputs(Rule):
     (`effort` alone is not structured outputs), `OutputConfigParam(format=...)`,
     `JSONOutputFormatParam`, `client.messages.parse(...)` (GA or beta), the older
     `output_format=` argument, and Anthropic tool definitions with `"strict": True`
-    (`False` is not a use).
+    (`False` is not a use). An output format given to `count_tokens` is not a use: counting tokens
+    generates nothing, so no schema is compiled or cached for it.
 
     ## Which ZDR exception
     The JSON schema, including tool definitions with strict schemas, is cached for up to 24 hours
@@ -65,6 +66,8 @@ class StructuredOutputs(Rule):
 
     def check_request(self, request: Request) -> None:
         parse = request.path[-1:] == ("parse",)
+        if request.path[-1:] == ("count_tokens",):
+            return  # counting tokens generates nothing: no schema is compiled or cached for it
         for arg in request.arguments:
             if arg.name == "output_format" and not parse and not is_none(arg.value):
                 self.report(arg.node, "structured outputs (output_format=)")
