@@ -611,6 +611,7 @@ PLATFORM_ENV_VARS = {
     "CLAUDE_CODE_USE_BEDROCK": "Amazon Bedrock",
     "CLAUDE_CODE_USE_VERTEX": "Google Vertex AI",
 }
+PLATFORM_ENV_PREFIX = "CLAUDE_CODE_USE_"
 UNIQUE_STRING = re.compile(UNIQUE_STRING.pattern + "|" + "|".join(re.escape(name) for name in PLATFORM_ENV_VARS), re.IGNORECASE)
 UNIQUE_KEYWORDS = UNIQUE_KEYWORDS | frozenset(PLATFORM_ENV_VARS)
 

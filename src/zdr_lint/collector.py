@@ -74,6 +74,7 @@ class Collector(cst.CSTVisitor):
         # the strings among them that may spell a cloud platform's model id (catalog.PLATFORM_MODEL_IDS)
         self._value_positions: set = set()
         self.platform_id_strings: list = []
+        self.names_platform_env = False  # a string or keyword spells CLAUDE_CODE_USE_*
         # Values only compared are not uses (`assert tools == [{"type": "web_search_20250305"}]`,
         # `self.assertEqual(...)`, `mock.assert_called_with(...)`, an `expected = {...}` that is only
         # compared): their literals are kept out of `dicts` and the string lists. `_compared` is 1
@@ -309,6 +310,8 @@ class Collector(cst.CSTVisitor):
         self.calls.append(node)
         self.scope_of[id(node)] = self.scope
         for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value.startswith(catalog.PLATFORM_ENV_PREFIX):
+                self.names_platform_env = True
             self.call_of_argument[id(arg.value)] = node
             self.container_of[id(arg.value)] = arg
             self.owner_of[id(arg)] = node
@@ -348,6 +351,8 @@ class Collector(cst.CSTVisitor):
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         self._string(node, node.value)
+        if catalog.PLATFORM_ENV_PREFIX in node.value:
+            self.names_platform_env = True
         if id(node) in self._value_positions and not self._compared:
             lowered = node.value.lower()
             if any(marker in lowered for marker in catalog.PLATFORM_ID_MARKERS):

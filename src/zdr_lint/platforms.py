@@ -148,6 +148,8 @@ def _constructs_cloud_route(model: "SemanticModel", call: cst.Call, scope: Scope
 def platform_env_settings(model: "SemanticModel") -> list:
     """(node, variable, platform, confidence) for each `CLAUDE_CODE_USE_BEDROCK` / `_VERTEX` set on."""
     cached = model.memo.get("platform_env_settings")
+    if cached is None and not model.collector.names_platform_env:
+        cached = model.memo["platform_env_settings"] = []  # the module never spells one
     if cached is None:
         cached = []
         names = catalog.PLATFORM_ENV_VARS

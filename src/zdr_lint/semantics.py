@@ -223,7 +223,12 @@ class SemanticModel:
     def _looked_up(self, mapping, key, default, node, scope: Scope, depth: int) -> Iterator[tuple]:
         """The values of `mapping[key]` / `mapping.get(key, default)` when `mapping` is a dict of this
         module: the entry of a known key, else every entry's value (and the default); else `node` itself."""
-        wanted = self.string(key, scope)
+        if not self._literal_mapping(mapping, scope):
+            yield node, scope  # `response["choices"]`: not a dict this module writes
+            return
+        # the key's own value, within this query (a fresh `string()` query could chase `k = d[k]` forever)
+        keys = {literal_string(v) for v, _ in self.values(key, scope, depth + 1)}
+        wanted = keys.pop() if len(keys) == 1 else None
         is_mapping = found = False
         for entry in self.entries(mapping, scope, depth + 1):
             is_mapping = True
@@ -234,6 +239,14 @@ class SemanticModel:
             yield from self.values(default, scope, depth + 1)
         if not is_mapping:
             yield node, scope
+
+    def _literal_mapping(self, node: cst.BaseExpression, scope: Scope) -> bool:
+        """A dict literal, or a name bound to one (cheap: no flow is followed)."""
+        if isinstance(node, cst.Dict):
+            return True
+        return isinstance(node, cst.Name) and any(
+            b.kind == "value" and isinstance(b.value, cst.Dict) for b in self.bindings(node.value, scope)
+        )
 
     def _imported_constant(self, binding: Binding) -> Optional[cst.BaseExpression]:
         """The value of a literal module-level constant another module of the project defines
@@ -279,10 +292,12 @@ class SemanticModel:
             return self.string(node.slice[0].slice.value, scope) == key
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in ("get", "pop") and node.args:
             return self.string(node.args[0].value, scope) == key
+        if isinstance(node, cst.Call) and _identifier_of(node.func) in _COPIES and len(node.args) == 1:
+            return self.copies_key(node.args[0].value, scope, key, depth + 1)  # `deepcopy(part["cache_control"])`
         if isinstance(node, cst.Attribute):
-            return node.attr.value == key
-        if isinstance(node, cst.Name):
-            bindings = [b for b in self.bindings(node.value, scope) if b.kind == "value"]
+            return node.attr.value.lstrip("_") == key  # `part.cache_control`, a wrapper's `self._cache_control`
+        if isinstance(node, cst.Name):  # every value it is bound to is a copy (or None: nothing yet)
+            bindings = [b for b in self.bindings(node.value, scope) if b.kind == "value" and not (b.value is not None and _is_none(b.value))]
             return bool(bindings) and all(
                 b.value is not None and self.copies_key(b.value, b.scope, key, depth + 1) for b in bindings
             )
@@ -654,7 +669,7 @@ class SemanticModel:
             client = self.client(current, scope)
             if client is not None:
                 return [(client, tuple(reversed(path)))]
-            if isinstance(current, (cst.Name, cst.Attribute)):
+            if self._may_alias(current, scope):
                 aliased = self._aliased_resources(current, scope, depth)
                 if aliased:
                     tail = tuple(reversed(path))
@@ -669,6 +684,13 @@ class SemanticModel:
                 tail = tuple(reversed(path))
                 return [(c, p + tail) for c, p in inner]
             return []
+
+    def _may_alias(self, node: cst.BaseExpression, scope: Scope) -> bool:
+        """Can `node` hold a resource chain? A name bound to a value, or `self.x` (cheap tests first:
+        most prefixes of most chains are modules, parameters or attributes of something else)."""
+        if isinstance(node, cst.Name):
+            return any(b.kind in ("value", "with", "iter") for b in self.bindings(node.value, scope))
+        return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and self.self_attribute(node, scope) is not None
 
     def _aliased_resources(self, node: cst.BaseExpression, scope: Scope, depth: int) -> list:
         """The resources a name or `self.` attribute holds (each of its values that is a resource chain)."""
@@ -687,8 +709,9 @@ class SemanticModel:
         if self._resource_calls is None:
             found = []
             for call in self.collector.calls:
-                if not isinstance(call.func, (cst.Attribute, cst.Name)):
-                    continue
+                func = call.func
+                if not isinstance(func, cst.Attribute) and not (isinstance(func, cst.Name) and self._may_alias(func, self.scope_of(call))):
+                    continue  # a plain function call, unless the name holds a bound method (`create = client.messages.create`)
                 scope = self.scope_of(call)
                 resolved = self.resources(call.func, scope)
                 if not resolved and isinstance(call.func, cst.Attribute):
@@ -944,6 +967,17 @@ def _member_qualname(model: "SemanticModel", node: cst.BaseExpression, scope: Sc
             if q and not model.is_sdk_name(q):
                 return f"{q}.{node.attr.value}"
     return None
+
+
+_COPIES = frozenset({"deepcopy", "copy", "dict"})
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def _identifier_of(node: cst.BaseExpression) -> str:
+    return node.attr.value if isinstance(node, cst.Attribute) else node.value if isinstance(node, cst.Name) else ""
 
 
 def _field_default(value: cst.BaseExpression) -> cst.BaseExpression:

@@ -150,6 +150,8 @@ def _anthropic_request(model: "SemanticModel", call: cst.Call, scope: Scope) -> 
 def shaped_resources(model: "SemanticModel", func: cst.BaseExpression, scope: Scope, call: Optional[cst.Call]) -> list:
     """`shaped_resource` of the chain `func`, and of each chain its receiver stands for when that is
     kept in a name (`api = client.beta.messages if betas else client.messages`, then `api.create()`)."""
+    if not isinstance(func, cst.Attribute) or func.attr.value not in _SHAPE_METHODS:
+        return []  # most calls (`logger.info`, `self.save`) end in no method any shape has
     found = shaped_resource(model, func, scope, call)
     if found is not None:
         return [found]
@@ -169,6 +171,13 @@ def shaped_resources(model: "SemanticModel", func: cst.BaseExpression, scope: Sc
             if out:
                 return out
     return []
+
+
+# The last name of every shaped chain: a method of a shape, or any method of an open-ended one
+# (`beta.skills.*`, `messages.batches.*`) -- for those, any name may end it, so only the prefix is tested.
+_SHAPE_METHODS = frozenset(
+    m for rule in catalog.SHAPE_PATHS if rule.methods is not None for m in rule.methods
+) | catalog.SHAPE_REQUEST_METHODS | catalog.RESOURCE_METHODS
 
 
 def shaped_resource(

@@ -287,14 +287,17 @@ def _betas_by_shape(model: "SemanticModel") -> Iterator[DirectUse]:
     """`anthropic_beta` in a Bedrock body; a list of Anthropic beta names under a keyword or key that
     says beta, given to a call or written in a dict zdr-lint does not otherwise read as a request
     (`AnthropicAgent(beta_headers=["files-api-2025-04-14"])`): the same use the SDK's `betas=` is."""
-    understood = {id(rc.call) for rc in model.resource_calls()} | {id(r.node) for r in model.requests()}
-    understood |= {id(a.node) for r in model.requests() for a in r.arguments}  # `**params` entries of a request
+    understood: Optional[set] = None
     for node in model.collector.dicts:
         scope = model.scope_of(node)
         for element in node.elements:
             if not isinstance(element, cst.DictElement):
                 continue
-            key = model.string(element.key, scope)
+            key = literal_string(element.key)  # a beta key is written as a literal
+            if not key or not catalog.BETA_KEYWORD.search(key):
+                continue
+            if understood is None:
+                understood = _understood(model)
             if key == catalog.BEDROCK_BETA_KEY and not is_empty(model, element.value, scope):
                 yield DirectUse(element, "ZDR005", "beta features (anthropic_beta in a Bedrock request body)")
             elif (
@@ -303,9 +306,13 @@ def _betas_by_shape(model: "SemanticModel") -> Iterator[DirectUse]:
             ):
                 yield DirectUse(element, "ZDR005", f"beta features ({key})", "medium")
     for call in model.collector.calls:
-        if id(call) in understood or _ENTRY_BY_QUALNAME.get(_qualname(model, call.func, model.scope_of(call)) or ""):
+        if not any(arg.keyword is not None and catalog.BETA_KEYWORD.search(arg.keyword.value) for arg in call.args):
             continue
+        if understood is None:
+            understood = _understood(model)
         scope = model.scope_of(call)
+        if id(call) in understood or _ENTRY_BY_QUALNAME.get(_qualname(model, call.func, scope) or ""):
+            continue
         for arg in call.args:
             if arg.keyword is None:
                 continue
@@ -314,6 +321,12 @@ def _betas_by_shape(model: "SemanticModel") -> Iterator[DirectUse]:
                 yield DirectUse(arg, "ZDR005", "beta features (anthropic_beta)")
             elif catalog.BETA_KEYWORD.search(name) and _beta_names(model, arg.value, scope):
                 yield DirectUse(arg, "ZDR005", f"beta features ({name}=)", "medium")
+
+
+def _understood(model: "SemanticModel") -> set:
+    """ids of the calls, requests and request arguments (`**params` entries) zdr-lint already reads."""
+    understood = {id(rc.call) for rc in model.resource_calls()} | {id(r.node) for r in model.requests()}
+    return understood | {id(a.node) for r in model.requests() for a in r.arguments}
 
 
 def _beta_names(model: "SemanticModel", value: cst.BaseExpression, scope: "Scope") -> bool:

@@ -93,7 +93,7 @@ class PromptCaching(Rule):
                 continue
             if self.model.string(element.key, scope) != catalog.CACHE_CONTROL_KEY:
                 continue
-            if self.model.copies_key(element.value, scope, catalog.CACHE_CONTROL_KEY):
+            if self._forwarded(element.value, scope):
                 continue  # forwarding a caller's cache_control onto a merged block switches nothing on
             confidence = self._confidence(node, element.value, scope)
             if confidence is not None:
@@ -105,7 +105,7 @@ class PromptCaching(Rule):
             sub = target.target
             if isinstance(sub, cst.Subscript) and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
                 key = self.model.string(sub.slice[0].slice.value, scope)
-                if key != catalog.CACHE_CONTROL_KEY or is_none(node.value) or self.model.copies_key(node.value, scope, key):
+                if key != catalog.CACHE_CONTROL_KEY or is_none(node.value) or self._forwarded(node.value, scope):
                     continue
                 # an ephemeral value is Anthropic's spelling; another value (an imported constant) on
                 # a content block is caching too, with the confidence of a block written in a literal
@@ -120,7 +120,7 @@ class PromptCaching(Rule):
             for arg in node.args:
                 if arg.keyword is None or arg.keyword.value != catalog.CACHE_CONTROL_KEY or is_none(arg.value):
                     continue
-                if self.model.copies_key(arg.value, scope, catalog.CACHE_CONTROL_KEY):
+                if self._forwarded(arg.value, scope):
                     continue
                 confidence = self._confidence(node, arg.value, scope)
                 if confidence is not None:
@@ -131,6 +131,10 @@ class PromptCaching(Rule):
         param = catalog.match_typed_param(qualname.rsplit(".", 1)[-1])
         if param is not None and param.code == self.code and self.model.key_holding(node) != catalog.CACHE_CONTROL_KEY:
             self.report(node, param.label)
+
+    def _forwarded(self, value: cst.BaseExpression, scope: Scope) -> bool:
+        """A cache_control copied from the caller's part (not an ephemeral value of this module's own)."""
+        return self.model.copies_key(value, scope, catalog.CACHE_CONTROL_KEY) and not self._is_cache_value(value, scope)
 
     def _is_cache_value(self, value: cst.BaseExpression, scope: Scope) -> bool:
         """`{"type": "ephemeral", ...}` or a CacheControlEphemeralParam: a spelling only Anthropic uses."""
