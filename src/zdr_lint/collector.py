@@ -20,6 +20,7 @@ from zdr_lint.semantic_types import (
     _decorator_name,
     _dotted,
     _raw_string_text,
+    identifier,
 )
 
 
@@ -305,8 +306,7 @@ class Collector(cst.CSTVisitor):
     # what rules look at
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-        self._enter_compared(1 if name.startswith("assert") else 0)
+        self._enter_compared(1 if (identifier(func) or "").startswith("assert") else 0)
         self.calls.append(node)
         self.scope_of[id(node)] = self.scope
         for arg in node.args:

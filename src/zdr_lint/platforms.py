@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from zdr_lint import catalog
 from zdr_lint._lazy import libcst as cst
-from zdr_lint.semantic_types import Scope, literal_string, truthy
+from zdr_lint.semantic_types import Scope, identifier, literal_string, truthy
 
 if TYPE_CHECKING:  # typing only
     from zdr_lint.semantics import SemanticModel
@@ -91,8 +91,7 @@ def _looked_up(model: "SemanticModel", node: cst.CSTNode) -> bool:
     call = model.call_of_argument(node)
     if call is None:
         return False
-    func = call.func
-    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+    name = identifier(call.func)
     if name is None:
         return False
     if name in catalog.LOOKUP_METHODS or name.startswith(catalog.ASSERTION_PREFIX):

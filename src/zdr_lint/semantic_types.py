@@ -137,15 +137,21 @@ def _all_params(params: cst.Parameters) -> list:
     return out
 
 
-def _decorator_name(decorator: cst.Decorator) -> Optional[str]:
-    expr = decorator.decorator
-    if isinstance(expr, cst.Call):
-        expr = expr.func
-    if isinstance(expr, cst.Name):
-        return expr.value
-    if isinstance(expr, cst.Attribute):
-        return expr.attr.value
+def identifier(node: cst.BaseExpression) -> Optional[str]:
+    """The name an expression is known by: `x`, `a.b.x`, `make_x()`, `await x` -> `x` / `make_x`."""
+    if isinstance(node, cst.Await):
+        node = node.expression
+    if isinstance(node, cst.Call):
+        node = node.func
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
     return None
+
+
+def _decorator_name(decorator: cst.Decorator) -> Optional[str]:
+    return identifier(decorator.decorator)
 
 
 def _dotted(node: cst.BaseExpression) -> str:

@@ -28,6 +28,7 @@ from zdr_lint.semantic_types import (
     Scope,
     _all_params,
     _decorator_name,
+    identifier,
     literal_string,
 )
 from zdr_lint.shape import client_by_name, shaped_resource, shaped_resources
@@ -292,7 +293,7 @@ class SemanticModel:
             return self.string(node.slice[0].slice.value, scope) == key
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in ("get", "pop") and node.args:
             return self.string(node.args[0].value, scope) == key
-        if isinstance(node, cst.Call) and _identifier_of(node.func) in _COPIES and len(node.args) == 1:
+        if isinstance(node, cst.Call) and identifier(node.func) in _COPIES and len(node.args) == 1:
             return self.copies_key(node.args[0].value, scope, key, depth + 1)  # `deepcopy(part["cache_control"])`
         if isinstance(node, cst.Attribute):
             return node.attr.value.lstrip("_") == key  # `part.cache_control`, a wrapper's `self._cache_control`
@@ -882,8 +883,7 @@ class SemanticModel:
             holder = self.call_of_argument(current)
             if holder is None:
                 return False
-            func = holder.func
-            name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            name = identifier(holder.func) or ""
             if name == "Request":
                 inside_request = True
             elif inside_request and (name == "Response" or name.endswith(("Error", "Exception"))):
@@ -974,10 +974,6 @@ _COPIES = frozenset({"deepcopy", "copy", "dict"})
 
 def _is_none(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
-
-
-def _identifier_of(node: cst.BaseExpression) -> str:
-    return node.attr.value if isinstance(node, cst.Attribute) else node.value if isinstance(node, cst.Name) else ""
 
 
 def _field_default(value: cst.BaseExpression) -> cst.BaseExpression:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Optional
 
 from zdr_lint import catalog
 from zdr_lint._lazy import libcst as cst
-from zdr_lint.semantic_types import ClientRef, Scope
+from zdr_lint.semantic_types import ClientRef, Scope, identifier
 
 if TYPE_CHECKING:  # typing only
     from zdr_lint.semantics import SemanticModel
@@ -43,19 +43,6 @@ def _literals() -> tuple:
     if not _literal_types:
         _literal_types = tuple(getattr(cst, name) for name in _LITERAL_NAMES)
     return _literal_types
-
-
-def identifier(node: cst.BaseExpression) -> Optional[str]:
-    """The name an expression is known by: `x`, `a.b.x`, `make_x()` -> `x` / `make_x`."""
-    if isinstance(node, cst.Await):
-        node = node.expression
-    if isinstance(node, cst.Call):
-        node = node.func
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    return None
 
 
 def _chain_text(node: cst.BaseExpression) -> str:
