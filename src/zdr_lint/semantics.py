@@ -26,9 +26,9 @@ from zdr_lint.semantic_types import (
     Request,
     ResourceCall,
     Scope,
-    _all_params,
     _decorator_name,
     identifier,
+    is_none,
     literal_string,
 )
 from zdr_lint.shape import client_by_name, shaped_resource, shaped_resources
@@ -90,7 +90,7 @@ _PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
 def _parse_expression(text: str) -> Optional[cst.BaseExpression]:
     try:
         return cst.parse_expression(text)
-    except Exception:  # a malformed string annotation is simply not resolved
+    except Exception:  # a malformed string annotation (or constant's source) is simply not resolved
         return None
 
 
@@ -298,7 +298,7 @@ class SemanticModel:
         if isinstance(node, cst.Attribute):
             return node.attr.value.lstrip("_") == key  # `part.cache_control`, a wrapper's `self._cache_control`
         if isinstance(node, cst.Name):  # every value it is bound to is a copy (or None: nothing yet)
-            bindings = [b for b in self.bindings(node.value, scope) if b.kind == "value" and not (b.value is not None and _is_none(b.value))]
+            bindings = [b for b in self.bindings(node.value, scope) if b.kind == "value" and not (b.value is not None and is_none(b.value))]
             return bool(bindings) and all(
                 b.value is not None and self.copies_key(b.value, b.scope, key, depth + 1) for b in bindings
             )
@@ -970,10 +970,6 @@ def _member_qualname(model: "SemanticModel", node: cst.BaseExpression, scope: Sc
 
 
 _COPIES = frozenset({"deepcopy", "copy", "dict"})
-
-
-def _is_none(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "None"
 
 
 def _field_default(value: cst.BaseExpression) -> cst.BaseExpression:
