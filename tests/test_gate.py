@@ -30,6 +30,13 @@ REACHES_LIBCST = {
         "from langchain.chat_models import init_chat_model\ninit_chat_model(m, model_provider='anthropic', betas=b)\n"
     ),
     "pydantic-ai agent on Claude": "from pydantic_ai import Agent\nAgent('anthropic:claude-sonnet-4-5', builtin_tools=t)\n",
+    "a Vertex Claude id": "from llama_index.llms.vertex import Vertex\nllm = Vertex(model='claude-3-5-sonnet-v2@20241022')\n",
+    "a Bedrock Claude id in configuration": "DEFAULT = 'jp.anthropic.claude-sonnet-4-6'\n",
+    "Claude Code on Bedrock": "import os\nos.environ['CLAUDE_CODE_USE_BEDROCK'] = '1'\n",
+    "Beta files on a parameter": "def f(client):\n    client.beta.files.upload(file=f)\n",
+    "batches on a parameter": "def f(client):\n    client.messages.batches.list()\n",
+    "a receiver named for Anthropic": "def f(self):\n    self.anthropic_client.files.list()\n",
+    "messages.create with a Claude model": "def f(c):\n    c.messages.create(model='claude-opus-4-5', max_tokens=1, messages=[])\n",
 }
 
 SETTLED_BY_AST = {
@@ -47,6 +54,9 @@ SETTLED_BY_AST = {
     ),
     "OpenAI client files": "import openai\nopenai.OpenAI().files.create(file=f, purpose='batch')\n",
     "a list called files": "class A:\n    def f(self):\n        return self.files.create()\n",
+    "OpenAI's beta on a parameter": "def f(client):\n    client.beta.chat.completions.parse(model='gpt-4o', messages=[])\n",
+    "google-genai files on a parameter": "def f(client):\n    client.files.upload(file='a.pdf')\n",
+    "a Vertex Gemini id": "MODEL = 'gemini-2.5-pro@001'\n",
 }
 
 

@@ -839,11 +839,12 @@ PAIRED_STRINGS = {
 PAIR_PARTNERS = frozenset(p for partner_sets in PAIRED_STRINGS.values() for partners in partner_sets for p in partners)
 
 
-def _trigger_words() -> tuple[bytes, ...]:
+def _trigger_words(extra: frozenset = frozenset()) -> tuple[bytes, ...]:
     """Each word is one pass over every file's bytes, so a word containing another word is dropped
     (`claude_code_enable_telemetry` contains `claude`); words sharing a part are grouped behind it
     by the engine (`engine.gated_words`)."""
     words = {
+        *extra,
         SDK_ROOT,
         "claude",  # model ids, CLAUDE_CODE_* variables, wrapper classes
         CACHE_CONTROL_KEY,
@@ -929,11 +930,17 @@ class WrapperEntry:
     model_keyword: Optional[str] = None
     # keywords reported as they are: wrapper keyword -> (code, label)
     direct: tuple = ()
+    # keywords that route the wrapper to a cloud platform when given: keyword -> platform (ZDR011)
+    platform_keywords: tuple = ()
+    # keywords holding a response schema (a JSON schema or a model class): structured outputs
+    schema_keywords: tuple = ()
+    # methods of an object made by the wrapper that take request options as a dict:
+    # (method, keyword); the dict's keys are mapped by `options` (option key -> request keyword)
+    option_methods: tuple = ()
+    options: tuple = ()
 
 
 ANTHROPIC_MODEL_ID = re.compile(r"(anthropic[/:]|claude-)")
-# A model id routed by a wrapper to a cloud processor (ZDR011): LiteLLM `bedrock/...` and `vertex_ai/...`.
-CLOUD_MODEL_PREFIXES = (("bedrock/", "Amazon Bedrock"), ("vertex_ai/", "Google Vertex AI"))
 
 WRAPPER_ENTRIES: tuple = (
     WrapperEntry(
@@ -971,6 +978,7 @@ WRAPPER_ENTRIES: tuple = (
         "LiteLLM completion",
         keywords=(("betas", "betas"), ("mcp_servers", "mcp_servers"), ("container", "container"), ("cache_control_injection_points", "cache_control")),
         model_keyword="model",
+        schema_keywords=("response_format",),
     ),
     WrapperEntry(
         ("pydantic_ai.models.anthropic.AnthropicModelSettings",),
@@ -1049,3 +1057,286 @@ WRAPPER_ANCHORS = frozenset(
 # HTTP libraries are not here: a raw-HTTP finding needs the API host, which the ast stage already
 # treats as an Anthropic spelling (or a base URL the project index learned through an import).
 RESOURCE_WORDS = RESOURCE_WORDS | WRAPPER_WORDS | HTTP_WORDS
+
+# --- Anthropic by shape (issue 13) ----------------------------------------------------------------
+# Real applications get their client from somewhere the checked file does not show (a helper in a
+# shared package, an attribute of a wrapper object, a parameter without annotation). A reader still
+# knows it is Anthropic from the shape of the call; such findings carry confidence "medium".
+@dataclass(frozen=True)
+class ShapePath:
+    """A resource path (below a receiver of unknown origin) that only Anthropic's SDK has."""
+
+    prefix: tuple
+    methods: Optional[frozenset] = None  # None: any method below the prefix (`beta.skills.versions.create`)
+    # the call must also pass one of these keywords (`messages.parse(output_format=...)`)
+    needs_keyword: frozenset = frozenset()
+
+
+FILES_METHODS = frozenset({"upload", "download", "retrieve_metadata", "list", "delete"})
+# A Messages request names its model and messages (or spreads them in with `**`): an `app.beta.messages`
+# of our own (`create(text=...)`) is not one. "**" stands for a `**kwargs` argument.
+SHAPE_MESSAGES_KEYWORDS = frozenset({"model", "messages", "max_tokens", "system", "**"})
+SHAPE_PATHS: tuple = (
+    ShapePath(("messages", "batches")),
+    ShapePath(("beta", "messages", "batches")),
+    ShapePath(("beta", "messages"), REQUEST_METHODS, SHAPE_MESSAGES_KEYWORDS),
+    ShapePath(("beta", "files"), FILES_METHODS),
+    ShapePath(("beta", "skills")),
+    ShapePath(("beta", "prompt_caching", "messages"), frozenset({"create", "stream"}), SHAPE_MESSAGES_KEYWORDS),
+    ShapePath(("messages",), frozenset({"parse"}), frozenset({"output_format"})),
+)
+# `X.messages.create|stream|count_tokens(...)`: Anthropic when the call passes `max_tokens=` and also
+# an Anthropic model id (`claude-...`) or a keyword only Anthropic's Messages API takes.
+SHAPE_REQUEST_METHODS = frozenset({"create", "stream", "count_tokens"})
+SHAPE_REQUIRED_KEYWORD = "max_tokens"
+SHAPE_ANTHROPIC_KEYWORDS = frozenset(REQUEST_KEYWORDS) | {OUTPUT_CONFIG_KEYWORD, "thread", "thinking", "system", "stop_sequences", "top_k"}
+# The SDK's 0.x beta namespace for prompt caching sent Messages requests too.
+LEGACY_REQUEST_RESOURCES = frozenset({("beta", "prompt_caching", "messages")})
+# A receiver, attribute or factory whose name says Anthropic or Claude (`anthropic_client`,
+# `self._anthropic`, `get_claude_client()`) is an Anthropic client when nothing shows it is another object.
+ANTHROPIC_NAME = re.compile(r"anthropic|claude", re.IGNORECASE)
+# ... unless it also names another provider (`claude_or_openai`), and a receiver named after another
+# provider never takes an Anthropic shape (`self.openai.beta.messages...`).
+OTHER_PROVIDER_NAME = re.compile(r"openai|gpt|gemini|genai|mistral|cohere|groq|ollama|bedrock_runtime|boto", re.IGNORECASE)
+# Packages whose objects are not Anthropic clients: a receiver made by one of them keeps its own API
+# (OpenAI's `client.beta.*`, google-genai's `client.files`, Mistral's `client.beta.*`, LiteLLM's own
+# modules, Claude Agent SDK clients, boto3's bedrock-runtime).
+OTHER_PROVIDER_ROOTS = frozenset(
+    {
+        "openai", "google", "vertexai", "mistralai", "cohere", "groq", "litellm", "together", "fireworks",
+        "ollama", "boto3", "botocore", "aioboto3", "aiobotocore", "azure", "huggingface_hub", "replicate",
+        "langchain_openai", "langchain_google_genai", "langchain_google_vertexai", "langchain_mistralai",
+        "langchain_aws", "langchain_groq", "langchain_cohere", "claude_agent_sdk", "claude_code_sdk",
+        "cerebras", "xai_sdk", "zhipuai", "dashscope", "voyageai",
+    }
+)
+# Methods a bound method passed on may be (`retry(client.beta.messages.create, **kw)`): a resource
+# name passed on (`client.beta.files`) is not itself a call.
+RESOURCE_METHODS = REQUEST_METHODS | FILES_METHODS | frozenset({"retrieve", "cancel", "results", "update", "create"})
+# For the ast stage (gate.py): the resource words a shape or an Anthropic-named receiver starts
+# with, the shape prefixes as word pairs, and the request keywords that make `X.messages.create(...)`
+# Anthropic's when its model is not a literal.
+SHAPE_PREFIXES = frozenset(rule.prefix[:2] for rule in SHAPE_PATHS if len(rule.prefix) >= 2)
+SHAPE_NAMED_WORDS = frozenset({word for rule in RESOURCE_RULES for word in rule.prefix} | {"messages"})
+SHAPE_GATE_KEYWORDS = frozenset(REQUEST_KEYWORDS) | {OUTPUT_CONFIG_KEYWORD}
+
+# --- Model ids that name a cloud platform (issue 13, ZDR011) ----------------------------------------
+# A Bedrock Claude id is a spelling only Bedrock uses: `anthropic.claude-...`, with an optional region
+# prefix (`us.`, `eu.`, `apac.`, `global.`, `jp.`, `au.`, `us-gov.`, ...), a `-v1:0`-style suffix, inside an
+# inference-profile or foundation-model ARN, or behind LiteLLM's `bedrock/` (`bedrock/converse/`) route.
+# A Vertex Claude id is `claude-...@YYYYMMDD`, or LiteLLM's `vertex_ai/claude-...`. Such a string, written
+# as a value (a model argument, a constant, a default, a mapping's value), is Claude on that platform.
+@dataclass(frozen=True)
+class PlatformModelId:
+    pattern: re.Pattern
+    platform: str
+    marker: str  # a lowercase substring every match holds (a cheap test first)
+
+
+PLATFORM_MODEL_IDS: tuple = (
+    PlatformModelId(
+        re.compile(
+            r"(?:bedrock/(?:converse/|invoke/)?)?"
+            r"(?:arn:aws[\w-]*:bedrock:[\w-]*:\d*:(?:application-)?(?:inference-profile|foundation-model)/)?"
+            r"(?:[a-z]{2,7}(?:-[a-z]+)?\.)?anthropic\.claude-[\w.\-]*(?::\d+)?",
+            re.IGNORECASE,
+        ),
+        "Amazon Bedrock",
+        BEDROCK_MODEL_MARKER,
+    ),
+    PlatformModelId(re.compile(r"(?:vertex_ai/)?claude-[\w.\-]*@\d{8}", re.IGNORECASE), "Google Vertex AI", "@"),
+    PlatformModelId(re.compile(r"vertex_ai/claude-[\w.\-@]*", re.IGNORECASE), "Google Vertex AI", "vertex_ai/claude"),
+)
+PLATFORM_ID_MARKERS = tuple(sorted({entry.marker for entry in PLATFORM_MODEL_IDS}))
+
+
+def match_platform_model_id(text: str) -> Optional[str]:
+    """The cloud platform a model id string names (the whole string), else None."""
+    lowered = text.lower()
+    for entry in PLATFORM_MODEL_IDS:
+        if entry.marker in lowered and entry.pattern.fullmatch(text):
+            return entry.platform
+    return None
+
+
+# Calls whose arguments are looked up or compared, not sent: a model id given to them is not a use
+# (`ids.index("us.anthropic...")`, `name.startswith(...)`, `self.assertEqual(model, "...")`); for the
+# getters, only the first argument is a key (`os.getenv("MODEL", "us.anthropic...")` gives a default).
+LOOKUP_METHODS = frozenset({"startswith", "endswith", "replace", "split", "rsplit", "index", "find", "rfind", "count", "remove", "discard", "match", "fullmatch", "search", "strip", "removeprefix", "removesuffix"})
+KEY_GETTERS = frozenset({"get", "getenv", "pop", "setdefault", "__getitem__"})
+ASSERTION_PREFIX = "assert"
+
+# Claude Code (and the Claude Agent SDK, which runs it) on a cloud platform: these variables set true.
+PLATFORM_ENV_VARS = {
+    "CLAUDE_CODE_USE_BEDROCK": "Amazon Bedrock",
+    "CLAUDE_CODE_USE_VERTEX": "Google Vertex AI",
+}
+PLATFORM_ENV_PREFIX = "CLAUDE_CODE_USE_"
+UNIQUE_STRING = re.compile(UNIQUE_STRING.pattern + "|" + "|".join(re.escape(name) for name in PLATFORM_ENV_VARS), re.IGNORECASE)
+UNIQUE_KEYWORDS = UNIQUE_KEYWORDS | frozenset(PLATFORM_ENV_VARS)
+
+# --- Beta features by shape (issue 13, ZDR005) ----------------------------------------------------------
+# Anthropic's beta names are `<feature>-YYYY-MM-DD` (`files-api-2025-04-14`, `context-1m-2025-08-07`). A
+# list of them given under a keyword or key that says beta (`betas`, `beta_headers`, `additional_beta_flags`)
+# to a call zdr-lint does not otherwise understand (a project's own wrapper) is a beta use; so is
+# Bedrock's `anthropic_beta` body field (InvokeModel bodies, Converse `additionalModelRequestFields`,
+# `extra_body`) with any non-empty value.
+BETA_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*-20\d\d-\d\d-\d\d")
+BETA_KEYWORD = re.compile(r"(?:^|_)betas?(?:$|_)", re.IGNORECASE)
+BEDROCK_BETA_KEY = "anthropic_beta"
+UNIQUE_STRING = re.compile(UNIQUE_STRING.pattern + "|" + re.escape(BEDROCK_BETA_KEY), re.IGNORECASE)
+
+# --- More wrappers (issue 13), resolved through their imports --------------------------------------------
+# Each read from the library's own source (keyword names as the library spells them):
+# - Microsoft agent-framework (`agent_framework.anthropic`): `AnthropicClient(additional_beta_flags=...)`;
+#   chat options (`as_agent(default_options=...)`, `get_response(options=...)`): `container`,
+#   `additional_beta_flags`, `response_format`; hosted tools from its static factories
+#   (`get_mcp_tool` -> the MCP connector, `get_code_interpreter_tool`, `get_web_search_tool`);
+#   `AnthropicBedrockClient` / `AnthropicVertexClient` are cloud routes.
+# - strands `AnthropicModel(params={...})` (passed into the request); `BedrockModel` cache points are
+#   Bedrock's own caching (its model id is the ZDR011).
+# - haystack `AnthropicChatGenerator(generation_kwargs={...})` (passed into the request, `run()` too);
+#   `AnthropicVertexChatGenerator` is a cloud route.
+# - camel `AnthropicConfig(cache_control="5m" | "1h", output_config=..., extra_headers=...)`.
+# - pipecat `AnthropicLLMService.Settings` / `.InputParams(enable_prompt_caching=True, extra={...})`
+#   (`enable_prompt_caching_beta` in older releases).
+# - livekit `livekit.plugins.anthropic.LLM(caching="ephemeral")`.
+# - browser-use `ChatAnthropic(betas=..., output_config=..., fallbacks=...)` (fallbacks ride a beta);
+#   `ChatAnthropicBedrock` is a cloud route.
+# - llama-index `Anthropic(additional_kwargs=..., cache_idx=N, mcp_servers=..., tools=...)`; with
+#   `aws_region=` it builds a Bedrock client, with `project_id=` a Vertex one.
+# - crewAI `LLM(model="anthropic/...", response_format=...)` and DSPy `LM("anthropic/...", **kwargs)`
+#   (their extra keywords reach LiteLLM); DSPy's own `cache=` is a local response cache, not caching.
+# - agno on Bedrock / Vertex (`agno.models.aws.Claude`, `agno.models.vertexai.Claude`) subclass agno's
+#   Anthropic `Claude` and take its options.
+def _agno_cloud(entry: WrapperEntry) -> WrapperEntry:
+    from dataclasses import replace
+
+    return replace(
+        entry,
+        qualnames=("agno.models.aws.Claude", "agno.models.aws.claude.Claude", "agno.models.vertexai.Claude", "agno.models.vertexai.claude.Claude"),
+        label="agno Claude (Bedrock / Vertex)",
+    )
+
+
+_LITELLM_ENTRY = next(e for e in WRAPPER_ENTRIES if e.qualnames[0] == "litellm.completion")
+_AGENT_FRAMEWORK_OPTIONS = (("container", "container"), ("additional_beta_flags", "betas"), ("response_format", "output_format"))
+MORE_WRAPPER_ENTRIES: tuple = (
+    _agno_cloud(next(e for e in WRAPPER_ENTRIES if e.qualnames[0] == "agno.models.anthropic.Claude")),
+    WrapperEntry(
+        (
+            "agent_framework.anthropic.AnthropicClient", "agent_framework.anthropic.RawAnthropicClient",
+            "agent_framework_anthropic.AnthropicClient", "agent_framework_anthropic.RawAnthropicClient",
+            "agent_framework_anthropic._chat_client.AnthropicClient",
+        ),
+        "agent-framework AnthropicClient",
+        keywords=(("additional_beta_flags", "betas"),),
+        option_methods=(("as_agent", "default_options"), ("create_agent", "default_options"), ("get_response", "options"), ("get_streaming_response", "options")),
+        options=_AGENT_FRAMEWORK_OPTIONS,
+    ),
+    WrapperEntry(
+        ("strands.models.anthropic.AnthropicModel", "strands.models.AnthropicModel"),
+        "strands AnthropicModel",
+        passthrough=("params",),
+    ),
+    WrapperEntry(
+        (
+            "haystack_integrations.components.generators.anthropic.AnthropicChatGenerator",
+            "haystack_integrations.components.generators.anthropic.chat.chat_generator.AnthropicChatGenerator",
+            "haystack_integrations.components.generators.anthropic.AnthropicGenerator",
+        ),
+        "haystack AnthropicChatGenerator",
+        passthrough=("generation_kwargs",),
+        option_methods=(("run", "generation_kwargs"), ("run_async", "generation_kwargs")),
+    ),
+    WrapperEntry(
+        ("camel.configs.AnthropicConfig", "camel.configs.anthropic_config.AnthropicConfig"),
+        "camel AnthropicConfig",
+        keywords=(("cache_control", "cache_control"), ("output_config", "output_config"), ("extra_headers", "extra_headers"), ("extra_body", "extra_body")),
+    ),
+    WrapperEntry(
+        (
+            "pipecat.services.anthropic.llm.AnthropicLLMService.Settings", "pipecat.services.anthropic.llm.AnthropicLLMSettings",
+            "pipecat.services.anthropic.llm.AnthropicLLMService.InputParams", "pipecat.services.anthropic.AnthropicLLMService.InputParams",
+            "pipecat.services.anthropic.AnthropicLLMService.Settings",
+        ),
+        "pipecat AnthropicLLMService",
+        switches=(("enable_prompt_caching", "cache_control"), ("enable_prompt_caching_beta", "cache_control")),
+        passthrough=("extra",),
+    ),
+    WrapperEntry(
+        ("livekit.plugins.anthropic.LLM", "livekit.plugins.anthropic.llm.LLM"),
+        "livekit Anthropic LLM",
+        switches=(("caching", "cache_control"),),
+    ),
+    WrapperEntry(
+        ("browser_use.llm.ChatAnthropic", "browser_use.llm.anthropic.chat.ChatAnthropic", "browser_use.ChatAnthropic"),
+        "browser-use ChatAnthropic",
+        keywords=(("betas", "betas"), ("output_config", "output_config"), ("fallbacks", "betas")),
+    ),
+    WrapperEntry(
+        ("llama_index.llms.anthropic.Anthropic", "llama_index.llms.anthropic.base.Anthropic"),
+        "llama-index Anthropic",
+        keywords=(("cache_idx", "cache_control"), ("mcp_servers", "mcp_servers"), ("tools", "tools")),
+        passthrough=("additional_kwargs",),
+        platform_keywords=(("aws_region", "Amazon Bedrock"), ("project_id", "Google Vertex AI")),
+    ),
+    WrapperEntry(("crewai.LLM", "crewai.llm.LLM"), "crewAI LLM", model_keyword="model", schema_keywords=("response_format",)),
+    WrapperEntry(("dspy.LM", "dspy.clients.LM", "dspy.clients.lm.LM"), "DSPy LM", keywords=_LITELLM_ENTRY.keywords, model_keyword="model"),
+)
+# Static factories of hosted (server) tools: the tool they return is the use.
+TOOL_FACTORIES = {
+    f"{root}.{method}": verdict
+    for root in ("agent_framework.anthropic.AnthropicClient", "agent_framework_anthropic.AnthropicClient")
+    for method, verdict in (
+        ("get_mcp_tool", ("ZDR009", "MCP connector (agent-framework hosted MCP tool)")),
+        ("get_code_interpreter_tool", ("ZDR006", "code execution tool (agent-framework code interpreter)")),
+        ("get_web_search_tool", ("ZDR007", "web search tool (agent-framework)")),
+    )
+}
+CLOUD_WRAPPERS = {
+    **CLOUD_WRAPPERS,
+    "agent_framework.anthropic.AnthropicBedrockClient": "Amazon Bedrock",
+    "agent_framework_anthropic.AnthropicBedrockClient": "Amazon Bedrock",
+    "agent_framework.anthropic.AnthropicVertexClient": "Google Vertex AI",
+    "agent_framework_anthropic.AnthropicVertexClient": "Google Vertex AI",
+    "haystack_integrations.components.generators.anthropic.AnthropicVertexChatGenerator": "Google Vertex AI",
+    "browser_use.llm.ChatAnthropicBedrock": "Amazon Bedrock",
+    "browser_use.llm.aws.chat_anthropic.ChatAnthropicBedrock": "Amazon Bedrock",
+    "browser_use.ChatAnthropicBedrock": "Amazon Bedrock",
+    "langchain_aws.ChatAnthropicBedrock": "Amazon Bedrock",
+}
+# agno agents and teams on an agno Claude model: `output_schema=` is served with Anthropic's structured
+# outputs (unless `use_json_mode=True` without `structured_outputs=True`, or a `parser_model`), and
+# a `Function(..., strict=True)` among `tools=` is a strict tool. Media that carry a Files API upload
+# (`File(external=uploaded)`, `Image(content=uploaded)`) are sent as `file_id` sources.
+AGNO_AGENTS = ("agno.agent.Agent", "agno.agent.agent.Agent", "agno.team.Team", "agno.team.team.Team")
+AGNO_CLAUDE = tuple(q for e in WRAPPER_ENTRIES + MORE_WRAPPER_ENTRIES if e.qualnames[0].startswith("agno.models.") for q in e.qualnames)
+AGNO_SCHEMA_KEYWORD = "output_schema"
+AGNO_JSON_MODE = ("use_json_mode", "structured_outputs", "parser_model")
+AGNO_FUNCTIONS = ("agno.tools.Function", "agno.tools.function.Function")
+UPLOADED_FILE_HOLDERS = {"agno.media.File": "external", "agno.media.Image": "content"}
+
+WRAPPER_ENTRIES = WRAPPER_ENTRIES + MORE_WRAPPER_ENTRIES
+_more_roots = {q.split(".")[0] for e in MORE_WRAPPER_ENTRIES for q in e.qualnames} | {q.split(".")[0] for q in tuple(CLOUD_WRAPPERS) + tuple(TOOL_FACTORIES) + AGNO_AGENTS}
+WRAPPER_MODULES = WRAPPER_MODULES | _more_roots
+_more_words = (
+    {q.rsplit(".", 1)[-1] for e in MORE_WRAPPER_ENTRIES for q in e.qualnames}
+    | {k for e in MORE_WRAPPER_ENTRIES for k, _ in e.keywords + e.switches + e.platform_keywords}
+    | {k for e in MORE_WRAPPER_ENTRIES for k in e.passthrough + e.schema_keywords}
+    | {m for e in MORE_WRAPPER_ENTRIES for m, _ in e.option_methods}
+    | {q.rsplit(".", 1)[-1] for q in tuple(CLOUD_WRAPPERS) + tuple(TOOL_FACTORIES) + tuple(UPLOADED_FILE_HOLDERS)}
+    | {AGNO_SCHEMA_KEYWORD}
+)
+WRAPPER_WORDS = WRAPPER_WORDS | _more_words
+WRAPPER_ANCHORS = WRAPPER_ANCHORS | {
+    q.rsplit(".", 1)[-1] for e in MORE_WRAPPER_ENTRIES if e.model_keyword is None for q in e.qualnames
+} | {q.rsplit(".", 1)[-1] for q in tuple(CLOUD_WRAPPERS) + tuple(TOOL_FACTORIES)}
+RESOURCE_WORDS = RESOURCE_WORDS | _more_words
+# Objects of a wrapper library have that library's API: shape never reads them as the SDK's client.
+OTHER_PROVIDER_ROOTS = OTHER_PROVIDER_ROOTS | WRAPPER_MODULES
+
+# The prefilter: a file whose client is made elsewhere and that never writes "anthropic" or "claude"
+# still spells the shape (`X.messages.batches`, `X.beta.files`): the shapes' dotted paths are trigger words.
+SHAPE_TRIGGER_WORDS = frozenset(".".join(rule.prefix) for rule in SHAPE_PATHS if len(rule.prefix) >= 2)
+TRIGGER_WORDS = _trigger_words(SHAPE_TRIGGER_WORDS)

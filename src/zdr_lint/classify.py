@@ -77,6 +77,16 @@ def client_class(name: str) -> Optional[Verdict]:
     return Verdict("ZDR011", f"{platform} client ({name})") if platform else None
 
 
+def platform_model_id(text: str, *, in_mapping: bool = False) -> Optional[Verdict]:
+    """ZDR011 for a model id only a cloud platform serves (`us.anthropic.claude-...-v1:0`,
+    `claude-...@20250929`, `bedrock/...`, `vertex_ai/...`): where it is sent, that cloud processes it."""
+    platform = catalog.match_platform_model_id(text) if isinstance(text, str) else None
+    if platform is None:
+        return None
+    where = "a mapping of model ids" if in_mapping else "model id"
+    return Verdict("ZDR011", f"Claude on {platform}: {where} ({text})")
+
+
 # --- resources ------------------------------------------------------------------------------------
 def resource_call(path: tuple, also: Iterable[str] = (), betas: Iterable[str] = ()) -> list:
     """The codes of a method call at `path` below a client (`("beta", "sessions", "events", "send")`).
@@ -311,14 +321,14 @@ def content_block(block: Any) -> list:
     if not isinstance(block, Mapping):
         return []
     kind = block.get("type")
-    if kind not in catalog.FILE_BLOCK_TYPES:
-        return []
+    if kind is not UNKNOWN and kind not in catalog.FILE_BLOCK_TYPES:
+        return []  # a kind only known at run time (`{"type": kind, ...}`) is judged by its source alone
     found = []
     if kind == "container_upload" and catalog.FILE_ID_KEY in block:
         found.append(Verdict("ZDR001", "uploaded file referenced by file_id (container_upload)", at=(catalog.FILE_ID_KEY,)))
     source = block.get("source")
     if isinstance(source, Mapping) and source.get("type") == catalog.FILE_SOURCE_TYPE and catalog.FILE_ID_KEY in source:
-        found.append(Verdict("ZDR001", f"uploaded file referenced by file_id ({kind} block)", at=("source", catalog.FILE_ID_KEY)))
+        found.append(Verdict("ZDR001", f"uploaded file referenced by file_id ({'content' if kind is UNKNOWN else kind} block)", at=("source", catalog.FILE_ID_KEY)))
     return found
 
 

@@ -20,6 +20,7 @@ from zdr_lint.semantic_types import (
     _decorator_name,
     _dotted,
     _raw_string_text,
+    identifier,
 )
 
 
@@ -67,22 +68,45 @@ class Collector(cst.CSTVisitor):
         self.endpoint_strings: list = []
         self._not_values: set = set()  # ids of docstrings / bare strings and of parts of larger strings
         self.left_of: dict[int, cst.BaseExpression] = {}  # `a + "b"`: id("b") -> a
+        # attribute chains passed to a call uncalled: bound methods (`retry(client.messages.create)`)
+        self.method_references: list = []
+        self.owner_of: dict[int, cst.CSTNode] = {}  # dict element -> its dict, argument -> its call
+        # expressions written as values (assigned, passed, returned, a default, a dict's value), and
+        # the strings among them that may spell a cloud platform's model id (catalog.PLATFORM_MODEL_IDS)
+        self._value_positions: set = set()
+        self.platform_id_strings: list = []
+        self.names_platform_env = False  # a string or keyword spells CLAUDE_CODE_USE_*
+        # Values only compared are not uses (`assert tools == [{"type": "web_search_20250305"}]`,
+        # `self.assertEqual(...)`, `mock.assert_called_with(...)`, an `expected = {...}` that is only
+        # compared): their literals are kept out of `dicts` and the string lists. `_compared` is 1
+        # inside a comparison, an assert statement or an assert* call's arguments, 0 inside any
+        # other call's arguments (what a call builds is used, wherever the call is).
+        self._compared = 0
+        self._compared_stack: list = []
+        self.compared: set = set()  # ids of the literal nodes only compared
+        self._loads: dict = {}  # name -> [loads inside comparisons, loads elsewhere, stores]
+        self._named_values: list = []  # (name, assigned value) of assignments to a plain name
 
     # The walk. libcst's own `module.visit(visitor)` rebuilds (and validates) every node on the way
     # back up, even for a visitor that changes nothing: most of a check's time on a large module.
     # This walk only reads: the same visit_X / leave_X methods, children in field order, parents
     # before children, statements in source order.
     def walk(self, node: cst.CSTNode) -> None:
+        self._walk(node)
+        if type(node) is cst.Module:
+            self._drop_compared_values()
+
+    def _walk(self, node: cst.CSTNode) -> None:
         if self.on_visit(node):
             for name in _fields_of(type(node)):
                 value = getattr(node, name)
                 if isinstance(value, cst.CSTNode):
                     if not isinstance(value, _SKIPPED):
-                        self.walk(value)
+                        self._walk(value)
                 elif isinstance(value, (tuple, list)):
                     for item in value:
                         if isinstance(item, cst.CSTNode) and not isinstance(item, _SKIPPED):
-                            self.walk(item)
+                            self._walk(item)
         self.on_leave(node)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -93,6 +117,51 @@ class Collector(cst.CSTVisitor):
             self._top = node
         self.top_of[id(node)] = self._top
         return super().on_visit(node)
+
+    # values only compared
+    def _enter_compared(self, value: int) -> None:
+        self._compared_stack.append(self._compared)
+        self._compared = value
+
+    def _leave_compared(self) -> None:
+        self._compared = self._compared_stack.pop()
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        self._enter_compared(1)
+
+    def leave_Comparison(self, original_node: cst.Comparison) -> None:
+        self._leave_compared()
+
+    def visit_Assert(self, node: cst.Assert) -> None:
+        self._enter_compared(1)
+
+    def leave_Assert(self, original_node: cst.Assert) -> None:
+        self._leave_compared()
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        self._leave_compared()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        counts = self._loads.get(node.value)
+        if counts is None:
+            counts = self._loads[node.value] = [0, 0, 0]
+        counts[0 if self._compared else 1] += 1
+
+    def _drop_compared_values(self) -> None:
+        """Assigned literals whose name is only ever compared (`expected = [...]`, then
+        `assert got == expected`) are expected values, not uses."""
+        for name, value in self._named_values:
+            compared, elsewhere, stores = self._loads.get(name, (0, 0, 0))
+            if compared and elsewhere == stores:  # every other occurrence is an assignment to it
+                stack = [value]
+                while stack:
+                    current = stack.pop()
+                    self.compared.add(id(current))
+                    stack.extend(current.children)
+        if self.compared:
+            self.dicts = [d for d in self.dicts if id(d) not in self.compared]
+            self.endpoint_strings = [n for n in self.endpoint_strings if id(n) not in self.compared]
+            self.platform_id_strings = [n for n in self.platform_id_strings if id(n) not in self.compared]
 
     # scopes
     def _push(self, kind: str, node: cst.CSTNode) -> Scope:
@@ -111,6 +180,7 @@ class Collector(cst.CSTVisitor):
             self.walk(decorator)
         for param in _all_params(node.params):
             if param.default is not None:
+                self._value_positions.add(id(param.default))
                 self.walk(param.default)
         if node.returns is not None:
             self.walk(node.returns)
@@ -178,6 +248,9 @@ class Collector(cst.CSTVisitor):
     def _bind_target(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression], annotation=None, kind="value") -> None:
         if isinstance(target, cst.Name):
             self.scope.bind(target.value, Binding(kind, self.scope, value=value, annotation=annotation))
+            self._loads.setdefault(target.value, [0, 0, 0])[2] += 1
+            if value is not None and kind == "value" and isinstance(value, (cst.Dict, cst.List, cst.Tuple, cst.Set)):
+                self._named_values.append((target.value, value))
         elif isinstance(target, (cst.Tuple, cst.List)):
             values = None
             if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(target.elements):
@@ -199,12 +272,15 @@ class Collector(cst.CSTVisitor):
                 self.mutations.setdefault(base.value, []).append(("__setitem__", target, value, self.scope))
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        self._value_positions.add(id(node.value))
         self.assigns.append(node)
         self.scope_of[id(node)] = self.scope
         for target in node.targets:
             self._bind_target(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._value_positions.add(id(node.value))
         self._bind_target(node.target, node.value, annotation=node.annotation.annotation)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
@@ -222,17 +298,32 @@ class Collector(cst.CSTVisitor):
             self._bind_target(node.asname.name, node.item, kind="with")
 
     def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self._value_positions.add(id(node.value))
         if node.value is not None and self.scope.function is not None:
             self.scope.function.returns.append(node.value)
 
     # what rules look at
     def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        self._enter_compared(1 if (identifier(func) or "").startswith("assert") else 0)
         self.calls.append(node)
         self.scope_of[id(node)] = self.scope
         for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value.startswith(catalog.PLATFORM_ENV_PREFIX):
+                self.names_platform_env = True
             self.call_of_argument[id(arg.value)] = node
             self.container_of[id(arg.value)] = arg
-        func = node.func
+            self.owner_of[id(arg)] = node
+            self._value_positions.add(id(arg.value))
+            value = arg.value
+            branches = (value.body, value.orelse) if isinstance(value, cst.IfExp) else (value,)
+            for branch in branches:
+                if isinstance(branch, cst.Attribute) and isinstance(branch.value, (cst.Attribute, cst.Call)):
+                    self.method_references.append(branch)
+                    self.scope_of[id(branch)] = self.scope
+                    if branch is not value:
+                        self.call_of_argument[id(branch)] = node
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in _MUTATING_METHODS:
             self.mutations.setdefault(func.value.value, []).append((func.attr.value, node, None, self.scope))
 
@@ -245,7 +336,7 @@ class Collector(cst.CSTVisitor):
             self.left_of[id(node.right)] = node.left
 
     def _string(self, node: cst.BaseString, text: str) -> None:
-        if id(node) in self._not_values:
+        if id(node) in self._not_values or self._compared:
             return
         if any(marker in text for marker in catalog.ENDPOINT_STRING_MARKERS):
             self.endpoint_strings.append(node)
@@ -260,14 +351,35 @@ class Collector(cst.CSTVisitor):
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         self._string(node, node.value)
+        if catalog.PLATFORM_ENV_PREFIX in node.value:
+            self.names_platform_env = True
+        if id(node) in self._value_positions and not self._compared:
+            lowered = node.value.lower()
+            if any(marker in lowered for marker in catalog.PLATFORM_ID_MARKERS):
+                self.platform_id_strings.append(node)
+                self.scope_of[id(node)] = self.scope
 
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
         self._string(node, _raw_string_text(node))
 
     def visit_Dict(self, node: cst.Dict) -> None:
-        self.dicts.append(node)
+        if self._compared:
+            self.compared.add(id(node))
+        else:
+            self.dicts.append(node)
         self.scope_of[id(node)] = self.scope
         for element in node.elements:
             self.container_of[id(element.value)] = element
+            self.owner_of[id(element)] = node
+            if isinstance(element, cst.DictElement):
+                self._value_positions.add(id(element.value))
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        if id(node) in self._value_positions:  # `model or "us.anthropic..."`: each branch is the value
+            self._value_positions.update((id(node.body), id(node.orelse)))
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        if id(node) in self._value_positions:
+            self._value_positions.update((id(node.left), id(node.right)))
 
 

@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
+from zdr_lint.finding import CONFIDENCE_LEVELS
 from zdr_lint.source import read_file_bytes
 
 if sys.version_info >= (3, 11):
@@ -61,6 +62,9 @@ class Settings:
     output_format: str = "full"
     client_factories: tuple = ()
     cache_dir: Optional[str] = None  # the cache's folder (default: .zdr_lint_cache at the project root)
+    # The least confidence a finding needs to be reported (finding.CONFIDENCE_LEVELS): "medium"
+    # reports uses recognised by their shape too, "high" only those resolved to an Anthropic client.
+    min_confidence: str = "medium"
     # The folder patterns are relative to: the settings file's folder (the working folder without one).
     project_root: Path = field(default_factory=Path.cwd)
     config_path: Optional[Path] = None
@@ -87,6 +91,7 @@ _KEYS = {
     "output-format": ("output_format", str),
     "client-factories": ("client_factories", list),
     "cache-dir": ("cache_dir", str),
+    "min-confidence": ("min_confidence", str),
 }
 _KEY_OF = {attr: key for key, (attr, _) in _KEYS.items()}
 EXTEND_KEY = "extend"
@@ -178,6 +183,8 @@ def settings_from_table(table: dict, config_path: Path, base: Optional[Settings]
             raise ConfigError(f"{label}: must be a {_kind_name(kind)}")
         if kind is list:
             value = tuple(value)
+        if attr == "min_confidence" and value not in CONFIDENCE_LEVELS:
+            raise ConfigError(f"{label}: must be one of {', '.join(repr(v) for v in CONFIDENCE_LEVELS)}, not {value!r}")
         if kind is dict:
             pairs = []
             for pattern, codes in value.items():

@@ -12,15 +12,16 @@ from __future__ import annotations
 import ast
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional, Union
 
 from zdr_lint import catalog, notebook
 from zdr_lint._lazy import libcst as cst
 from zdr_lint.config import Settings, expand_selector, make_spec, relative_path, resolve_selection
 
-from zdr_lint.finding import Finding, Position
-from zdr_lint.gate import blank_large_data, gate_decides, has_candidate
+from zdr_lint.finding import CONFIDENCE_LEVELS, Finding, Position
+from zdr_lint.gate import blank_large_data, gate_decides, has_candidate, libcst_may_decide
 from zdr_lint.plugins import Registry, get_registry
 from zdr_lint.prefilter import gated_words, lowered_passes, passes_prefilter
 from zdr_lint.project import index_words, module_name_of
@@ -163,7 +164,15 @@ class Linter:
 
     def lint_text(self, text: str, path: str, codes: Optional[frozenset] = None, cache: Optional["StatementCache"] = None, candidate: bool = False) -> list:
         codes = self.codes_for(path) if codes is None else codes
-        tree = parse_ast(text, path)
+        try:
+            tree = parse_ast(text, path)
+        except CannotCheck as refusal:
+            if not libcst_may_decide(text, refusal):
+                raise
+            try:  # syntax newer than this Python's ast (gate.libcst_may_decide): libcst decides
+                return self.lint_candidate(text, path, codes)
+            except CannotCheck:
+                raise refusal from None
         if not candidate and not self.is_candidate(tree, path):
             return self._noqa_only(text, path, codes)
         parse_text, blanked = blank_large_data(text, tree)
@@ -186,6 +195,7 @@ class Linter:
             model = SemanticModel(module, self.client_factories, module_name)
             model.project, model.is_package = self.project, is_package
             reports, failures = run_rules(model, [self.registry.rules[c] for c in sorted(codes) if c != CANNOT_CHECK])
+            reports = [r for r in reports if _confidence_rank(r.confidence) >= _confidence_rank(self.settings.min_confidence)]
             findings = self._to_findings(module, text, path, reports, codes, tree, model.collector.top_of, blanked, cache)
         for rule, exc in failures:
             findings.extend(self._if_enabled(codes, self.cannot_check(path, f"internal error in {rule.code}: {type(exc).__name__}: {exc}")))
@@ -254,8 +264,15 @@ class Linter:
         return findings
 
 
+def _confidence_rank(confidence: str) -> int:
+    """A plugin's unknown confidence word ranks as the highest: it is never filtered out."""
+    return CONFIDENCE_LEVELS.index(confidence) if confidence in CONFIDENCE_LEVELS else len(CONFIDENCE_LEVELS)
+
+
 def run_rules(model, rule_classes: Iterable) -> tuple:
-    """Run each rule's hooks; one rule's crash is that rule's failure, never the other rules'."""
+    """Run each rule's hooks; one rule's crash is that rule's failure, never the other rules'.
+    A report at a node the model knows only by its shape (`SemanticModel.confidence_of`) is medium
+    confidence whatever the rule said, so every rule, built-in or plugin, gets it right."""
     seen: set = set()
     reports: list = []
 
@@ -263,6 +280,8 @@ def run_rules(model, rule_classes: Iterable) -> tuple:
         key = (report.code, id(report.node))
         if key not in seen:
             seen.add(key)
+            if report.confidence == "high" and model.confidence_of(report.node) != "high":
+                report = replace(report, confidence=model.confidence_of(report.node))
             reports.append(report)
 
     failures = []

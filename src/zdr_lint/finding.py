@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
+# From the least to the most certain. "high": the use is on an object resolved to an Anthropic client
+# (or a spelling only Anthropic uses); "medium": recognised by its shape alone (a resource path only
+# Anthropic's SDK has, a name that says Anthropic or Claude) on an object the checked code does not
+# show being made.
+CONFIDENCE_LEVELS = ("medium", "high")
+
 
 @dataclass(frozen=True, order=True)
 class Position:

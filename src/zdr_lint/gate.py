@@ -4,10 +4,11 @@ Also here: large literal-only data is blanked before libcst sees a file (what re
 from __future__ import annotations
 
 import ast
+import re
 from typing import Optional
 
 from zdr_lint import catalog
-from zdr_lint.source import source_lines
+from zdr_lint.source import CannotCheck, source_lines
 
 _ANNOTATION_FIELDS = {ast.AnnAssign: ("annotation",), ast.arg: ("annotation",), ast.FunctionDef: ("returns",), ast.AsyncFunctionDef: ("returns",)}
 
@@ -17,6 +18,26 @@ def _completes_pair(word: str, seen: set) -> bool:
     seen.add(word)
     paired = catalog.PAIRED_STRINGS
     return any(key in seen and any(partners <= seen for partners in paired[key]) for key in paired)
+
+
+def _identifier(node: ast.AST) -> Optional[str]:
+    if type(node) is ast.Call:
+        node = node.func
+    if type(node) is ast.Name:
+        return node.id
+    if type(node) is ast.Attribute:
+        return node.attr
+    return None
+
+
+def _anthropic_by_shape(node: ast.Attribute) -> bool:
+    """An attribute chain that can only be Anthropic's (zdr_lint.shape): `X.beta.files`,
+    `X.messages.batches`, or a resource of a receiver named for Anthropic (`anthropic_client.files`)."""
+    inner = node.value
+    if type(inner) is ast.Attribute and (inner.attr, node.attr) in catalog.SHAPE_PREFIXES:
+        return True
+    name = _identifier(inner)
+    return bool(name) and bool(catalog.ANTHROPIC_NAME.search(name)) and not catalog.OTHER_PROVIDER_NAME.search(name)
 
 
 def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, import_pairs: frozenset = frozenset()) -> bool:
@@ -44,6 +65,8 @@ def _gate_walk(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, impo
     """(candidate, writes a resource or request word). With `keys`, the (module tail, name) keys of
     the file's imports are collected there instead of being looked up in `import_pairs`."""
     refers = wraps = anchored = words = False
+    messages_call = shape_keyword = model_seen = False
+    shape_words = catalog.SHAPE_NAMED_WORDS
     stack = [tree]
     unique = catalog.UNIQUE_STRING.fullmatch
     model_id = catalog.ANTHROPIC_MODEL_ID.search
@@ -58,10 +81,12 @@ def _gate_walk(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, impo
             if isinstance(value, str) and len(value) < 200:
                 if unique(value) or any(s in value for s in catalog.UNIQUE_SUBSTRINGS) or value in catalog.PYDANTIC_AI_CACHE_KEYS:
                     return True, words
+                if ("@" in value or "vertex_ai/" in value) and catalog.match_platform_model_id(value):
+                    return True, words  # a Vertex Claude id (`claude-...@20250514`)
                 if (value in paired or value in partners) and _completes_pair(value, paired_seen):
                     return True, words
-                if not anchored and (value == catalog.SDK_ROOT or model_id(value)):
-                    anchored = True
+                if not model_seen and (value == catalog.SDK_ROOT or model_id(value)):
+                    anchored = model_seen = True
             continue
         if kind is ast.Expr and type(node.value) is ast.Constant:
             continue  # docstrings and bare strings
@@ -69,9 +94,13 @@ def _gate_walk(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, impo
             if node.attr in resource_words:
                 words = True
                 anchored = anchored or node.attr in anchors
+                if node.attr in shape_words and _anthropic_by_shape(node):
+                    return True, words
+                messages_call = messages_call or node.attr == "messages"
         elif kind is ast.keyword:
             if node.arg in catalog.UNIQUE_KEYWORDS or node.arg in keyed:
                 return True, words
+            shape_keyword = shape_keyword or node.arg in catalog.SHAPE_GATE_KEYWORDS
             if node.arg is None or node.arg in resource_words:
                 words = True
             elif node.arg in paired and _completes_pair(node.arg, paired_seen):
@@ -126,6 +155,8 @@ def _gate_walk(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, impo
                     refers = True
         if words and (refers or (wraps and anchored)):
             return True, True
+        if messages_call and (shape_keyword or model_seen):
+            return True, True  # `X.messages.create(max_tokens=..., model="claude-...")` on a client made elsewhere
         skip = _ANNOTATION_FIELDS.get(kind)
         for name in node._fields:
             if skip and name in skip:
@@ -136,6 +167,37 @@ def _gate_walk(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, impo
             elif isinstance(child, ast.AST):
                 stack.append(child)
     return False, words
+
+
+# --- Syntax newer than the running Python ------------------------------------------------------------
+# CPython's `ast` knows only its own version's grammar: on 3.11 an f-string that reuses its quotes or
+# holds a backslash (PEP 701, Python 3.12) is a syntax error, though the file is valid Python. libcst
+# parses those, so such a file goes to libcst whole (no ast gate: it is a candidate) instead of
+# becoming a ZDR000. The ast stage also keeps libcst from deep nesting, where its native parser
+# crashes the process: a refusal for nesting, a NUL byte, or a file whose brackets nest deeper than
+# MAX_FALLBACK_NESTING (counted on the raw text, strings included: an over-count only keeps a file
+# out) stays a ZDR000.
+MAX_FALLBACK_NESTING = 100
+_NESTING_REFUSALS = ("nested", "too complex", "stack overflow", "recursion")
+_BRACKETS = re.compile(r"[()\[\]{}]")
+
+
+def libcst_may_decide(text: str, refusal: CannotCheck) -> bool:
+    """May a file CPython's ast refused go to libcst? Only for a plain syntax error in shallow code."""
+    reason = refusal.reason
+    if not reason.startswith("syntax error:") or any(word in reason for word in _NESTING_REFUSALS) or "\0" in text:
+        return False
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        if match.group() in "([{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_FALLBACK_NESTING:
+                    return False
+        elif depth:
+            depth -= 1
+    return True
 
 
 # --- Large literal data ----------------------------------------------------------------------------
@@ -160,6 +222,8 @@ def _plain_data(value: ast.AST) -> bool:
             text = node.value
             if text in words or text in catalog.KEYED_STRINGS or text == catalog.OUTPUT_CONFIG_FORMAT_KEY or text in catalog.PAIRED_STRINGS or catalog.UNIQUE_STRING.fullmatch(text):
                 return False
+            if len(text) < 200 and catalog.match_platform_model_id(text):
+                return False  # a mapping of Bedrock / Vertex model ids is a finding (ZDR011)
     return True
 
 

@@ -37,12 +37,14 @@ def lowered_passes(lowered: bytes, words: Sequence, groups: Iterable = ()) -> bo
 
 def gated_words(words: Iterable[bytes]) -> tuple:
     """Each word costs a pass over every file's bytes: words that share a part (the dated tool types'
-    `_20`, `mcp_servers` and `mcp_toolset`'s `mcp_`) are looked for behind it, one pass for the part
+    `_20`, `mcp_servers` and `mcp_toolset`'s `mcp_`, the resource paths' `beta.`) are looked for behind it, one pass for the part
     and the words themselves only in the rare file that has it."""
     groups: dict = {}
     for word in words:
         if word.endswith(b"_20"):
             part = b"_20"
+        elif b"." in word:  # dotted resource paths: `beta.files`, `beta.messages` behind `beta.`
+            part = word[: word.index(b".") + 1]
         elif b"_" in word:
             part = word[: word.index(b"_") + 1]
         else:

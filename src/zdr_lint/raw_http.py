@@ -52,7 +52,7 @@ def raw_http_uses(model: "SemanticModel") -> list:
         if base is None:
             continue
         url_arg = _url_argument(call, _URL_POSITION[name])
-        if url_arg is None or _contains(model, url_arg.value, scope, already):
+        if url_arg is None or _contains(model, url_arg.value, scope, already) or model.built_for_a_response(url_arg.value):
             continue
         text = resolve_url(model, url_arg.value, scope)
         if text is None:

@@ -76,9 +76,12 @@ class ClientRef:
 
 @dataclass(frozen=True)
 class ResourceCall:
-    call: cst.Call
+    # the call; for a method passed on uncalled (`retry(client.beta.messages.create)`), the
+    # attribute that names it (`passed` is then True): report at it, but it has no arguments of its own
+    call: cst.CSTNode
     client: ClientRef
     path: tuple  # attribute names below the client, response-mode wrappers removed
+    passed: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,15 +137,21 @@ def _all_params(params: cst.Parameters) -> list:
     return out
 
 
-def _decorator_name(decorator: cst.Decorator) -> Optional[str]:
-    expr = decorator.decorator
-    if isinstance(expr, cst.Call):
-        expr = expr.func
-    if isinstance(expr, cst.Name):
-        return expr.value
-    if isinstance(expr, cst.Attribute):
-        return expr.attr.value
+def identifier(node: cst.BaseExpression) -> Optional[str]:
+    """The name an expression is known by: `x`, `a.b.x`, `make_x()`, `await x` -> `x` / `make_x`."""
+    if isinstance(node, cst.Await):
+        node = node.expression
+    if isinstance(node, cst.Call):
+        node = node.func
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
     return None
+
+
+def _decorator_name(decorator: cst.Decorator) -> Optional[str]:
+    return identifier(decorator.decorator)
 
 
 def _dotted(node: cst.BaseExpression) -> str:
@@ -179,6 +188,7 @@ class DirectUse:
     node: cst.CSTNode
     code: str
     label: str
+    confidence: str = "high"
 
 
 def truthy(model: "SemanticModel", node: cst.BaseExpression, scope: Scope) -> Optional[bool]:

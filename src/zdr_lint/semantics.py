@@ -27,8 +27,11 @@ from zdr_lint.semantic_types import (
     ResourceCall,
     Scope,
     _decorator_name,
+    identifier,
+    is_none,
     literal_string,
 )
+from zdr_lint.shape import client_by_name, shaped_resource, shaped_resources
 from zdr_lint.wrappers import wrapped_client, wrapper_requests
 
 MAX_DEPTH = 24  # how far a value is followed through names, calls and containers
@@ -84,10 +87,10 @@ _PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
 
 
 @lru_cache(maxsize=512)
-def _parse_string_annotation(text: str) -> Optional[cst.BaseExpression]:
+def _parse_expression(text: str) -> Optional[cst.BaseExpression]:
     try:
         return cst.parse_expression(text)
-    except Exception:  # a malformed string annotation is simply not resolved
+    except Exception:  # a malformed string annotation (or constant's source) is simply not resolved
         return None
 
 
@@ -111,6 +114,8 @@ class SemanticModel:
         self._resource_calls: Optional[list] = None
         self._requests: Optional[list] = None
         self._request_dicts: Optional[set] = None
+        self._confidence: Optional[dict] = None
+        self._call_sites: Optional[dict] = None
         self.memo: dict = {}  # per-module results rules share (computed once, on first use)
 
     # scopes
@@ -171,6 +176,9 @@ class SemanticModel:
                 elif binding.kind == "iter" and binding.value is not None:
                     followed = True
                     yield from self.elements(binding.value, binding.scope, depth + 1)
+                elif binding.kind == "import" and (constant := self._imported_constant(binding)) is not None:
+                    followed = True  # a literal constant of another module of the project
+                    yield from self.values(constant, self._imported_scope, depth + 1)
             if not followed:
                 yield node, scope
         elif isinstance(node, cst.Await):
@@ -181,6 +189,15 @@ class SemanticModel:
         elif isinstance(node, cst.BooleanOperation):
             yield from self.values(node.left, scope, depth + 1)
             yield from self.values(node.right, scope, depth + 1)
+        elif isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            # a value looked up in a mapping of this module: `MODEL_IDS[name]` may be any of its values
+            yield from self._looked_up(node.value, node.slice[0].slice.value, None, node, scope, depth)
+        elif (
+            isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get"
+            and node.args and node.args[0].keyword is None and not node.args[0].star
+        ):
+            default = node.args[1].value if len(node.args) > 1 and node.args[1].keyword is None else None
+            yield from self._looked_up(node.func.value, node.args[0].value, default, node, scope, depth)
         elif isinstance(node, cst.Call) and (function := self.local_function(node.func, scope)) is not None:
             # each function's returns are followed once per query (recursion and call diamonds)
             if _first_time(depth, ("returns", id(function.node))):
@@ -203,6 +220,89 @@ class SemanticModel:
                 yield node, scope
         else:
             yield node, scope
+
+    def _looked_up(self, mapping, key, default, node, scope: Scope, depth: int) -> Iterator[tuple]:
+        """The values of `mapping[key]` / `mapping.get(key, default)` when `mapping` is a dict of this
+        module: the entry of a known key, else every entry's value (and the default); else `node` itself."""
+        if not self._literal_mapping(mapping, scope):
+            yield node, scope  # `response["choices"]`: not a dict this module writes
+            return
+        # the key's own value, within this query (a fresh `string()` query could chase `k = d[k]` forever)
+        keys = {literal_string(v) for v, _ in self.values(key, scope, depth + 1)}
+        wanted = keys.pop() if len(keys) == 1 else None
+        is_mapping = found = False
+        for entry in self.entries(mapping, scope, depth + 1):
+            is_mapping = True
+            if wanted is None or entry.key == wanted:
+                found = True
+                yield from self.values(entry.value, entry.scope, depth + 1)
+        if default is not None and is_mapping and (wanted is None or not found):
+            yield from self.values(default, scope, depth + 1)
+        if not is_mapping:
+            yield node, scope
+
+    def _literal_mapping(self, node: cst.BaseExpression, scope: Scope) -> bool:
+        """A dict literal, or a name bound to one (cheap: no flow is followed)."""
+        if isinstance(node, cst.Dict):
+            return True
+        return isinstance(node, cst.Name) and any(
+            b.kind == "value" and isinstance(b.value, cst.Dict) for b in self.bindings(node.value, scope)
+        )
+
+    def _imported_constant(self, binding: Binding) -> Optional[cst.BaseExpression]:
+        """The value of a literal module-level constant another module of the project defines
+        (`from .settings import CACHE_CONTROL`), when the project index knows its source text
+        (`ProjectIndex.constant_sources`: qualified name -> the expression's source)."""
+        sources = getattr(self.project, "constant_sources", None)
+        if not sources or not binding.qualname:
+            return None
+        qualname = binding.qualname
+        if qualname.startswith("."):
+            qualname = resolve_relative(qualname, self.module_name, self.is_package) or qualname
+        text = sources.get(qualname)
+        return _parse_expression(text) if text is not None else None
+
+    # names in another module's constant resolve to nothing here (the index keeps literal-only ones)
+    _imported_scope = Scope("module", None)
+
+    def class_field_entries(self) -> list:
+        """(class scope, entries) of each class whose body gives its fields default values
+        (`type: str = "web_search_20250305"`, `name = Field(default="web_search")`): a dataclass or
+        pydantic model whose instances are sent as a dict reads like a dict literal of those fields."""
+        cached = self.memo.get("class_field_entries")
+        if cached is None:
+            cached = []
+            for scope in self.collector.class_scopes.values():
+                entries = []
+                for name, bindings in scope.bindings.items():
+                    for binding in bindings:
+                        if binding.kind == "value" and binding.value is not None:
+                            entries.append(Entry(name, _field_default(binding.value), binding.value, scope))
+                if entries:
+                    cached.append((scope, tuple(entries)))
+            self.memo["class_field_entries"] = cached
+        return cached
+
+    def copies_key(self, node: cst.BaseExpression, scope: Scope, key: str, depth: int = 0) -> bool:
+        """Is `node` only a copy of another mapping's or object's `key` (`part["cache_control"]`,
+        `part.get("cache_control")`, `part.cache_control`, or a name bound only to one)? Forwarding a
+        value the caller set is not writing it."""
+        if depth > 4:
+            return False
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            return self.string(node.slice[0].slice.value, scope) == key
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in ("get", "pop") and node.args:
+            return self.string(node.args[0].value, scope) == key
+        if isinstance(node, cst.Call) and identifier(node.func) in _COPIES and len(node.args) == 1:
+            return self.copies_key(node.args[0].value, scope, key, depth + 1)  # `deepcopy(part["cache_control"])`
+        if isinstance(node, cst.Attribute):
+            return node.attr.value.lstrip("_") == key  # `part.cache_control`, a wrapper's `self._cache_control`
+        if isinstance(node, cst.Name):  # every value it is bound to is a copy (or None: nothing yet)
+            bindings = [b for b in self.bindings(node.value, scope) if b.kind == "value" and not (b.value is not None and is_none(b.value))]
+            return bool(bindings) and all(
+                b.value is not None and self.copies_key(b.value, b.scope, key, depth + 1) for b in bindings
+            )
+        return False
 
     def string(self, node: cst.BaseExpression, scope: Scope) -> Optional[str]:
         """The one string constant `node` evaluates to, if it is one."""
@@ -401,18 +501,20 @@ class SemanticModel:
                 return ClientRef("Anthropic", None)
             function = self.local_function(func, scope)
             if function is not None:
-                return self._returned_client(function, scope, depth)
+                return self._returned_client(function, scope, depth) or client_by_name(self, node, scope)
             # client.with_options(...) / client.copy(...) return a client
             if isinstance(func, cst.Attribute) and func.attr.value in catalog.RESPONSE_WRAPPERS:
                 return self.client(func.value, scope, depth + 1)
-            return None
+            return client_by_name(self, node, scope)  # `get_claude_client()`
         if isinstance(node, cst.Name):
             for binding in self.bindings(node.value, scope):
                 ref = self._binding_client(binding, depth)
                 if ref is not None:
                     return ref
             qualname = _member_qualname(self, node, scope)  # a star-imported client
-            return ClientRef("Anthropic", None) if qualname is not None and self._is_factory(qualname) else None
+            if qualname is not None and self._is_factory(qualname):
+                return ClientRef("Anthropic", None)
+            return client_by_name(self, node, scope)
         if isinstance(node, cst.Attribute):
             attrs = self.self_attribute(node, scope)
             if attrs:
@@ -428,7 +530,7 @@ class SemanticModel:
             qualname = self.qualified_name(node, scope) or _member_qualname(self, node, scope)
             if qualname is not None and self._is_factory(qualname):
                 return ClientRef("Anthropic", None)
-            return None
+            return client_by_name(self, node, scope)
         if isinstance(node, (cst.Await, cst.IfExp, cst.BooleanOperation)):
             for value, where in self.values(node, scope, depth + 1):
                 ref = self.client(value, where, depth + 1)
@@ -456,7 +558,55 @@ class SemanticModel:
         if binding.kind == "import" and binding.qualname and self._is_factory(binding.qualname):
             return ClientRef("Anthropic", None)
         if binding.kind in ("value", "with", "param") and binding.value is not None:
-            return self.client(binding.value, binding.scope, depth + 1)
+            ref = self.client(binding.value, binding.scope, depth + 1)
+            if ref is not None:
+                return ref
+        if binding.kind == "param":
+            return self._argument_client(binding, depth)
+        return None
+
+    # parameters: what the module's own calls of the function pass
+    def call_sites(self, function: FunctionInfo) -> list:
+        """(call, scope) of every call of a function or method of this module (`helper(client)`,
+        `self.upload(client, ...)`), found once per module."""
+        if self._call_sites is None:
+            sites: dict = {}
+            for call in self.collector.calls:
+                scope = self.scope_of(call)
+                target = self.local_function(call.func, scope)
+                if target is not None:
+                    sites.setdefault(id(target.node), []).append((call, scope))
+            self._call_sites = sites
+        return self._call_sites.get(id(function.node), [])
+
+    def passed_arguments(self, binding: Binding) -> list:
+        """(value, scope) of what the module's calls pass for a parameter (positional or keyword)."""
+        function = binding.scope.function
+        param = binding.node
+        if function is None or not isinstance(function.node, cst.FunctionDef) or not isinstance(param, cst.Param):
+            return []
+        params = function.node.params
+        positional = list(params.posonly_params) + list(params.params)
+        offset = 1 if binding.scope.self_name is not None else 0  # `self` is not passed at `self.m(x)`
+        index = next((i for i, p in enumerate(positional) if p is param), None)
+        out = []
+        for call, where in self.call_sites(function):
+            passed = [a for a in call.args if a.keyword is None and not a.star]
+            for arg in call.args:
+                if arg.keyword is not None and arg.keyword.value == param.name.value:
+                    out.append((arg.value, where))
+                    break
+            else:
+                if index is not None and 0 <= index - offset < len(passed):
+                    out.append((passed[index - offset].value, where))
+        return out
+
+    def _argument_client(self, binding: Binding, depth: int) -> Optional[ClientRef]:
+        """An unannotated parameter is a client when a call of its function in this module passes one."""
+        for value, where in self.passed_arguments(binding):
+            ref = self.client(value, where, depth + 1)
+            if ref is not None:
+                return ref
         return None
 
     def _is_factory(self, qualname: str) -> bool:
@@ -496,7 +646,7 @@ class SemanticModel:
             return self.annotation_client(annotation.left, scope) or self.annotation_client(annotation.right, scope)
         text = literal_string(annotation)
         if text is not None:
-            parsed = _parse_string_annotation(text.strip())
+            parsed = _parse_expression(text.strip())
             if parsed is not None:
                 return self.annotation_client(parsed, scope)
         return None
@@ -504,42 +654,78 @@ class SemanticModel:
     # resources
     def resource(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Optional[tuple]:
         """(client, path) for an attribute chain below a client: `c.beta.files` -> (c, ("beta", "files"))."""
+        found = self.resources(node, scope, depth)
+        return found[0] if found else None
+
+    def resources(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> list:
+        """Every (client, path) an attribute chain may stand for. A resource or bound method kept in a
+        name or attribute is followed (`files = client.beta.files`, `self._create =
+        client.messages.create`), and so is each branch of a choice (`api = client.beta.messages if
+        betas else client.messages`)."""
         if depth > MAX_DEPTH:
-            return None
+            return []
         path: list[str] = []
         current = node
-        while isinstance(current, cst.Attribute):
+        while True:
             client = self.client(current, scope)
             if client is not None:
-                return client, tuple(reversed(path))
-            if current.attr.value not in catalog.RESPONSE_WRAPPERS:
-                path.append(current.attr.value)
-            current = current.value
-        if isinstance(current, cst.Call) and isinstance(current.func, cst.Attribute) and current.func.attr.value in catalog.RESPONSE_WRAPPERS:
-            inner = self.resource(current.func.value, scope, depth + 1)
-            if inner is not None:
-                return inner[0], inner[1] + tuple(reversed(path))
-        client = self.client(current, scope)
-        if client is not None:
-            return client, tuple(reversed(path))
-        if isinstance(current, cst.Name):
-            # a resource kept in a variable: `files = client.beta.files`
-            for binding in self.bindings(current.value, scope):
-                if binding.kind in ("value", "with") and isinstance(binding.value, cst.Attribute):
-                    inner = self.resource(binding.value, binding.scope, depth + 1)
-                    if inner is not None and inner[1]:
-                        return inner[0], inner[1] + tuple(reversed(path))
-        return None
+                return [(client, tuple(reversed(path)))]
+            if self._may_alias(current, scope):
+                aliased = self._aliased_resources(current, scope, depth)
+                if aliased:
+                    tail = tuple(reversed(path))
+                    return [(c, p + tail) for c, p in aliased]
+            if isinstance(current, cst.Attribute):
+                if current.attr.value not in catalog.RESPONSE_WRAPPERS:
+                    path.append(current.attr.value)
+                current = current.value
+                continue
+            if isinstance(current, cst.Call) and isinstance(current.func, cst.Attribute) and current.func.attr.value in catalog.RESPONSE_WRAPPERS:
+                inner = self.resources(current.func.value, scope, depth + 1)
+                tail = tuple(reversed(path))
+                return [(c, p + tail) for c, p in inner]
+            return []
+
+    def _may_alias(self, node: cst.BaseExpression, scope: Scope) -> bool:
+        """Can `node` hold a resource chain? A name bound to a value, or `self.x` (cheap tests first:
+        most prefixes of most chains are modules, parameters or attributes of something else)."""
+        if isinstance(node, cst.Name):
+            return any(b.kind in ("value", "with", "iter") for b in self.bindings(node.value, scope))
+        return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and self.self_attribute(node, scope) is not None
+
+    def _aliased_resources(self, node: cst.BaseExpression, scope: Scope, depth: int) -> list:
+        """The resources a name or `self.` attribute holds (each of its values that is a resource chain)."""
+        found: list = []
+        for value, where in self.values(node, scope):
+            if value is node or not isinstance(value, cst.Attribute):
+                continue
+            for client, path in self.resources(value, where, depth + 1):
+                if path and (client, path) not in found:
+                    found.append((client, path))
+        return found
 
     def resource_calls(self) -> list:
+        """Every call under an Anthropic client's resources; a method passed on uncalled
+        (`retry(client.beta.messages.create, **kw)`) counts where it is written (`passed=True`)."""
         if self._resource_calls is None:
             found = []
             for call in self.collector.calls:
-                if not isinstance(call.func, cst.Attribute):
-                    continue
-                resolved = self.resource(call.func, self.scope_of(call))
-                if resolved is not None and resolved[1]:
-                    found.append(ResourceCall(call, resolved[0], resolved[1]))
+                func = call.func
+                if not isinstance(func, cst.Attribute) and not (isinstance(func, cst.Name) and self._may_alias(func, self.scope_of(call))):
+                    continue  # a plain function call, unless the name holds a bound method (`create = client.messages.create`)
+                scope = self.scope_of(call)
+                resolved = self.resources(call.func, scope)
+                if not resolved and isinstance(call.func, cst.Attribute):
+                    resolved = shaped_resources(self, call.func, scope, call)
+                for client, path in resolved:
+                    if path:
+                        found.append(ResourceCall(call, client, path))
+            for reference in self.collector.method_references:
+                scope = self.scope_of(reference)
+                resolved = self.resources(reference, scope) or [r for r in [shaped_resource(self, reference, scope, None)] if r is not None]
+                for client, path in resolved:
+                    if path and path[-1] in catalog.RESOURCE_METHODS:
+                        found.append(ResourceCall(reference, client, path, passed=True))
             self._resource_calls = found
         return self._resource_calls
 
@@ -547,13 +733,16 @@ class SemanticModel:
     def requests(self) -> list:
         if self._requests is None:
             found = []
+            # a call that may go through `beta` is a beta request whichever branch it takes
+            beta_nodes = {id(rc.call) for rc in self.resource_calls() if rc.path[:1] == ("beta",)}
+            request_resources = catalog.REQUEST_RESOURCES | catalog.LEGACY_REQUEST_RESOURCES
             for rc in self.resource_calls():
                 scope = self.scope_of(rc.call)
-                is_beta = rc.path[:1] == ("beta",)
-                if rc.path[:-1] in catalog.REQUEST_RESOURCES and rc.path[-1] in catalog.REQUEST_METHODS:
-                    arguments = self.call_arguments(rc.call, scope)
+                is_beta = id(rc.call) in beta_nodes
+                if rc.path[:-1] in request_resources and rc.path[-1] in catalog.REQUEST_METHODS:
+                    arguments = self.arguments_of(rc, scope)
                     found.append(Request(rc.call, rc.client, rc.path, arguments + self._extra_body(arguments), is_beta))
-                elif rc.path[:-1] in catalog.BATCH_CREATE_RESOURCES and rc.path[-1] == "create":
+                elif rc.path[:-1] in catalog.BATCH_CREATE_RESOURCES and rc.path[-1] == "create" and not rc.passed:
                     for arg in self.call_arguments(rc.call, scope):
                         if arg.name != "requests":
                             continue
@@ -576,6 +765,17 @@ class SemanticModel:
             for arg in arguments if arg.name == "extra_body"
             for entry in self.entries(arg.value, arg.scope) if entry.key is not None
         ]
+
+    def arguments_of(self, rc: ResourceCall, scope: Optional[Scope] = None) -> list:
+        """A call's keyword arguments; for a method passed on, those of the call it is passed to
+        (`retry(client.messages.create, cache_control=...)`, `partial(create, betas=[...])`)."""
+        scope = self.scope_of(rc.call) if scope is None else scope
+        if not rc.passed:
+            return self.call_arguments(rc.call, scope)
+        holder = self.call_of_argument(rc.call)
+        if holder is None:
+            return []
+        return [a for a in self.call_arguments(holder, scope) if a.value is not rc.call]
 
     def call_arguments(self, call: cst.Call, scope: Scope) -> list:
         """Keyword arguments of a call, with `**kwargs` dicts opened up."""
@@ -613,6 +813,31 @@ class SemanticModel:
                 seen.add(id(value))
                 for element, inner in self.elements(value, where):
                     self._mark(element, inner, seen, depth + 1)
+
+    def confidence_of(self, node: cst.CSTNode) -> str:
+        """"medium" for a node whose finding rests on a client known only by its shape (a resource
+        call, a request, a request's argument or an entry of one), else "high". Spellings
+        only Anthropic uses (a dated tool type, an ephemeral cache_control) are high wherever they go."""
+        if self._confidence is None:
+            table: dict = {}
+            for confidence in ("medium", "high"):  # high last: a node reached both ways is high
+                for rc in self.resource_calls():
+                    if rc.client.confidence == confidence:
+                        table[id(rc.call)] = confidence
+                for request in self.requests():
+                    if request.client.confidence != confidence:
+                        continue
+                    table[id(request.node)] = confidence
+                    for arg in request.arguments:
+                        table[id(arg.node)] = confidence
+                        for entry in self.entries(arg.value, arg.scope):  # `output_config={"format": ...}`
+                            table[id(entry.node)] = confidence
+            self._confidence = table
+        found = self._confidence.get(id(node))
+        if found is None:
+            owner = self.collector.owner_of.get(id(node))
+            found = self._confidence.get(id(owner)) if owner is not None else None
+        return found or "high"
 
     def reaches_request(self, node: cst.CSTNode) -> bool:
         return id(node) in self.request_dicts()
@@ -654,10 +879,27 @@ class SemanticModel:
             for node in self.collector.endpoint_strings:
                 text = self.string_text(node, self.scope_of(node))
                 verdict = classify.raw_url(text) if text else None
-                if verdict is not None:
+                if verdict is not None and not self.built_for_a_response(node):
                     cached.append((node, verdict))
             self.memo["raw_endpoints"] = cached
         return cached
+
+    def built_for_a_response(self, node: cst.CSTNode) -> bool:
+        """Is `node` (a URL, or the `Request(...)` holding it) part of a request object built only to
+        make a response or an error (`APIStatusError(..., response=httpx.Response(400,
+        request=httpx.Request("POST", url)))`, a test's fake response)? Nothing is sent."""
+        current, inside_request = node, False
+        for _ in range(6):
+            holder = self.call_of_argument(current)
+            if holder is None:
+                return False
+            name = identifier(holder.func) or ""
+            if name == "Request":
+                inside_request = True
+            elif inside_request and (name == "Response" or name.endswith(("Error", "Exception"))):
+                return True
+            current = holder
+        return False
 
     def vertex_endpoints(self) -> list:
         """String nodes that spell a Vertex AI `publishers/anthropic/models` endpoint."""
@@ -726,15 +968,52 @@ def _member_qualname(model: "SemanticModel", node: cst.BaseExpression, scope: Sc
     if isinstance(base, cst.Name):
         for binding in model.bindings(base.value, scope):
             if binding.kind == "param" and binding.annotation is not None:
-                q = model.qualified_name(binding.annotation, binding.scope)
-                if q and not model.is_sdk_name(q):
-                    return f"{q}.{node.attr.value}"
+                for q in _annotation_qualnames(model, binding.annotation, binding.scope):
+                    if not model.is_sdk_name(q):
+                        return f"{q}.{node.attr.value}"
     for value, where in model.values(base, scope):
         if isinstance(value, cst.Call):
             q = model.qualified_name(value.func, where)
             if q and not model.is_sdk_name(q):
                 return f"{q}.{node.attr.value}"
     return None
+
+
+_COPIES = frozenset({"deepcopy", "copy", "dict"})
+
+
+def _field_default(value: cst.BaseExpression) -> cst.BaseExpression:
+    """`Field(default=x)` / `field(default=x)` / `Field(x)` -> x; any other value as it is."""
+    if isinstance(value, cst.Call) and isinstance(value.func, (cst.Name, cst.Attribute)):
+        name = value.func.attr.value if isinstance(value.func, cst.Attribute) else value.func.value
+        if name in ("Field", "field"):
+            for arg in value.args:
+                if arg.keyword is not None and arg.keyword.value == "default":
+                    return arg.value
+            if value.args and value.args[0].keyword is None and not value.args[0].star:
+                return value.args[0].value
+    return value
+
+
+def _annotation_qualnames(model: "SemanticModel", annotation: cst.BaseExpression, scope: Scope, depth: int = 0) -> list:
+    """The imported classes an annotation names: `Service`, `app.llm.Service`, `Optional[Service]`,
+    `Service | None`, and the string forms (`"Service"`, written for a class imported only under
+    `TYPE_CHECKING`, often because the two modules import each other)."""
+    if depth > 8:
+        return []
+    if isinstance(annotation, (cst.Name, cst.Attribute)):
+        q = model.qualified_name(annotation, scope)
+        return [q] if q else []
+    if isinstance(annotation, cst.Subscript):
+        return [
+            q for element in annotation.slice if isinstance(element.slice, cst.Index)
+            for q in _annotation_qualnames(model, element.slice.value, scope, depth + 1)
+        ]
+    if isinstance(annotation, cst.BinaryOperation):
+        return _annotation_qualnames(model, annotation.left, scope, depth + 1) + _annotation_qualnames(model, annotation.right, scope, depth + 1)
+    text = literal_string(annotation)
+    parsed = _parse_expression(text.strip()) if text is not None else None
+    return _annotation_qualnames(model, parsed, scope, depth + 1) if parsed is not None else []
 
 
 _BUILTINS = frozenset({"dict", "list", "tuple", "set", "frozenset"})

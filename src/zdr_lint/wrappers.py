@@ -135,16 +135,19 @@ def wrapper_requests(model: "SemanticModel") -> list:
     for call, scope, qualname, entry in _named_calls(model):
         if entry is not None:
             arguments = _entry_arguments(model, entry, call, scope)
-            if qualname.startswith("litellm."):
-                arguments += _response_format(model, call, scope)
+            for keyword in entry.schema_keywords:
+                arguments += _response_format(model, call, scope, keyword)
             if arguments:
                 found.append(Request(call, _client_ref(entry.label), _REQUEST_PATH, arguments, False))
             continue
         func = call.func
+        options = _option_request(model, call, scope)
+        if options is not None:
+            found.append(options)
         if isinstance(func, cst.Attribute) and func.attr.value in catalog.LITELLM_ROUTER_METHODS:
             if _made_by(model, func.value, scope, lambda c, s: _is_anthropic_router(model, c, s)):
                 arguments = _entry_arguments(model, _ENTRY_BY_QUALNAME["litellm.completion"], call, scope)
-                arguments += _response_format(model, call, scope)
+                arguments += _response_format(model, call, scope, catalog.RESPONSE_FORMAT_KEYWORD)
                 if arguments:
                     found.append(Request(call, _client_ref("LiteLLM Router"), _REQUEST_PATH, arguments, False))
         elif isinstance(func, cst.Attribute) and func.attr.value == catalog.LANGCHAIN_BIND_TOOLS:
@@ -158,6 +161,39 @@ def wrapper_requests(model: "SemanticModel") -> list:
             found.append(Request(rc.call, rc.client, rc.path, model.call_arguments(rc.call, model.scope_of(rc.call)), False))
     found.extend(_project_constants(model))
     return found
+
+
+_OPTION_METHODS = {method for e in catalog.WRAPPER_ENTRIES for method, _ in e.option_methods}
+
+
+def _made_by_entry(model: "SemanticModel", node: cst.BaseExpression, scope: "Scope"):
+    """The wrapper entry whose constructor `node` evaluates to, if any."""
+    made = _made_by(model, node, scope, lambda c, s: _ENTRY_BY_QUALNAME.get(_qualname(model, c.func, s) or "") is not None)
+    return _ENTRY_BY_QUALNAME[_qualname(model, made[0].func, made[1])] if made is not None else None
+
+
+def _option_request(model: "SemanticModel", call: cst.Call, scope: "Scope") -> Optional[Request]:
+    """`client.as_agent(default_options={...})`, `generator.run(generation_kwargs={...})`: a method of a
+    wrapper's object that takes request options as a dict (`WrapperEntry.option_methods`)."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in _OPTION_METHODS:
+        return None
+    entry = _made_by_entry(model, func.value, scope)
+    if entry is None:
+        return None
+    mapping = dict(entry.options)
+    arguments = []
+    for method, keyword in entry.option_methods:
+        if method != func.attr.value:
+            continue
+        for arg in model.call_arguments(call, scope):
+            if arg.name != keyword:
+                continue
+            for inner in model.entries(arg.value, arg.scope):
+                target = mapping.get(inner.key) if mapping else (inner.key if inner.key in _PASSTHROUGH_KEYS else None)
+                if target is not None:
+                    arguments.append(Argument(target, inner.value, inner.node, inner.scope))
+    return Request(call, _client_ref(entry.label), _REQUEST_PATH, arguments, False) if arguments else None
 
 
 def _entry_arguments(model: "SemanticModel", entry, call: cst.Call, scope: "Scope") -> list:
@@ -181,9 +217,10 @@ def _entry_arguments(model: "SemanticModel", entry, call: cst.Call, scope: "Scop
     return out
 
 
-def _response_format(model: "SemanticModel", call: cst.Call, scope: "Scope") -> list:
-    """LiteLLM `response_format` with a schema: structured outputs on an Anthropic model."""
-    arg = _argument(call, catalog.RESPONSE_FORMAT_KEYWORD)
+def _response_format(model: "SemanticModel", call: cst.Call, scope: "Scope", keyword: str) -> list:
+    """A wrapper's schema keyword (LiteLLM `response_format`) with a schema: structured outputs on an
+    Anthropic model (`{"type": "json_object"}` and `{"type": "text"}` carry no schema)."""
+    arg = _argument(call, keyword)
     if arg is None or is_none(arg.value):
         return []
     kinds = {model.string(e.value, e.scope) for e in model.entry(arg.value, scope, "type")}
@@ -240,13 +277,80 @@ def _project_constants(model: "SemanticModel") -> list:
 def direct_uses(model: "SemanticModel") -> list:
     cached = model.memo.get("direct_uses")
     if cached is None:
-        cached = list(_wrapper_uses(model)) + raw_http_uses(model)
+        cached = list(_wrapper_uses(model)) + raw_http_uses(model) + list(_betas_by_shape(model))
         model.memo["direct_uses"] = cached
     return cached
 
 
+# --- beta features by shape ------------------------------------------------------------------------
+def _betas_by_shape(model: "SemanticModel") -> Iterator[DirectUse]:
+    """`anthropic_beta` in a Bedrock body; a list of Anthropic beta names under a keyword or key that
+    says beta, given to a call or written in a dict zdr-lint does not otherwise read as a request
+    (`AnthropicAgent(beta_headers=["files-api-2025-04-14"])`): the same use the SDK's `betas=` is."""
+    understood: Optional[set] = None
+    for node in model.collector.dicts:
+        scope = model.scope_of(node)
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                continue
+            key = literal_string(element.key)  # a beta key is written as a literal
+            if not key or not catalog.BETA_KEYWORD.search(key):
+                continue
+            if understood is None:
+                understood = _understood(model)
+            if key == catalog.BEDROCK_BETA_KEY and not is_empty(model, element.value, scope):
+                yield DirectUse(element, "ZDR005", "beta features (anthropic_beta in a Bedrock request body)")
+            elif (
+                key and catalog.BETA_KEYWORD.search(key) and id(element) not in understood and not model.reaches_request(node)
+                and _beta_names(model, element.value, scope)
+            ):
+                yield DirectUse(element, "ZDR005", f"beta features ({key})", "medium")
+    for call in model.collector.calls:
+        if not any(arg.keyword is not None and catalog.BETA_KEYWORD.search(arg.keyword.value) for arg in call.args):
+            continue
+        if understood is None:
+            understood = _understood(model)
+        scope = model.scope_of(call)
+        if id(call) in understood or _ENTRY_BY_QUALNAME.get(_qualname(model, call.func, scope) or ""):
+            continue
+        for arg in call.args:
+            if arg.keyword is None:
+                continue
+            name = arg.keyword.value
+            if name == catalog.BEDROCK_BETA_KEY and not is_empty(model, arg.value, scope):
+                yield DirectUse(arg, "ZDR005", "beta features (anthropic_beta)")
+            elif catalog.BETA_KEYWORD.search(name) and _beta_names(model, arg.value, scope):
+                yield DirectUse(arg, "ZDR005", f"beta features ({name}=)", "medium")
+
+
+def _understood(model: "SemanticModel") -> set:
+    """ids of the calls, requests and request arguments (`**params` entries) zdr-lint already reads."""
+    understood = {id(rc.call) for rc in model.resource_calls()} | {id(r.node) for r in model.requests()}
+    return understood | {id(a.node) for r in model.requests() for a in r.arguments}
+
+
+def _beta_names(model: "SemanticModel", value: cst.BaseExpression, scope: "Scope") -> bool:
+    """Does the value hold Anthropic beta names (`files-api-2025-04-14`), as a list or one string?"""
+    names = [model.string(v, s) for v, s in model.elements(value, scope)] or model.strings(value, scope)
+    return any(name and catalog.BETA_NAME.fullmatch(name) for name in names)
+
+
 def _wrapper_uses(model: "SemanticModel") -> Iterator[DirectUse]:
     for call, scope, qualname, entry in _named_calls(model):
+        if entry is not None:
+            for keyword, platform in entry.platform_keywords:
+                arg = _argument(call, keyword)
+                if arg is not None and not is_empty(model, arg.value, scope):
+                    yield DirectUse(arg, "ZDR011", f"{platform} through {entry.label} ({keyword}=)")
+        if qualname in catalog.TOOL_FACTORIES:
+            code, label = catalog.TOOL_FACTORIES[qualname]
+            yield DirectUse(call, code, label)
+        elif qualname in catalog.AGNO_AGENTS:
+            yield from _agno_agent(model, call, scope)
+        elif qualname in catalog.UPLOADED_FILE_HOLDERS:
+            arg = _argument(call, catalog.UPLOADED_FILE_HOLDERS[qualname])
+            if arg is not None and _uploaded_file(model, arg.value, scope):
+                yield DirectUse(arg, "ZDR001", f"uploaded file sent by its file_id ({qualname.rsplit('.', 1)[-1]}({arg.keyword.value}=...))")
         if entry is not None and entry.direct:
             direct = dict((k, (code, label)) for k, code, label in entry.direct)
             for arg in model.call_arguments(call, scope):
@@ -255,13 +359,6 @@ def _wrapper_uses(model: "SemanticModel") -> Iterator[DirectUse]:
                     yield DirectUse(arg.node, code, label)
         if qualname in catalog.CLOUD_WRAPPERS:
             yield DirectUse(call, "ZDR011", f"{catalog.CLOUD_WRAPPERS[qualname]} through {qualname.rsplit('.', 1)[-1]}")
-        elif qualname is not None and qualname.startswith("litellm.") and qualname in _ENTRY_BY_QUALNAME:
-            arg = _argument(call, "model", 0)
-            if arg is not None:
-                for text in model.strings(arg.value, scope):
-                    for prefix, platform in catalog.CLOUD_MODEL_PREFIXES:
-                        if text.startswith(prefix) and catalog.ANTHROPIC_MODEL_ID.search(text):
-                            yield DirectUse(arg, "ZDR011", f"{platform} through LiteLLM ({text})")
         elif qualname in catalog.INSTRUCTOR_BATCH:
             arg = _argument(call, "model", 0)
             texts = model.strings(arg.value, scope) if arg is not None else []
@@ -286,6 +383,40 @@ def _wrapper_uses(model: "SemanticModel") -> Iterator[DirectUse]:
             key = model.string(element.key, scope)
             if key and key in catalog.PYDANTIC_AI_CACHE_KEYS and _switched_on(model, element.value, scope):
                 yield DirectUse(element, "ZDR002", f"prompt caching (pydantic-ai {key})")
+
+
+def _uploaded_file(model: "SemanticModel", node: cst.BaseExpression, scope: "Scope") -> bool:
+    """Is `node` the result of a Files API upload (`client.beta.files.upload(...)`)?"""
+    for value, _ in model.values(node, scope):
+        if isinstance(value, cst.Await):
+            value = value.expression
+        rc = model.resource_call_of(value) if isinstance(value, cst.Call) else None
+        if rc is not None and rc.path[-2:] == ("files", "upload"):
+            return True
+    return False
+
+
+def _agno_agent(model: "SemanticModel", call: cst.Call, scope: "Scope") -> Iterator[DirectUse]:
+    """An agno Agent / Team on an agno Claude model: `output_schema=` is structured outputs (unless JSON
+    mode or a parser model serves it), and an agno `Function(strict=True)` among `tools` a strict tool."""
+    arg = _argument(call, "model")
+    if arg is None or not _made_by(model, arg.value, scope, lambda c, s: _qualname(model, c.func, s) in catalog.AGNO_CLAUDE):
+        return
+    schema = _argument(call, catalog.AGNO_SCHEMA_KEYWORD)
+    json_mode, structured, parser = (_argument(call, name) for name in catalog.AGNO_JSON_MODE)
+    served_as_json = (json_mode is not None and _switched_on(model, json_mode.value, scope)) and not (
+        structured is not None and _switched_on(model, structured.value, scope)
+    )
+    if schema is not None and not is_empty(model, schema.value, scope) and not served_as_json and (parser is None or is_none(parser.value)):
+        yield DirectUse(schema, "ZDR004", f"structured outputs (agno {catalog.AGNO_SCHEMA_KEYWORD}= on Claude)")
+    tools = _argument(call, "tools")
+    if tools is None:
+        return
+    for tool, where in model.elements(tools.value, scope):
+        if isinstance(tool, cst.Call) and _qualname(model, tool.func, where) in catalog.AGNO_FUNCTIONS:
+            strict = _argument(tool, catalog.STRICT_KEY)
+            if strict is not None and _switched_on(model, strict.value, where):
+                yield DirectUse(strict, "ZDR004", "strict tool schema (agno Function(strict=True) on Claude)")
 
 
 def _pydantic_ai_tools(model: "SemanticModel", call: cst.Call, scope: "Scope") -> Iterator[DirectUse]:

@@ -25,13 +25,14 @@ class ToolFinding:
     verdict: classify.Verdict
 
 
-def _definition(model: SemanticModel, node: cst.CSTNode, scope: Scope, type_text: Optional[str]) -> tuple:
-    """(plain definition, {key: node}) of a dict literal, `dict(...)` or typed param with `type_text`."""
+def _definition(model: SemanticModel, entries, type_text: Optional[str]) -> tuple:
+    """(plain definition, {key: node}) of the entries of a dict literal, `dict(...)`, typed param or
+    class of fields, with `type_text`."""
     definition: dict = {}
     nodes: dict = {}
     if type_text is not None:
         definition["type"] = type_text
-    for entry in model.entries(node, scope):
+    for entry in entries:
         if entry.key == "type":
             nodes.setdefault("type", entry.node)
         elif entry.key == catalog.ALLOWED_CALLERS_KEY:
@@ -47,9 +48,9 @@ def _definition(model: SemanticModel, node: cst.CSTNode, scope: Scope, type_text
     return definition, nodes
 
 
-def _type_strings(model: SemanticModel, node: cst.CSTNode, scope: Scope) -> list:
+def _type_strings(model: SemanticModel, entries) -> list:
     texts = []
-    for entry in model.entries(node, scope):
+    for entry in entries:
         if entry.key == "type":
             texts += model.strings(entry.value, entry.scope)
     return texts or [None]
@@ -76,24 +77,28 @@ def tool_findings(model: SemanticModel) -> list:
                 cached.append(ToolFinding(where, verdict))
 
     for node in model.collector.dicts:
-        scope = model.scope_of(node)
-        for text in _type_strings(model, node, scope):
-            definition, nodes = _definition(model, node, scope, text)
-            add(node, definition, nodes)
+        entries = list(model.entries(node, model.scope_of(node)))
+        for text in _type_strings(model, entries):
+            add(node, *_definition(model, entries, text))
+    for _, entries in model.class_field_entries():  # a dataclass / pydantic model of a tool
+        type_nodes = [entry.node for entry in entries if entry.key == "type"]
+        if type_nodes:
+            for text in _type_strings(model, entries):
+                add(type_nodes[0], *_definition(model, entries, text))
     for call in model.collector.calls:
         scope = model.scope_of(call)
         qualname = model.qualified_name(call.func, scope)
         if not model.is_dict_constructor(call, scope):  # `dict(...)` or a typed param of the SDK
             continue
         tool_type = classify.typed_tool_type(qualname.rsplit(".", 1)[-1]) if model.is_sdk_name(qualname) else None
+        entries = list(model.entries(call, scope))
         if tool_type is not None:
-            definition, nodes = _definition(model, call, scope, tool_type)
+            definition, nodes = _definition(model, entries, tool_type)
             nodes.pop("type", None)  # the class name is the type: report at the call
             add(call, definition, nodes)
             continue
-        for text in _type_strings(model, call, scope):
-            definition, nodes = _definition(model, call, scope, text)
-            add(call, definition, nodes)
+        for text in _type_strings(model, entries):
+            add(call, *_definition(model, entries, text))
     model.memo["tool_findings"] = cached
     return cached
 

@@ -83,7 +83,7 @@ class Rule:
     def check_direct_use(self, use) -> None:
         """A use found outside the SDK's request keywords (a wrapper library, raw HTTP: zdr_lint.wrappers)."""
         if use.code == self.code:
-            self.report(use.node, use.label)
+            self.report(use.node, use.label, confidence=getattr(use, "confidence", "high"))
 
     @classmethod
     def docs(cls) -> str:

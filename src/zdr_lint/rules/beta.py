@@ -76,8 +76,7 @@ class BetaFeatures(Rule):
             return
         # the message names what else the call is (a keyword's code) and the betas it sends
         also, betas = [], []
-        scope = self.model.scope_of(rc.call)
-        for arg in self.model.call_arguments(rc.call, scope):
+        for arg in self.model.arguments_of(rc):
             if arg.name == "betas":
                 betas += [s for v, w in self.model.elements(arg.value, arg.scope) if (s := literal_string(v)) is not None]
             elif arg.name in catalog.REQUEST_KEYWORDS or arg.name in (catalog.OUTPUT_CONFIG_KEYWORD, catalog.MODEL_KEYWORD):

@@ -83,13 +83,13 @@ class FilesApi(Rule):
         block_type = None
         for entry in self.model.entry(node, scope, "type"):
             block_type = self.model.string(entry.value, entry.scope)
-        if block_type not in catalog.FILE_BLOCK_TYPES:
-            return
+        if block_type is not None and block_type not in catalog.FILE_BLOCK_TYPES:
+            return  # a block type chosen at run time (`{"type": kind, ...}`) is judged by its source alone
         # the block as classify sees it, one source at a time, with where each file_id is written
         file_ids = self.model.entry(node, scope, catalog.FILE_ID_KEY)
         sources = self.model.entry(node, scope, "source") or [None]
         for source in sources:
-            block: dict = {"type": block_type}
+            block: dict = {"type": classify.UNKNOWN if block_type is None else block_type}
             where = {}
             if file_ids:
                 block[catalog.FILE_ID_KEY] = classify.UNKNOWN

@@ -3,6 +3,7 @@ from __future__ import annotations
 from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog, classify
+from zdr_lint.platforms import bedrock_runtime_calls, platform_env_settings, platform_model_ids
 from zdr_lint.rules.base import Rule
 
 
@@ -15,6 +16,14 @@ class ThirdPartyPlatform(Rule):
     (Google-managed Vertex AI); a boto3 `bedrock-runtime` client's `invoke_model*` / `converse*`
     call with an Anthropic model id (`anthropic.claude-...`, with any region prefix such as `us.`);
     and a Vertex AI `publishers/anthropic/models/...` endpoint written in a URL or resource name.
+    Also a model id that only a cloud platform uses, written as a value: a Bedrock Claude id
+    (`anthropic.claude-...` with any region prefix, `-v1:0` suffix, inference-profile ARN or LiteLLM
+    `bedrock/` route) or a Vertex one (`claude-...@YYYYMMDD`, `vertex_ai/claude-...`) given to any
+    wrapper (LangChain `ChatBedrock`, strands `BedrockModel`, `dspy.LM`, crewAI `LLM`, ...) or set in
+    configuration (one finding per mapping of ids); not again where the module already reports the
+    route to that platform (its ids are that route's), and not where the id is only compared, listed
+    or looked up. `CLAUDE_CODE_USE_BEDROCK` / `CLAUDE_CODE_USE_VERTEX` set true (Claude Code and the
+    Claude Agent SDK then talk to the cloud provider) are reported too.
     Importing the class or using it in a type hint is not a use.
     `AnthropicFoundry`, `AnthropicAWS` and `AnthropicGoogleCloud` are processed by Anthropic and
     are not flagged; every other rule still applies to their calls (and to Bedrock's and Vertex's).
@@ -66,18 +75,13 @@ class ThirdPartyPlatform(Rule):
         verdict = classify.client_class(ref.class_name) if ref is not None else None
         if verdict is not None:
             self.report_verdict(node, verdict)
-            return
-        func = node.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value in catalog.BEDROCK_RUNTIME_METHODS):
-            return
-        for arg in self.model.call_arguments(node, scope):
-            if arg.name != catalog.BEDROCK_MODEL_ID_KEY:
-                continue
-            model_ids = self.model.strings(arg.value, arg.scope)
-            if any(catalog.BEDROCK_ANTHROPIC_MODEL.search(m) for m in model_ids) and self.model.is_bedrock_runtime(func.value, scope):
-                self.report(node, f"Amazon Bedrock through boto3 ({func.attr.value})")
-                return
 
     def visit_Module(self) -> None:
         for node in self.model.vertex_endpoints():
             self.report(node, "Google Vertex AI endpoint (publishers/anthropic)")
+        for call, method, _ in bedrock_runtime_calls(self.model):
+            self.report(call, f"Amazon Bedrock through boto3 ({method})")
+        for node, text, in_mapping in platform_model_ids(self.model):
+            self.report_verdicts(node, [classify.platform_model_id(text, in_mapping=in_mapping)])
+        for node, name, platform, confidence in platform_env_settings(self.model):
+            self.report(node, f"Claude Code on {platform} ({name})", confidence=confidence)

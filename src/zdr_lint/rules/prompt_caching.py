@@ -22,7 +22,13 @@ class PromptCaching(Rule):
     `count_tokens` (automatic caching), a `"cache_control"` key in a content block, system block,
     tool definition or message that reaches a request, the typed params
     `CacheControlEphemeralParam` / `BetaCacheControlEphemeralParam`, and cache diagnostics
-    (`diagnostics=` on a request). Removing a key (`block.pop("cache_control")`) is not a use.
+    (`diagnostics=` on a request). Removing a key (`block.pop("cache_control")`) is not a use, and
+    neither is forwarding one the caller set (`merged["cache_control"] = part["cache_control"]`,
+    `"cache_control": part.get("cache_control")`): that switches nothing on. A `cache_control` set to
+    a value from elsewhere (an imported constant) on a content block is a use, with the block's
+    confidence. Bedrock's own prompt caching (the Converse API's `cachePoint` blocks) is not this
+    rule's: it is the platform's feature, and ZDR011 reports the route to Bedrock. Anthropic-format
+    `cache_control` sent through a Bedrock or Vertex client is still reported.
 
     ## Which ZDR exception
     With caching on, limited metadata and hashed, non-text representations of the cached prompt
@@ -87,6 +93,8 @@ class PromptCaching(Rule):
                 continue
             if self.model.string(element.key, scope) != catalog.CACHE_CONTROL_KEY:
                 continue
+            if self._forwarded(element.value, scope):
+                continue  # forwarding a caller's cache_control onto a merged block switches nothing on
             confidence = self._confidence(node, element.value, scope)
             verdict = classify.cache_control(argument_value(self.model, element.value, scope))
             if confidence is not None and verdict is not None:
@@ -98,8 +106,13 @@ class PromptCaching(Rule):
             sub = target.target
             if isinstance(sub, cst.Subscript) and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
                 key = self.model.string(sub.slice[0].slice.value, scope)
-                if key == catalog.CACHE_CONTROL_KEY and self._is_cache_value(node.value, scope):
-                    self.report(sub, "prompt caching (cache_control set on a block)")
+                if key != catalog.CACHE_CONTROL_KEY or is_none(node.value) or self._forwarded(node.value, scope):
+                    continue
+                # an ephemeral value is Anthropic's spelling; another value (an imported constant) on
+                # a content block is caching too, with the confidence of a block written in a literal
+                confidence = "high" if self._is_cache_value(node.value, scope) else self._confidence(sub.value, node.value, scope)
+                if confidence is not None:
+                    self.report(sub, "prompt caching (cache_control set on a block)", confidence=confidence)
 
     def visit_Call(self, node: cst.Call) -> None:
         scope = self.model.scope_of(node)
@@ -107,6 +120,8 @@ class PromptCaching(Rule):
             # `dict(..., cache_control=...)`, `TextBlockParam(..., cache_control=...)`: the keyword is the use
             for arg in node.args:
                 if arg.keyword is None or arg.keyword.value != catalog.CACHE_CONTROL_KEY or is_none(arg.value):
+                    continue
+                if self._forwarded(arg.value, scope):
                     continue
                 confidence = self._confidence(node, arg.value, scope)
                 verdict = classify.cache_control(argument_value(self.model, arg.value, scope))
@@ -118,6 +133,10 @@ class PromptCaching(Rule):
         verdict = classify.typed_param(qualname.rsplit(".", 1)[-1])
         if verdict is not None and verdict.code == self.code and self.model.key_holding(node) != catalog.CACHE_CONTROL_KEY:
             self.report_verdict(node, verdict)
+
+    def _forwarded(self, value: cst.BaseExpression, scope: Scope) -> bool:
+        """A cache_control copied from the caller's part (not an ephemeral value of this module's own)."""
+        return self.model.copies_key(value, scope, catalog.CACHE_CONTROL_KEY) and not self._is_cache_value(value, scope)
 
     def _is_cache_value(self, value: cst.BaseExpression, scope: Scope) -> bool:
         """`{"type": "ephemeral", ...}` or a CacheControlEphemeralParam: a spelling only Anthropic uses."""

@@ -15,7 +15,8 @@ class StructuredOutputs(Rule):
     (`effort` alone is not structured outputs), `OutputConfigParam(format=...)`,
     `JSONOutputFormatParam`, `client.messages.parse(...)` (GA or beta), the older
     `output_format=` argument, and Anthropic tool definitions with `"strict": True`
-    (`False` is not a use).
+    (`False` is not a use). An output format given to `count_tokens` is not a use: counting tokens
+    generates nothing, so no schema is compiled or cached for it.
 
     ## Which ZDR exception
     The JSON schema, including tool definitions with strict schemas, is cached for up to 24 hours
@@ -64,6 +65,8 @@ class StructuredOutputs(Rule):
         self.report_verdicts(rc.call, classify.resource_call(rc.path))
 
     def check_request(self, request: Request) -> None:
+        if request.path[-1:] == ("count_tokens",):
+            return  # counting tokens generates nothing: no schema is compiled or cached for it
         report_keyword(self, request, "output_format")
         for arg in request.arguments:
             if arg.name == catalog.OUTPUT_CONFIG_KEYWORD:

@@ -151,8 +151,7 @@ class Telemetry(Rule):
 
     def check_resource_call(self, rc: ResourceCall) -> None:
         """The API's own export: `beta.organization.telemetry_destinations.create(traces={"content_mode": "content"})`."""
-        scope = self.model.scope_of(rc.call)
-        for arg in self.model.call_arguments(rc.call, scope):
+        for arg in self.model.arguments_of(rc):
             if arg.name == catalog.TRACES_KEYWORD:
                 decide = lambda shape: classify.resource_keyword(rc.path, catalog.TRACES_KEYWORD, shape[catalog.TRACES_KEYWORD])  # noqa: E731
                 self._content_mode(arg.value, arg.scope, decide, wrap=True)
