@@ -101,6 +101,8 @@ SHAPES = {
     "server_export": shape("beta.organization.telemetry_destinations.create", "ZDR005 ZDR012", endpoint_url="https://otel.example.com", workspaces=["w"], traces={"content_mode": "content"}),
     # ZDR013
     "agents": shape("beta.agents.create", "ZDR005 ZDR013", name="a", model=M, tools=[{"type": "agent_toolset_20260401"}]),
+    "agent_servers_skills": shape("beta.agents.create", "ZDR005 ZDR009 ZDR010 ZDR013", name="a", model=M, mcp_servers=[{"type": "url", "name": "crm", "url": "https://mcp.example.com/mcp"}], skills=[{"type": "custom", "skill_id": "skill_1"}]),
+    "agent_update_servers": shape("beta.agents.update", "ZDR005 ZDR009 ZDR013", "agent_1", version=1, mcp_servers=[{"type": "url", "name": "crm", "url": "https://mcp.example.com/mcp"}], skills=None),
     "session_events": shape("beta.sessions.events.send", "ZDR005 ZDR013", "sess_1", events=[]),
     "memories": shape("beta.memory_stores.memories.list", "ZDR005 ZDR013", "ms_1"),
     # ZDR014

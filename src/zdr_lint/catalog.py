@@ -307,6 +307,18 @@ class RequestKeyword:
     label: str
 
 
+# A Managed Agent's definition (`client.beta.agents.create|update`, POST /v1/agents[/{id}]) names the
+# remote MCP servers and the Agent Skills its sessions use: the agent is ZDR013, and these are also the
+# MCP connector (ZDR009) and Agent Skills (ZDR010), each ZDR "No" on its own.
+AGENT_DEFINITIONS = ("beta", "agents")
+AGENT_DEFINITION_METHODS = frozenset({"create", "update"})
+AGENT_DEFINITIONS_PATH = "/v1/agents"
+AGENT_DEFINITION_KEYWORDS = {
+    "mcp_servers": RequestKeyword("ZDR009", "MCP connector on a Managed Agent (mcp_servers=)"),
+    "skills": RequestKeyword("ZDR010", "Agent Skills on a Managed Agent (skills=)"),
+}
+
+
 # Request keywords that by their presence (any value but None) take a request outside ZDR.
 REQUEST_KEYWORDS = {
     "cache_control": RequestKeyword("ZDR002", "prompt caching (cache_control=)"),

@@ -377,7 +377,18 @@ def resource_keyword(path: tuple, name: str, value: Any) -> list:
     """Keywords of a resource method outside the Messages request (a telemetry destination's traces)."""
     if tuple(path[:-1]) == catalog.TELEMETRY_DESTINATIONS and path[-1] in catalog.TELEMETRY_DESTINATION_METHODS and name == catalog.TRACES_KEYWORD:
         return telemetry_destination(value)
+    if tuple(path[:-1]) == catalog.AGENT_DEFINITIONS and path[-1] in catalog.AGENT_DEFINITION_METHODS:
+        return agent_definition({name: value})
     return []
+
+
+def agent_definition(body: Mapping) -> list:
+    """A Managed Agent's remote MCP servers (ZDR009) and Agent Skills (ZDR010); empty or None is none."""
+    found = []
+    for name, keyword in catalog.AGENT_DEFINITION_KEYWORDS.items():
+        if name in body and not is_off(body[name]):
+            found.append(Verdict(keyword.code, keyword.label, at=(name,)))
+    return found
 
 
 # --- endpoints ---------------------------------------------------------------------------------------
@@ -425,6 +436,8 @@ def request(method: str, path: str, body: Any = None, header_map: Optional[Mappi
                 if isinstance(params, Mapping):
                     found.extend(v.under("requests", i, "params") for v in messages_body(params, beta=beta))
         else:
+            if method.upper() == "POST" and (path == catalog.AGENT_DEFINITIONS_PATH or path.rsplit("/", 1)[0] == catalog.AGENT_DEFINITIONS_PATH):
+                found.extend(agent_definition(body))
             if path.startswith(catalog.TELEMETRY_DESTINATIONS_PATH):
                 found.extend(v.under(catalog.TRACES_KEYWORD) for v in telemetry_destination(body.get(catalog.TRACES_KEYWORD)))
             if (v := model_id(body.get(catalog.MODEL_KEYWORD))) is not None:

@@ -196,6 +196,14 @@ def report_keyword(rule, request, name: str) -> None:
         rule.report_verdicts(arg.node, classify.request_keyword(name, value, beta=request.is_beta, method=method))
 
 
+def report_resource_keywords(rule, rc) -> None:
+    """Report each keyword of a resource call outside the Messages request that classify says is a use
+    of `rule`'s code (a Managed Agent's `mcp_servers=` and `skills=`)."""
+    for arg in rule.model.arguments_of(rc):
+        value = argument_value(rule.model, arg.value, arg.scope)
+        rule.report_verdicts(arg.node, classify.resource_keyword(rc.path, arg.name, value))
+
+
 def report_tools(rule) -> None:
     """Report the module's tool definitions that are uses of `rule`'s code."""
     for found in tool_findings(rule.model):

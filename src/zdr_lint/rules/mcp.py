@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from zdr_lint import catalog, classify
-from zdr_lint.rules._tools import report_beta_names, report_keyword, report_tools
+from zdr_lint.rules._tools import report_beta_names, report_keyword, report_resource_keywords, report_tools
 from zdr_lint.rules.base import Rule
 from zdr_lint.semantic_types import Request, ResourceCall
 
@@ -11,7 +11,8 @@ class McpConnector(Rule):
     ## What it does
     Flags the MCP connector: `mcp_servers=[{"type": "url", "url": ...}]` on a Messages request
     (also inside a `**kwargs` dict or a batch item's params) and an `mcp_toolset` tool (on a request
-    or in a Managed Agents definition). Also MCP tunnels: any call under `client.beta.tunnels`
+    or in a Managed Agents definition), and `mcp_servers=` on a Managed Agent's definition
+    (`client.beta.agents.create|update`, POST `/v1/agents`). Also MCP tunnels: any call under `client.beta.tunnels`
     (and `.certificates`), raw HTTP to `/v1/tunnels` on an Anthropic-processed host, and the
     `mcp-tunnels-*` beta. A local MCP server run by the Claude Agent SDK
     (`ClaudeAgentOptions(mcp_servers=...)`, stdio or in-process) is not the connector and is not
@@ -63,6 +64,7 @@ class McpConnector(Rule):
 
     def check_resource_call(self, rc: ResourceCall) -> None:
         self.report_verdicts(rc.call, classify.resource_call(rc.path))
+        report_resource_keywords(self, rc)  # a Managed Agent's definition
 
     def visit_Module(self) -> None:
         report_tools(self)

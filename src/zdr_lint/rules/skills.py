@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from zdr_lint import catalog, classify
 from zdr_lint.rules.base import Rule
-from zdr_lint.rules._tools import report_keyword
+from zdr_lint.rules._tools import report_keyword, report_resource_keywords
 from zdr_lint.semantic_types import Request, ResourceCall
 
 
@@ -11,7 +11,8 @@ class SkillsContainers(Rule):
     ## What it does
     Flags the Skills API (`client.skills.*`, `client.beta.skills.*`, raw HTTP to `/v1/skills` on an
     Anthropic-processed host) and container reuse: a `container=` argument on a Messages request (an existing container id, or
-    `{"skills": [...]}`). The Claude Agent SDK's `skills`, loaded in your own process, are not the
+    `{"skills": [...]}`), and `skills=` on a Managed Agent's definition (`client.beta.agents.create|update`,
+    POST `/v1/agents`). The Claude Agent SDK's `skills`, loaded in your own process, are not the
     Skills API and are not flagged.
 
     ## Which ZDR exception
@@ -49,6 +50,7 @@ class SkillsContainers(Rule):
 
     def check_resource_call(self, rc: ResourceCall) -> None:
         self.report_verdicts(rc.call, classify.resource_call(rc.path))
+        report_resource_keywords(self, rc)  # a Managed Agent's definition
 
     def check_request(self, request: Request) -> None:
         report_keyword(self, request, "container")
