@@ -63,9 +63,9 @@ class ThirdPartyPlatform(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         scope = self.model.scope_of(node)
         ref = self.model.constructed_client(node, scope)
-        verdict = classify.client_class(ref.class_name) if ref is not None else None
-        if verdict is not None:
-            self.report_verdict(node, verdict)
+        if ref is not None:
+            # Bedrock and Vertex; Foundry, AWS and Google Cloud only under platforms = "scope" (classify.judge)
+            self.report_verdicts(node, classify.client_verdicts(ref.class_name))
             return
         func = node.func
         if not (isinstance(func, cst.Attribute) and func.attr.value in catalog.BEDROCK_RUNTIME_METHODS):
