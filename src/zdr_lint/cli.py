@@ -655,7 +655,8 @@ def show_settings(args, resolver) -> int:
     lines = [f'Resolved settings for: "{path}"', f"Settings path: {source}", "", f'project-root = "{settings.project_root}"']
     for field in fields(settings):
         if field.name not in ("project_root", "config_path", "sources") and getattr(settings, field.name) is not None:  # the settings' keys, as the file spells them
-            lines.append(f"{field.name.replace('_', '-')} = {_toml_value(getattr(settings, field.name))}")
+            value = settings.policy_table if field.name == "policy" else getattr(settings, field.name)  # every topic's position in force
+            lines.append(f"{field.name.replace('_', '-')} = {_toml_value(value)}")
     enabled = sorted(Linter(settings).codes_for(path))
     lines.append(f"# rules that run on this file\nenabled = {_toml_value(tuple(enabled))}")
     print("\n".join(lines))
