@@ -24,7 +24,11 @@ class ThirdPartyPlatform(Rule):
     processor: Anthropic's ZDR arrangement does not apply there, the cloud's own terms do (the
     "API and data retention" page and the ZDR scope article). The data page names Anthropic the
     processor for Microsoft Foundry, Claude Platform on AWS and Claude on Google Cloud (Anthropic
-    managed); the scope article names only "the Anthropic API". zdr-lint flags Bedrock and Vertex.
+    managed); the scope article names only "the Anthropic API". zdr-lint flags Bedrock and Vertex,
+    the docs' position, which is the default on this topic; `platforms = "scope"` in
+    `[tool.zdr-lint.policy]` (or `--policy scope`) is the strict reading of the scope article and also
+    flags `AnthropicFoundry`, `AnthropicAWS` and `AnthropicGoogleCloud` clients, as warnings. Under
+    the HIPAA profile the `AnthropicAWS` and `AnthropicFoundry` clients are ZDR016 (no HIPAA there).
 
     ## Example
     ```python
