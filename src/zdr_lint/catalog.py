@@ -1311,6 +1311,17 @@ UNNAMED_PLATFORM_CLIENTS = {
     "AnthropicGoogleCloud": "Claude on Google Cloud", "AsyncAnthropicGoogleCloud": "Claude on Google Cloud",
 }
 NO_HIPAA_CLIENTS = {name: platform for name, platform in UNNAMED_PLATFORM_CLIENTS.items() if "Google" not in platform}
+# (clients, trigger, the exception and advice, `{platform}` filled in) of constructing such a client.
+PLATFORM_CLIENT_TRIGGERS = (
+    (UNNAMED_PLATFORM_CLIENTS, "anthropic_platform", CodeText(
+        'the scope article covers "the Anthropic API" and does not name {platform}, though the docs name Anthropic the data processor there',
+        'confirm your agreement covers this platform (or take the docs\' position: platforms = "docs")',
+    )),
+    (NO_HIPAA_CLIENTS, "hipaa_platform", CodeText(
+        "HIPAA is not available on {platform}: a BAA does not cover requests made there",
+        "send protected health information through the Anthropic API (anthropic.Anthropic) under your BAA",
+    )),
+)
 # Request keywords that are uses under the HIPAA profile only (beta-only keywords; ZDR005 fires too).
 HIPAA_REQUEST_KEYWORDS = {"compaction": "compaction", "context_management": "context_editing"}
 # Tool types the HIPAA profile flags (ZDR016): dated families and the undated tool search types.

@@ -94,18 +94,11 @@ def client_verdicts(name: str) -> list:
     Anthropic-processed one on another cloud, ZDR011 under the strict scope reading of platforms, and
     ZDR016 (HIPAA profile) where HIPAA is not available (`judge` keeps what the profile and policy say)."""
     found = [v] if (v := client_class(name)) is not None else []
-    platform = catalog.UNNAMED_PLATFORM_CLIENTS.get(name)
-    if platform is not None:
-        found.append(Verdict("ZDR011", f"{platform} client ({name})", catalog.CodeText(
-            f'the scope article covers "the Anthropic API" and does not name {platform}, though the docs name Anthropic the data processor there',
-            'confirm your agreement covers this platform (or take the docs\' position: platforms = "docs")',
-        ), trigger="anthropic_platform"))
-    platform = catalog.NO_HIPAA_CLIENTS.get(name)
-    if platform is not None:
-        found.append(Verdict("ZDR016", f"{platform} client ({name})", catalog.CodeText(
-            f"HIPAA is not available on {platform}: a BAA does not cover requests made there",
-            "send protected health information through the Anthropic API (anthropic.Anthropic) under your BAA",
-        ), trigger="hipaa_platform"))
+    for clients, trigger, text in catalog.PLATFORM_CLIENT_TRIGGERS:
+        platform = clients.get(name)
+        if platform is not None:
+            own = catalog.CodeText(text.exception.format(platform=platform), text.advice)
+            found.append(Verdict(catalog.TRIGGERS[trigger].code, f"{platform} client ({name})", own, trigger=trigger))
     return found
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog, classify
-from zdr_lint.rules._tools import report_keyword, report_tools
+from zdr_lint.rules._tools import report_client_construction, report_keyword, report_tools
 from zdr_lint.rules.base import Rule
 from zdr_lint.semantics import Request
 
@@ -83,9 +83,7 @@ class HipaaIneligible(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         scope = self.model.scope_of(node)
-        ref = self.model.constructed_client(node, scope)
-        if ref is not None:
-            self.report_verdicts(node, classify.client_verdicts(ref.class_name))
+        if report_client_construction(self, node, scope):
             return
         qualname = self.model.qualified_name(node.func, scope)
         if qualname is not None and qualname.startswith(catalog.AGENT_SDK_MODULE + "."):

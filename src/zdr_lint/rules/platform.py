@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from zdr_lint._lazy import libcst as cst
 
-from zdr_lint import catalog, classify
+from zdr_lint import catalog
+from zdr_lint.rules._tools import report_client_construction
 from zdr_lint.rules.base import Rule
 
 
@@ -66,10 +67,7 @@ class ThirdPartyPlatform(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         scope = self.model.scope_of(node)
-        ref = self.model.constructed_client(node, scope)
-        if ref is not None:
-            # Bedrock and Vertex; Foundry, AWS and Google Cloud only under platforms = "scope" (classify.judge)
-            self.report_verdicts(node, classify.client_verdicts(ref.class_name))
+        if report_client_construction(self, node, scope):  # Foundry, AWS, Google Cloud: only under platforms = "scope"
             return
         func = node.func
         if not (isinstance(func, cst.Attribute) and func.attr.value in catalog.BEDROCK_RUNTIME_METHODS):
