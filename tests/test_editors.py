@@ -21,6 +21,8 @@ import pytest
 
 from conftest import REPO
 
+from zdr_lint.lsp.server import DEFAULT_DEBOUNCE_MS
+
 NVIM = shutil.which("nvim")
 README = (REPO / "README.md").read_text(encoding="utf-8")
 APP = "import anthropic\n\nclient = anthropic.Anthropic()\nclient.files.upload(file=open('a.pdf', 'rb'))\n"
@@ -137,6 +139,5 @@ def test_the_lsp4ij_template_starts_the_server_for_python() -> None:
     (mapping,) = template["fileTypeMappings"]
     assert mapping["languageId"] == "python" and {"*.py", "*.pyi"} <= set(mapping["fileType"]["patterns"])
     options = json.loads((folder / "initializationOptions.json").read_text(encoding="utf-8"))
-    from zdr_lint.lsp import DEFAULT_DEBOUNCE_MS
 
     assert options == {"debounceMs": DEFAULT_DEBOUNCE_MS}

@@ -7,22 +7,27 @@ net only).
 
 from __future__ import annotations
 
-import asyncio
 import json
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
+from conftest import run_zdr
+from test_one_answer import SERVICE, project  # noqa: F401 - `project` is the fixture: one project for every front end
+from lsp_helpers import (
+    CONFIG, SERVER, apply_edits, by_code, change_doc, close_doc, files_changed, hover_at, lines_and_codes,
+    next_publish, open_doc, published, publishes_for, start,
+)
 from zdr_lint.lsp import from_client_column, to_client_column
 
-SERVER = [str(Path(sys.executable).parent / "zdr-lint"), "server"]
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
-TIMEOUT = 60
 
 WITH_FINDINGS = '''import anthropic
 
@@ -37,82 +42,7 @@ client.messages.create(model="claude-sonnet-4-5", max_tokens=64, messages=[])
 '''
 
 
-def capabilities(encodings=None) -> types.ClientCapabilities:
-    return types.ClientCapabilities(
-        general=types.GeneralClientCapabilities(position_encodings=encodings) if encodings else None,
-        text_document=types.TextDocumentClientCapabilities(
-            publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True),
-            hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown]),
-            code_action=types.CodeActionClientCapabilities(),
-        ),
-        workspace=types.WorkspaceClientCapabilities(
-            did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(dynamic_registration=False),
-        ),
-    )
-
-
-async def start(client: LanguageClient, root: Path, encodings=None) -> types.InitializeResult:
-    return await client.initialize_session(
-        types.InitializeParams(
-            capabilities=capabilities(encodings),
-            root_uri=root.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
-            initialization_options={"debounceMs": 10},
-        )
-    )
-
-
-async def published(client: LanguageClient, uri: str, send) -> list:
-    """Send a notification and return the diagnostics the server then publishes for `uri`.
-
-    The client stores each publishDiagnostics it receives (a new list each time); we wake on every
-    one and look whether `uri`'s entry changed, so a notification for another document (a notebook's
-    other cells) arriving first, or several arriving at once, cannot be missed."""
-    before = client.diagnostics.get(uri)
-    waiting = client.protocol.wait_for_notification_async(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    send()
-    while True:
-        await asyncio.wait_for(waiting, TIMEOUT)
-        waiting = client.protocol.wait_for_notification_async(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        current = client.diagnostics.get(uri, before)
-        if current is not before:
-            return list(current)
-
-
-def open_doc(client: LanguageClient, uri: str, text: str, language: str = "python", version: int = 1):
-    return lambda: client.text_document_did_open(
-        types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=uri, language_id=language, version=version, text=text))
-    )
-
-
-def change_doc(client: LanguageClient, uri: str, text: str, version: int):
-    return lambda: client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
-        )
-    )
-
-
-def apply_edits(text: str, edits: list) -> str:
-    """Apply LSP TextEdits (UTF-16 positions) to `text`, as an editor does."""
-    lines = text.split("\n")
-
-    def offset(position: types.Position) -> int:
-        before = sum(len(line) + 1 for line in lines[: position.line])
-        line = lines[position.line] if position.line < len(lines) else ""
-        return before + from_client_column(line, position.character, types.PositionEncodingKind.Utf16)
-
-    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
-        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
-    return text
-
-
-def by_code(diagnostics: list) -> dict:
-    return {d.code: d for d in diagnostics}
-
-
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+@pytest_lsp.fixture(config=CONFIG)
 async def client(lsp_client: LanguageClient):
     yield
     await lsp_client.shutdown_session()
@@ -143,14 +73,10 @@ async def test_diagnostics_ranges_hover_code_action_and_clean_text(client: Langu
     assert upload.range.start.character == code_points + 1
     assert line.encode("utf-16-le")[: upload.range.start.character * 2].decode("utf-16-le").endswith("; ")
 
-    hover = await client.text_document_hover_async(
-        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=3, character=10))
-    )
+    hover = await hover_at(client, uri, 3, 10)
     assert hover is not None and hover.contents.kind == types.MarkupKind.Markdown
     assert "ZDR003" in hover.contents.value and "29 days" in hover.contents.value
-    nothing = await client.text_document_hover_async(
-        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=0, character=3))
-    )
+    nothing = await hover_at(client, uri, 0, 3)
     assert nothing is None
 
     actions = await client.text_document_code_action_async(
@@ -175,10 +101,9 @@ async def test_diagnostics_ranges_hover_code_action_and_clean_text(client: Langu
     diagnostics = await published(client, uri, change_doc(client, uri, CLEAN, 3))
     assert diagnostics == []
 
-    closing = lambda: client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
     diagnostics = await published(client, uri, change_doc(client, uri, WITH_FINDINGS, 4))
     assert diagnostics
-    assert await published(client, uri, closing) == []
+    assert await published(client, uri, close_doc(client, uri)) == []
 
 
 @pytest.mark.asyncio
@@ -242,10 +167,7 @@ async def test_settings_come_from_the_workspace_and_reload_when_pyproject_change
     assert sorted(by_code(await published(client, uri, open_doc(client, uri, WITH_FINDINGS)))) == ["ZDR001"]
 
     pyproject.write_text('[tool.zdr-lint]\nignore = ["ZDR001"]\n', encoding="utf-8")
-    notify = lambda: client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=pyproject.as_uri(), type=types.FileChangeType.Changed)])
-    )
-    assert sorted(by_code(await published(client, uri, notify))) == ["ZDR003"]
+    assert sorted(by_code(await published(client, uri, files_changed(client, pyproject)))) == ["ZDR003"]
 
 
 @pytest.mark.asyncio
@@ -317,12 +239,119 @@ def test_column_conversion_round_trips():
 
 
 def test_server_without_pygls_says_how_to_install(tmp_path):
-    import subprocess
-
     blocker = tmp_path / "pygls.py"
     blocker.write_text("raise ImportError('blocked for the test', name='pygls')\n", encoding="utf-8")
     env = {"PYTHONPATH": str(tmp_path), "PATH": str(Path(sys.executable).parent)}
     result = subprocess.run(SERVER, capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 2
-    assert "pip install '.[lsp]'" in result.stderr
+    assert "pip install '.[lsp]'" in result.stderr and "pygls" in result.stderr
     assert re.fullmatch(r"zdr-lint: error: [^\n]+\n", result.stderr)
+
+
+# --- One answer: the CLI's findings, the project's index, changes on disk --------------------------------
+def cli_answer(root: Path, name: str) -> set:
+    result = run_zdr("check", "--output-format", "json", name, cwd=root)
+    assert b"Traceback" not in result.stderr, result.stderr.decode()
+    return {(f["location"]["row"], f["code"]) for f in json.loads(result.stdout)}
+
+
+def did_save(client: LanguageClient, path: Path):
+    return lambda: client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=path.as_uri())))
+
+
+@pytest.mark.asyncio
+async def test_an_open_file_gets_the_cli_answer_and_follows_the_modules_it_imports(client, project):  # noqa: F811 - the fixture
+    """test_one_answer.py's project (a client made in llm.py, used in service.py; a sub-project with
+    its own settings), the same answer as its CLI test gives."""
+    await start(client, project)
+    service, report, batch, llm = (project / n for n in ("src/shop/service.py", "tools/report.py", "sub/batch.py", "src/shop/llm.py"))
+    opened = {}
+    for path in (service, report, batch):
+        opened[path] = lines_and_codes(await published(client, path.as_uri(), open_doc(client, path.as_uri(), path.read_text())))
+    assert opened[service] == cli_answer(project, "src/shop/service.py") == SERVICE  # 5 findings, 2 without the index
+    assert opened[report] == cli_answer(project, "tools/report.py") == {(2, "ZDR003")}
+    assert opened[batch] == cli_answer(project, "sub/batch.py") == {(4, "ZDR003")}  # sub's own settings
+
+    # llm.py changes on disk (another tool, a git checkout): the module-level client is no longer Anthropic's
+    original = llm.read_text()
+    llm.write_text(original.replace("client = anthropic.Anthropic()", "client = make_other_client()"))
+    changed = lines_and_codes((await next_publish(client, service.as_uri(), files_changed(client, llm))).diagnostics)
+    assert changed == cli_answer(project, "src/shop/service.py") and changed != SERVICE
+    rechecked = [m.message for m in client.log_messages if "re-checking the open documents" in m.message]
+    assert rechecked and rechecked[-1].endswith(": service.py"), rechecked
+    # report.py imports nothing that changed: its next publish is that of its own next edit
+    await next_publish(client, report.as_uri(), change_doc(client, report.as_uri(), report.read_text() + "\n", 2))
+    assert [p.version for p in publishes_for(client, report.as_uri())] == [1, 2]
+    assert len(publishes_for(client, batch.as_uri())) == 1
+
+    # the editor saves llm.py back: the save alone brings service.py's findings back
+    await published(client, llm.as_uri(), open_doc(client, llm.as_uri(), llm.read_text()))
+    llm.write_text(original)
+    restored = lines_and_codes((await next_publish(client, service.as_uri(), did_save(client, llm))).diagnostics)
+    assert restored == SERVICE
+
+
+@pytest.mark.asyncio
+async def test_percent_encoded_uris_get_diagnostics_hover_and_fixes(client, tmp_path):
+    folder = tmp_path / "my project"
+    folder.mkdir()
+    (folder / "pyproject.toml").write_text('[tool.zdr-lint]\nignore = ["ZDR003"]\n', encoding="utf-8")
+    await start(client, tmp_path)
+    for name in ("my file.py", "café 🎉.py"):
+        uri = (folder / name).as_uri()
+        assert "%20" in uri
+        diagnostics = await published(client, uri, open_doc(client, uri, WITH_FINDINGS))
+        assert sorted(by_code(diagnostics)) == ["ZDR001"], name  # the folder's settings: the path was decoded
+        upload = by_code(diagnostics)["ZDR001"]
+        hover = await hover_at(client, uri, upload.range.start.line, upload.range.start.character)
+        assert hover is not None and "ZDR001" in hover.contents.value
+        actions = await client.text_document_code_action_async(
+            types.CodeActionParams(text_document=types.TextDocumentIdentifier(uri=uri), range=upload.range, context=types.CodeActionContext(diagnostics=[upload]))
+        )
+        assert [a.title for a in actions] == ["Suppress ZDR001 on this line", "Suppress ZDR001 in this file"]
+        assert list(actions[0].edit.changes) == [uri]
+    # VS Code on Windows spells a drive letter `c%3A`: not a path here, checked as a file of the workspace
+    drive = "file:///c%3A/Users/dev/app.py"
+    assert sorted(by_code(await published(client, drive, open_doc(client, drive, WITH_FINDINGS)))) == ["ZDR001", "ZDR003"]
+    assert await published(client, drive, change_doc(client, drive, CLEAN, 2)) == []
+    assert await published(client, drive, change_doc(client, drive, WITH_FINDINGS, 3)) != []
+    assert await published(client, drive, close_doc(client, drive)) == []
+
+
+# Every broken settings file of test_hostile.py, each in its own folder of one workspace.
+BROKEN_SETTINGS = [
+    (b'[tool.zdr-lint]\nignore = ["ZDR099"]\n', "pyproject.toml: [tool.zdr-lint] ignore: unknown rule selector 'ZDR099' (did you mean 'ZDR009'?)"),
+    (b'[tool.zdr-lint]\nper-file-ignores = { "tests/*" = ["ZDR099"] }\n', "pyproject.toml: [tool.zdr-lint] per-file-ignores 'tests/*': unknown rule selector 'ZDR099'"),
+    (b'[tool.zdr-lint]\noutput-format = "jsno"\n', "pyproject.toml: [tool.zdr-lint] output-format: unknown output format 'jsno' (did you mean 'json'?)"),
+    (b'[tool.zdr-lint]\nselect = ["ZDR001"\nignore = []\n', "pyproject.toml:3:1: invalid TOML: Unclosed array"),
+    (b'[tool]\n"zdr-lint" = 5\n', "pyproject.toml: [tool.zdr-lint] must be a table"),
+    (b"tool = 5\n", "pyproject.toml: [tool] must be a table"),
+    (b'[tool.zdr-lint]\nextend-exclude = ["!"]\n', "pyproject.toml: [tool.zdr-lint] extend-exclude: invalid pattern '!'"),
+    (b'[tool.zdr-lint]\nselect = "ZDR001"\n', "pyproject.toml: [tool.zdr-lint] select: must be a list of strings"),
+    (b'[tool.zdr-lint]\nignore = ["ZDR002", ""]\n', "pyproject.toml: [tool.zdr-lint] ignore: empty rule selector"),
+    (b"[tool.zdr-lint]\nselect = ['\xff']\n", "pyproject.toml: cannot read settings: not valid UTF-8"),
+    (b"[tool.zdr-lint]\nx = " + b"[" * 2000 + b"]" * 2000 + b"\n", "pyproject.toml: cannot read settings: values nested too deeply"),
+    (b'[tool.zdr-lint]\nunknown-key = 1\n', "pyproject.toml: [tool.zdr-lint] unknown-key: unknown setting"),
+]
+
+
+@pytest.mark.asyncio
+async def test_each_broken_settings_file_is_shown_once_and_its_folder_checked_with_the_defaults(client, tmp_path):
+    for number, (toml, _) in enumerate(BROKEN_SETTINGS):
+        (tmp_path / f"case{number}").mkdir()
+        (tmp_path / f"case{number}" / "pyproject.toml").write_bytes(toml)
+    (tmp_path / "good").mkdir()
+    (tmp_path / "good" / "pyproject.toml").write_text('[tool.zdr-lint]\nignore = ["ZDR003"]\n', encoding="utf-8")
+    await start(client, tmp_path)
+    for number in range(len(BROKEN_SETTINGS)):
+        for name in ("app.py", "other.py"):
+            uri = (tmp_path / f"case{number}" / name).as_uri()
+            assert sorted(by_code(await published(client, uri, open_doc(client, uri, WITH_FINDINGS)))) == ["ZDR001", "ZDR003"], (number, name)
+    good = (tmp_path / "good" / "app.py").as_uri()
+    assert sorted(by_code(await published(client, good, open_doc(client, good, WITH_FINDINGS)))) == ["ZDR001"]
+    shown = [m.message for m in client.messages if m.type == types.MessageType.Error]
+    for number, (_, message) in enumerate(BROKEN_SETTINGS):
+        mine = [m for m in shown if f"case{number}{os.sep}pyproject.toml" in m]
+        assert len(mine) == 1, (number, shown)
+        assert message in mine[0] and mine[0].endswith("with the default settings"), mine[0]
+        assert "\n" not in mine[0]

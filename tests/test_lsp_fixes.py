@@ -1,6 +1,7 @@
 """The language server offers the fixes `zdr-lint check --fix` writes (issue 15), and its diagnostics
 take the severity the workspace's profile and policy give: end to end, a real LSP client talking to
-`zdr-lint server` over its pipes (the helpers are tests/test_lsp.py's)."""
+`zdr-lint server` over its pipes (the helpers are tests/lsp_helpers.py's, the client fixture
+tests/test_lsp.py's)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from test_lsp import apply_edits, by_code, change_doc, client, open_doc, published, start  # noqa: F401 - `client` is the fixture
+from lsp_helpers import apply_edits, by_code, change_doc, open_doc, published, start
+from test_lsp import client  # noqa: F401 - the fixture
 
 TOOLS = '''import anthropic
 

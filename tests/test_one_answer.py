@@ -147,9 +147,9 @@ class Counting:
             counts.summaries[os.path.basename(path)] += 1
             return real_summarize(data, path, module, is_package)
 
-        def lint_file(self, path):
+        def lint_file(self, path, **options):
             counts.linted[os.path.basename(path)] += 1
-            return real_lint(self, path)
+            return real_lint(self, path, **options)
 
         monkeypatch.setattr(runner, "read_file_bytes", read)
         monkeypatch.setattr(runner, "summarize_source", summarize)

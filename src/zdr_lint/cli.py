@@ -952,7 +952,7 @@ def run_server() -> int:
     except ImportError as exc:
         if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
             raise
-        _error("the language server needs pygls and lsprotocol: pip install 'pygls>=2.0' 'lsprotocol>=2024.0.0' (or, in a clone of zdr-lint, pip install '.[lsp]')")
+        _error("the language server needs pygls and lsprotocol: pip install 'pygls>=2.0,<2.2' 'lsprotocol>=2024.0.0' (or, in a clone of zdr-lint, pip install '.[lsp]')")
         return EXIT_ERROR
     return lsp.main()
 

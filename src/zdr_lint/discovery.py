@@ -102,10 +102,14 @@ def _identity(path: str) -> Optional[tuple]:
     return st.st_dev, st.st_ino
 
 
-def discover(paths, settings: Union[Settings, SettingsResolver], warn: Warn = _print_warning, respect_gitignore: Optional[bool] = None) -> Iterator[Discovered]:
+def discover(
+    paths, settings: Union[Settings, SettingsResolver], warn: Warn = _print_warning,
+    respect_gitignore: Optional[bool] = None, visited: Optional[list] = None,
+) -> Iterator[Discovered]:
     """Yield the files to check in a stable order. Explicit files are kept unless force-exclude.
     `settings`: one Settings for every folder, or a resolver giving each folder its own;
-    `respect_gitignore`, when given, overrides theirs (the project index always respects it)."""
+    `respect_gitignore`, when given, overrides theirs (the project index always respects it);
+    `visited` collects each folder walked (so a cache can tell later whether the walk would change)."""
     resolver = settings if isinstance(settings, SettingsResolver) else None
     excluders: dict = {}
     adjusted: dict = {}
@@ -136,7 +140,7 @@ def discover(paths, settings: Union[Settings, SettingsResolver], warn: Warn = _p
             current = settings_for(raw)
             if current.force_exclude and excluder_for(current).excluded(raw, is_dir=True):
                 continue
-            yield from _walk(raw, settings_for, excluder_for, seen_dirs, seen_files, _parent_ignores(raw, current, warn), warn)
+            yield from _walk(raw, settings_for, excluder_for, seen_dirs, seen_files, _parent_ignores(raw, current, warn), warn, visited)
         elif os.path.isfile(raw):
             current = settings_for(os.path.dirname(os.path.abspath(raw)))
             if current.force_exclude and excluder_for(current).excluded(raw):
@@ -173,7 +177,7 @@ def _ignored(path: str, is_dir: bool, ignores: list) -> bool:
     return False
 
 
-def _walk(top: str, settings_for, excluder_for, seen_dirs: set, seen_files: set, ignores: list, warn: Warn) -> Iterator[Discovered]:
+def _walk(top: str, settings_for, excluder_for, seen_dirs: set, seen_files: set, ignores: list, warn: Warn, visited: Optional[list] = None) -> Iterator[Discovered]:
     """Depth-first, children in name order, with an explicit stack (no recursion limit to hit)."""
     stack = [(top, ignores)]
     while stack:
@@ -182,6 +186,8 @@ def _walk(top: str, settings_for, excluder_for, seen_dirs: set, seen_files: set,
         if identity is None or identity in seen_dirs:
             continue  # a symlink loop, or a tree reached twice (or gone meanwhile)
         seen_dirs.add(identity)
+        if visited is not None:
+            visited.append(directory)
         device = identity[0]
         current = settings_for(directory)
         excluder = excluder_for(current)

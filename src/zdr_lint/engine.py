@@ -136,18 +136,20 @@ class Linter:
             out.append(f"{path}:{place}: {message}")
         return out
 
-    def lint_file(self, path: str) -> list:
+    def lint_file(self, path: str, candidate: bool = False) -> list:
+        """`candidate`: the ast stage already said this file is one (the runner's first scan)."""
         try:
             data = read_file_bytes(path)
         except NotRegularFile as exc:
             return [self.cannot_check(path, f"{exc}: skipped")]
         except OSError as exc:
             return [self.cannot_check(path, f"cannot read: {exc.strerror or exc}")]
-        return self.lint_source(data, path)
+        return self.lint_source(data, path, candidate=candidate)
 
-    def lint_source(self, source: Union[bytes, str], path: str, cache: Optional["StatementCache"] = None) -> list:
+    def lint_source(self, source: Union[bytes, str], path: str, cache: Optional["StatementCache"] = None, candidate: bool = False) -> list:
         """Findings for one file's content; never raises (problems become ZDR000). `cache`: the
-        document's previous statements (zdr_lint.incremental), for an editor re-checking edits."""
+        document's previous statements (zdr_lint.incremental), for an editor re-checking edits;
+        `candidate`: skip the ast stage's walk, already done for this content."""
         codes = self.codes_for(path)
         if not codes:
             return []
@@ -157,7 +159,7 @@ class Linter:
             return self._noqa_only(source, path, codes)
         try:
             text = decode_source(source) if isinstance(source, bytes) else source
-            return self.lint_text(text, path, codes, cache)
+            return self.lint_text(text, path, codes, cache, candidate)
         except CannotCheck as exc:
             return self._if_enabled(codes, self.cannot_check(path, exc.reason, exc.line, exc.column))
         except RecursionError:
@@ -171,10 +173,10 @@ class Linter:
     def _if_enabled(codes: frozenset, finding: Finding) -> list:
         return [finding] if CANNOT_CHECK in codes else []
 
-    def lint_text(self, text: str, path: str, codes: Optional[frozenset] = None, cache: Optional["StatementCache"] = None) -> list:
+    def lint_text(self, text: str, path: str, codes: Optional[frozenset] = None, cache: Optional["StatementCache"] = None, candidate: bool = False) -> list:
         codes = self.codes_for(path) if codes is None else codes
         tree = parse_ast(text, path)
-        if not self.is_candidate(tree, path):
+        if not candidate and not self.is_candidate(tree, path):
             return self._noqa_only(text, path, codes)
         parse_text, blanked = blank_large_data(text, tree)
         return self.lint_candidate(text, path, codes, parse_text, tree, blanked, cache)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from zdr_lint.cache import ProjectCache, Stamp, cache_folder, content_hash, key_of
-from zdr_lint.config import ProjectRoots, Settings, SettingsResolver
+from zdr_lint.config import CONFIG_FILES, ProjectRoots, Settings, SettingsResolver
 from zdr_lint.discovery import discover
 from zdr_lint.engine import NOQA_WITHOUT_REASON, UNUSED_NOQA, Linter
 from zdr_lint.finding import Edit, Finding, Fix, Position
@@ -73,7 +73,7 @@ def _init_worker(settings: Settings, project=None, token: Optional[int] = None) 
 
 def _lint_in_worker(path: str) -> list:
     assert _worker_linter is not None
-    return _worker_linter.lint_file(path)
+    return _worker_linter.lint_file(path, candidate=True)
 
 
 def _scan_in_worker(paths: list) -> list:
@@ -105,7 +105,7 @@ def _lint_many(linter: Linter, paths: list, jobs: int) -> list:
         results = _in_pool(linter, min(jobs, len(paths)), _lint_in_worker, paths, chunk)
         if results is not None:
             return results
-    return [linter.lint_file(path) for path in paths]
+    return [linter.lint_file(path, candidate=True) for path in paths]
 
 
 # --- The first scan of a file to check --------------------------------------------------------------
@@ -264,25 +264,87 @@ def check_files(files: Sequence[str], resolver: SettingsResolver, options: RunOp
     return findings
 
 
-def _project_files(project: Project, resolver: SettingsResolver, options: RunOptions, real: Optional[RealPaths] = None, walked: Sequence[str] = ()) -> dict:
+WALK_KEY = "\0walk"  # the index cache's entry for the last walk of the project
+
+
+def _project_files(project: Project, resolver: SettingsResolver, options: RunOptions, real: Optional[RealPaths] = None,
+                   walked: Sequence[str] = (), cache: Optional[ProjectCache] = None) -> dict:
     """resolved path -> path, for every Python file of the project (the index covers them all);
-    without a project marker (no settings file, no version control), only the files given."""
+    without a project marker (no settings file, no version control), only the files given.
+
+    The walk is cached: when no folder of the last walk has changed (a file added, removed or
+    renamed changes its folder's modification time) and no `.gitignore` or settings file in them has,
+    the last walk's files are the project's, and a run that checks one file (pre-commit) does not
+    walk the whole tree."""
     real = real or RealPaths()
     every = {path: name for path, name in project.files.items() if name.endswith((".py", ".pyi"))}
     if not _has_marker(project.root):
         return every
     if any(os.path.realpath(folder) == project.root for folder in walked) and project.settings.respect_gitignore:
         return every  # the run walked the whole project as the index would
+    key = key_of(project.settings.exclude, project.settings.extend_exclude)
+    stored = cache.index.entries.get(WALK_KEY) if cache is not None else None
+    if isinstance(stored, dict) and stored.get("key") == key and _walk_unchanged(project.root, stored):
+        for rel in stored["files"]:
+            every.setdefault(os.path.join(project.root, rel), os.path.join(project.root, rel))
+        return every
     quiet = lambda message: None  # the walk of the files given already warned about their .gitignore lines  # noqa: E731
+    visited: list = []
+    found: list = []
     # the index covers what discovery would check with .gitignore respected, whatever the run's flag
-    for item in discover([project.root], resolver, warn=quiet, respect_gitignore=True):
+    for item in discover([project.root], resolver, warn=quiet, respect_gitignore=True, visited=visited):
         if item.error is None and item.path.endswith((".py", ".pyi")):
-            every.setdefault(real.of(item.path), item.path)
+            path = real.of(item.path)
+            every.setdefault(path, item.path)
+            found.append(project.rel(path))
+    if cache is not None:
+        cache.index.put(WALK_KEY, {"key": key, "folders": _folder_stamps(project, visited, real), "files": found})
     return every
 
 
-def _check_project(project: Project, resolver: SettingsResolver, registry, options: RunOptions, real: Optional[RealPaths] = None, walked: Sequence[str] = ()) -> list:
-    every = _project_files(project, resolver, options, real, walked)
+_WATCHED = (".gitignore",) + CONFIG_FILES  # files of a folder whose change can change the walk
+
+
+def _folder_stamps(project: Project, folders: list, real: RealPaths) -> dict:
+    out = {}
+    for folder in folders:
+        resolved = os.path.realpath(folder)
+        try:
+            stamps = [os.stat(resolved).st_mtime_ns]
+        except OSError:
+            continue
+        for name in _WATCHED:
+            try:
+                st = os.stat(os.path.join(resolved, name))
+                stamps.append([name, st.st_size, st.st_mtime_ns])
+            except OSError:
+                pass
+        out[project.rel(resolved) if resolved != project.root else "."] = stamps
+    return out
+
+
+def _walk_unchanged(root: str, stored: dict) -> bool:
+    folders = stored.get("folders")
+    if not isinstance(folders, dict) or not isinstance(stored.get("files"), list):
+        return False
+    for rel, stamps in folders.items():
+        folder = root if rel == "." else os.path.join(root, rel)
+        try:
+            if os.stat(folder).st_mtime_ns != stamps[0]:
+                return False
+            for name, size, mtime in stamps[1:]:
+                st = os.stat(os.path.join(folder, name))
+                if (st.st_size, st.st_mtime_ns) != (size, mtime):
+                    return False
+        except (OSError, TypeError, ValueError, IndexError):
+            return False
+    return True
+
+
+def _open_project(project: Project, resolver: SettingsResolver, registry, options: RunOptions,
+                  real: Optional[RealPaths] = None, walked: Sequence[str] = ()) -> tuple:
+    """(cache, every file of the project) with the project's index built: what checking one of its
+    files needs, for check_files and linter_for alike."""
     settings = project.settings
     base = Linter(settings, registry)
     factories = base.client_factories
@@ -291,7 +353,13 @@ def _check_project(project: Project, resolver: SettingsResolver, registry, optio
     use_cache = options.use_cache and _has_marker(project.root)
     folder = cache_folder(project.root, settings.cache_dir, str(settings.project_root)) if use_cache else None
     cache = ProjectCache.open(folder, key_of("index", list(factories)), run_key)
+    every = _project_files(project, resolver, options, real, walked, cache)
     project.index = _index(project, every, factories, cache, options, base)
+    return cache, every
+
+
+def _check_project(project: Project, resolver: SettingsResolver, registry, options: RunOptions, real: Optional[RealPaths] = None, walked: Sequence[str] = ()) -> list:
+    cache, every = _open_project(project, resolver, registry, options, real, walked)
     # the files to check, each with the Linter of its own settings (nearest settings file)
     linters: dict = {}
     groups: dict = {}
@@ -355,17 +423,22 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
                 summaries_cached[real] = entry["summary"]
         else:
             to_read.append((real, rel, stamp))
-    for real, rel, stamp in to_read:
-        try:
-            data = read_file_bytes(real)
-        except OSError:
+    # files changed since the cache was written (all, on a cold run): read, hashed and read for
+    # the index's facts, in worker processes on a large tree
+    items = [(real, *modules[real], words) for real, _, _ in to_read]
+    facts = None
+    if options.jobs > 1 and len(items) >= PARALLEL_SCAN_THRESHOLD:
+        facts = _in_pool(linter, options.jobs, _facts_in_worker, items, max(1, len(items) // (options.jobs * 8)))
+    if facts is None:
+        facts = [_file_facts(item) for item in items]
+    for (real, rel, stamp), found in zip(to_read, facts):
+        if found is None:
             continue
-        digest = content_hash(data)
+        digest, opens, file_keys = found
         project.hashes[real] = digest
         entry = cache.index.with_hash(rel, digest)
         if entry is None or entry.get("module") != list(modules[real]):
-            lowered = data.lower()
-            entry = {"hash": digest, "module": list(modules[real]), "opens": opens_index(lowered, words), "keys": [list(k) for k in import_keys(lowered, *modules[real])]}
+            entry = {"hash": digest, "module": list(modules[real]), "opens": opens, "keys": file_keys}
         entry = dict(entry, stamp=stamp.as_list())
         cache.index.put(rel, entry)
         keys[real] = frozenset(tuple(k) for k in entry["keys"])
@@ -374,7 +447,7 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
         if "summary" in entry:
             summaries_cached[real] = entry["summary"]
     project.keys = keys
-    cache.index.keep_only({project.rel(real) for real in modules})
+    cache.index.keep_only({project.rel(real) for real in modules} | {WALK_KEY})
 
     def summarize_many(reals: list) -> list:
         out: dict = {real: summaries_cached[real] for real in reals if real in summaries_cached}
@@ -394,6 +467,21 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
         return [out.get(real) for real in reals]
 
     return grow_index(modules, keys, opening, None, factories, project.root or None, summarize_many)
+
+
+def _file_facts(item: tuple) -> Optional[tuple]:
+    """(content hash, opens the index, import keys) of a file, or None when it cannot be read."""
+    real, module, is_package, words = item
+    try:
+        data = read_file_bytes(real)
+    except OSError:
+        return None
+    lowered = data.lower()
+    return content_hash(data), opens_index(lowered, words), [list(k) for k in import_keys(lowered, module, is_package)]
+
+
+def _facts_in_worker(item: tuple) -> Optional[tuple]:
+    return _file_facts(item)
 
 
 def _summarize_path(real: str, module: str, is_package: bool) -> Optional[dict]:
@@ -503,14 +591,31 @@ def linter_for(path: str, resolver: SettingsResolver, options: RunOptions, proje
     project = (projects or {}).get(root)
     if project is None:
         project = Project(root, resolver.for_directory(Path(root)))
-        every = _project_files(project, resolver, options)
-        settings = project.settings
-        base = Linter(settings, registry)
-        use_cache = options.use_cache and _has_marker(project.root)
-        folder = cache_folder(project.root, settings.cache_dir, str(settings.project_root)) if use_cache else None
-        cache = ProjectCache.open(folder, key_of("index", list(base.client_factories)), key_of(_settings_key(settings), _plugins_key(registry)))
-        project.index = _index(project, every, base.client_factories, cache, options, base)
+        cache, _ = _open_project(project, resolver, registry, options)
         cache.index.save()
         if projects is not None:
             projects[root] = project
     return Linter(resolver.for_path(path), registry, project=project.index)
+
+
+# --- For a front end that stays running (the language server) ----------------------------------------
+# It keeps each Project of `linter_for` between edits, refreshes its index when files change on disk,
+# and re-checks an open document only when what its findings depend on has changed.
+def refresh_project(project: Project, resolver: SettingsResolver, options: RunOptions) -> None:
+    """Bring `project.index` up to date after files of the project were saved, created or deleted:
+    the walk finds the files as the CLI would, and the cache serves every file whose stamp is
+    unchanged, so only the changed files are read and summarised again."""
+    cache, _ = _open_project(project, resolver, options.registry or get_registry(), options)
+    cache.index.save()
+
+
+def source_dependencies(index: ProjectIndex, source: str, path: str) -> tuple:
+    """(import keys, module name) of a file's text, maybe unsaved: what `dependency_digest` reads."""
+    module, is_package = index.module_of(path)
+    lowered = source.encode("utf-8", "surrogateescape").lower()
+    return frozenset(tuple(k) for k in import_keys(lowered, module, is_package)), module
+
+
+def dependency_digest(index: ProjectIndex, keys: frozenset, module: str) -> str:
+    """What of the index the findings of a file with these import keys depend on (as the cache sees it)."""
+    return _dependency_digest(index, keys, module)

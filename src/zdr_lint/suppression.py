@@ -241,11 +241,19 @@ class Suppressions:
 
 
 def _string_lines_from_ast(tree: ast.AST, result: Suppressions) -> None:
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Constant, ast.JoinedStr)) and (node.end_lineno or node.lineno) > node.lineno:
-            if isinstance(node, ast.JoinedStr) or isinstance(node.value, (str, bytes)):
+    """Lines of multi-line strings. Only nodes spanning several lines can hold one, so a subtree on
+    one line is not entered (a module of data rows is mostly such lines)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Constant, ast.JoinedStr)):
+            if (node.end_lineno or node.lineno) > node.lineno and (isinstance(node, ast.JoinedStr) or isinstance(node.value, (str, bytes))):
                 for line in range(node.lineno, node.end_lineno):
                     result.noqa_line_of[line] = node.end_lineno
+            continue
+        for child in ast.iter_child_nodes(node):
+            if getattr(child, "end_lineno", None) is None or child.end_lineno > child.lineno:
+                stack.append(child)
 
 
 def parse_suppressions(text: str, known: frozenset = frozenset(), tree: Optional[ast.AST] = None) -> Suppressions:
