@@ -382,7 +382,8 @@ def _check_project(project: Project, resolver: SettingsResolver, registry, optio
 
 
 def _settings_key(settings: Settings) -> list:
-    """What of the settings can change a file's findings (not the output format, not excludes)."""
+    """What of the settings can change a file's findings (not the output format, not excludes; not
+    `fail-on` or the baseline either: the CLI applies them to the run's findings, after the cache)."""
     return [
         sorted(settings.select), sorted(settings.extend_select), sorted(settings.ignore),
         [list(p) for p in settings.per_file_ignores], sorted(settings.client_factories),
