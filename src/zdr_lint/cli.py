@@ -331,6 +331,8 @@ def run_check(args) -> int:
     if (args.fix or args.diff or args.write_baseline) and reads_stdin(args):
         _error("--fix, --diff and --write-baseline work on files, not on code read from stdin")
         return EXIT_ERROR
+    if stdin_is_closed(args):
+        return EXIT_ERROR
     run = gather(args, resolver, registry)
     findings, failed, linter, stdin_source = run.findings, run.failed, run.linter, run.stdin_source
     options = run.options
@@ -395,8 +397,18 @@ class Gathered:
     stdin_source: Optional[bytes] = None
 
 
+def stdin_is_closed(args) -> bool:
+    """The command is to read code from stdin and there is none (`<&-`): says so in one line (the
+    command then exits 2, before `gather`)."""
+    if reads_stdin(args) and sys.stdin is None:
+        _error("standard input is closed: nothing to check (give files, or pipe the code in)")
+        return True
+    return False
+
+
 def gather(args, resolver, registry) -> Gathered:
-    """The findings of the paths (or stdin) the command names, as `check` computes them."""
+    """The findings of the paths (or stdin: see `stdin_is_closed`) the command names, as `check`
+    computes them."""
     from zdr_lint.discovery import discover
     from zdr_lint.engine import Linter
     from zdr_lint.runner import RunOptions, check_files, linter_for
@@ -410,9 +422,6 @@ def gather(args, resolver, registry) -> Gathered:
     files: list = []
     stdin_source = None
     if getattr(args, "stdin_filename", None) is not None or args.paths == ["-"]:
-        if sys.stdin is None:
-            _error("standard input is closed: nothing to check (give files, or pipe the code in)")
-            return EXIT_ERROR
         if args.stdin_filename:  # the code of a file of a project: checked with that project's index
             linter = linter_for(args.stdin_filename, resolver, options)
         _warn_if_nothing_enabled(linter)
@@ -877,11 +886,14 @@ def run_rules(args) -> int:
 # --- suppressions / report -----------------------------------------------------------------------------
 def _all_uses(args):
     """(the run, the registry, the settings) of a check of the paths with `# noqa` set aside: every
-    use, whether or not a directive suppresses it (the commands below match them to the directives)."""
+    use, whether or not a directive suppresses it (the commands below match them to the directives).
+    None when there is nothing to read (`stdin_is_closed`)."""
     from zdr_lint.plugins import get_registry, report_plugin_errors
 
     args.ignore_noqa = True
     args.stdin_filename = None
+    if stdin_is_closed(args):
+        return None
     resolver = settings_resolver(args)
     registry = get_registry(entry_points=not args.isolated)
     report_plugin_errors(registry)
@@ -891,7 +903,10 @@ def _all_uses(args):
 def run_suppressions(args) -> int:
     from zdr_lint import suppressions_report as listing
 
-    run, registry, _ = _all_uses(args)
+    uses = _all_uses(args)
+    if uses is None:
+        return EXIT_ERROR
+    run, registry, _ = uses
     listed = listing.list_suppressions(run.files, run.findings, registry.rules)
     render = {"text": listing.render_text, "json": listing.render_json, "markdown": listing.render_markdown}[args.output_format]
     sys.stdout.write(render(listed))
@@ -904,7 +919,10 @@ def run_report(args) -> int:
     from zdr_lint import report as reports
     from zdr_lint import suppressions_report as listing
 
-    run, registry, settings = _all_uses(args)
+    uses = _all_uses(args)
+    if uses is None:
+        return EXIT_ERROR
+    run, registry, settings = uses
     hidden_by: dict = {}
     listed = listing.list_suppressions(run.files, run.findings, registry.rules, hidden_by)
     root = _baseline_root(settings)
