@@ -234,3 +234,43 @@ def test_prefilter_lets_through_what_a_rule_needs_and_not_openai_look_alikes():
     assert linter.passes_prefilter(b"url = 'https://x.services.ai.azure.com/anthropic/v1/files'")
     assert not linter.passes_prefilter(b"tools = [{'type': 'web_search_preview'}]; r.output[0].file_id")
     assert not linter.passes_prefilter(b"c = {'type': 'input_image', 'file_id': f}")  # OpenAI's image by file id
+
+
+# --- profiles and policy positions ------------------------------------------------------------------
+def test_every_trigger_standing_is_complete_and_consistent():
+    """Each trigger names a known code, source, topic, BAA outcome and answers from the vocabulary
+    `classify.judge` knows; every judged code has a default trigger (ZDR016's verdicts name theirs);
+    every remedy belongs to a trigger."""
+    answers = {"yes", "qualified", "no", "unlisted", "elsewhere", "not-blocked"}
+    codes = {code for code in catalog.EXCEPTIONS}
+    for key, standing in catalog.TRIGGERS.items():
+        assert standing.code in codes, key
+        assert standing.zdr in answers and standing.hipaa in answers, key
+        assert set(standing.sources) <= set(catalog.SOURCES) and standing.sources, key
+        assert standing.topic is None or standing.topic in catalog.POLICY_TOPICS, key
+        assert standing.scope in answers | {"unnamed"}, key
+        assert standing.baa is None or standing.baa in catalog.BAA_OUTCOMES, key
+        assert standing.kept and standing.holder and standing.retention, key
+    judged = {t.code for t in catalog.TRIGGERS.values()}
+    assert judged - set(catalog.DEFAULT_TRIGGERS) == {"ZDR016"}
+    assert all(catalog.TRIGGERS[t].code == code for code, t in catalog.DEFAULT_TRIGGERS.items())
+    assert set(catalog.REMEDIES) <= set(catalog.TRIGGERS)
+    assert dict(catalog.DEFAULT_POLICY).keys() == catalog.POLICY_TOPICS.keys()
+    # the zdr profile never raises ZDR016; the hipaa profile raises every code the zdr profile does
+    assert "ZDR016" not in catalog.codes_in_profile("zdr")
+    assert catalog.codes_in_profile("hipaa") == catalog.codes_in_profile("zdr") | {"ZDR016"}
+
+
+def test_hipaa_typed_params_and_tool_types_match_the_sdk():
+    import anthropic.types as types
+    import anthropic.types.beta as beta_types
+
+    names = [n for module in (types, beta_types) for n in dir(module) if any(k in n for k in ("ToolSearchTool", "AdvisorTool", "BrowserToolset")) and n[-12:-5].isdigit()]
+    assert names, "no tool search, advisor or browser tool params found"
+    for name in names:
+        tool_type = catalog.hipaa_typed_param_tool_type(name)
+        assert tool_type is not None and catalog.match_hipaa_tool_type(tool_type) is not None, name
+    for family in catalog.HIPAA_TOOL_FAMILIES:
+        for date in catalog.TOOL_FAMILIES[family].versions:
+            assert catalog.match_hipaa_tool_type(f"{family}_{date}") == (family, date)
+        assert catalog.match_tool_type(f"{family}_{catalog.TOOL_FAMILIES[family].versions[0]}") is None  # no ZDR code of its own

@@ -218,9 +218,21 @@ def test_fail_on_never_reports_without_failing(installed: dict, runner_env: dict
     assert broken.returncode == 2 and "pyproject.toml" in broken.stderr
 
 
-def test_fail_on_values_that_do_not_exist_yet_are_refused(installed: dict, runner_env: dict, workspace: Path) -> None:
-    result, _ = run_action(installed, runner_env, workspace, {"fail-on": "error"})
-    assert result.returncode == 2 and "::error title=zdr-lint::fail-on must be 'findings' or 'never'" in result.stdout
+def test_fail_on_a_severity(installed: dict, runner_env: dict, workspace: Path) -> None:
+    # the policy "docs" leaves structured outputs as warnings: `fail-on: error` passes, `warning` fails
+    (workspace / "schema.py").write_text(
+        "import anthropic\nanthropic.Anthropic().messages.create(model='m', max_tokens=1, messages=[], output_config={'format': {'type': 'json_schema'}})\n"
+    )
+    given = {"paths": "schema.py", "args": "--policy docs"}
+    passed, outputs = run_action(installed, runner_env, workspace, dict(given, **{"fail-on": "error"}))
+    assert passed.returncode == 0 and outputs["exit-code"] == "0" and "ZDR004" in passed.stdout
+    failed, _ = run_action(installed, runner_env, workspace, dict(given, **{"fail-on": "warning"}))
+    assert failed.returncode == 1
+
+
+def test_fail_on_values_that_do_not_exist_are_refused(installed: dict, runner_env: dict, workspace: Path) -> None:
+    result, _ = run_action(installed, runner_env, workspace, {"fail-on": "critical"})
+    assert result.returncode == 2 and "::error title=zdr-lint::fail-on must be 'findings', 'error', 'warning', 'info' or 'never'" in result.stdout
 
 
 def test_the_gitlab_jobs_command_writes_the_report(workspace: Path) -> None:

@@ -22,16 +22,41 @@ JSON_SCHEMA = {
             "filename": {"type": "string"},
             "location": {"$ref": "#/$defs/loc"},
             "end_location": {"$ref": "#/$defs/loc"},
-            "fix": {"type": "null"},
+            "fix": {"oneOf": [{"type": "null"}, {"$ref": "#/$defs/fix"}]},
             "noqa_row": {"type": "integer", "minimum": 1},
             "url": {"type": "string", "pattern": "^https://"},
             "category": {"type": "string"},
             "confidence": {"enum": ["high", "medium"]},
             "severity": {"enum": ["error", "warning", "info"]},
             "cell": {"type": ["integer", "null"]},
+            "profile": {"enum": ["zdr", "hipaa", None]},
+            "policy": {
+                "oneOf": [
+                    {"type": "null"},
+                    {"type": "object", "required": ["topic", "position"], "additionalProperties": False,
+                     "properties": {"topic": {"type": "string"}, "position": {"enum": ["scope", "docs"]}}},
+                ]
+            },
         },
     },
     "$defs": {
+        # ruff's fix: applicability, the edits (content and 1-based locations), a title
+        "fix": {
+            "type": "object",
+            "required": ["applicability", "edits", "message"],
+            "additionalProperties": False,
+            "properties": {
+                "applicability": {"enum": ["safe", "unsafe"]},
+                "message": {"type": "string", "minLength": 5},
+                "edits": {
+                    "type": "array", "minItems": 1,
+                    "items": {
+                        "type": "object", "required": ["content", "location", "end_location"], "additionalProperties": False,
+                        "properties": {"content": {"type": "string"}, "location": {"$ref": "#/$defs/loc"}, "end_location": {"$ref": "#/$defs/loc"}},
+                    },
+                },
+            },
+        },
         "loc": {
             "type": "object",
             "required": ["row", "column"],
@@ -118,6 +143,14 @@ def test_json_output_matches_ruffs_schema(project):
     assert [(d["code"], d["location"]["row"], d["location"]["column"]) for d in data] == [("ZDR001", 4, 1), ("ZDR002", 9, 5)]
     assert data[0]["end_location"] == {"row": 4, "column": 46}
     assert data[0]["filename"] == str(project / "app.py")
+    # the cache_control keyword can be dropped, as an unsafe fix: the whole line goes
+    assert data[0]["fix"] is None
+    assert data[1]["fix"] == {
+        "applicability": "unsafe",
+        "edits": [{"content": "", "location": {"row": 9, "column": 1}, "end_location": {"row": 10, "column": 1}}],
+        "message": data[1]["fix"]["message"],
+    }
+    assert (data[1]["profile"], data[1]["policy"]) == ("zdr", {"topic": "caching", "position": "scope"})
 
 
 def test_exit_zero(project):

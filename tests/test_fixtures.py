@@ -3,7 +3,9 @@
 fixtures/realistic/: those are whole projects, whose findings need cross-module resolution.
 
 A fixture is data, never imported. `positive_*.py` files hold at least one use of their folder's
-rule; `negative_*.py` files hold look-alikes and must produce no finding at all.
+rule; `negative_*.py` files hold look-alikes and must produce no finding at all. A folder with a
+`zdr-lint.toml` is checked under its settings (fixtures/hipaa/: `profile = "hipaa"`), as the CLI
+checks any file under its nearest settings file.
 """
 
 from __future__ import annotations
@@ -16,14 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from zdr_lint.config import Settings
+from zdr_lint.config import Settings, SettingsResolver
 from zdr_lint.engine import Linter
 from zdr_lint.plugins import get_registry
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>ZDR\d{3}(?:\s*,\s*ZDR\d{3})*)\s*$")
 MIN_FILES_PER_RULE = 4
-RULE_CODES = [f"ZDR{n:03d}" for n in range(1, 16)]
+RULE_CODES = [f"ZDR{n:03d}" for n in range(1, 17)]
 
 
 # fixtures/realistic/ holds multi-module projects whose findings need the whole project (a client
@@ -56,6 +58,18 @@ def linter() -> Linter:
     return Linter(Settings(project_root=FIXTURES))
 
 
+_RESOLVER = SettingsResolver(cwd=FIXTURES)
+_LINTERS: dict = {}
+
+
+def linter_of(path: Path, default: Linter) -> Linter:
+    """The fixture's linter: the nearest settings file's (a folder's zdr-lint.toml), else `default`."""
+    settings = _RESOLVER.for_path(str(path))
+    if settings.config_path is None:
+        return default
+    return _LINTERS.setdefault(id(settings), Linter(settings))
+
+
 def _describe(path: Path, items: Counter, findings_by_key: dict) -> list:
     lines = []
     source_lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -69,7 +83,7 @@ def _describe(path: Path, items: Counter, findings_by_key: dict) -> list:
 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_fixture(path: Path, linter: Linter) -> None:
-    findings = linter.lint_file(str(path))
+    findings = linter_of(path, linter).lint_file(str(path))
     actual = Counter((f.start.line, f.code) for f in findings)
     by_key = {(f.start.line, f.code): f.message for f in findings}
     expected = expected_findings(path)

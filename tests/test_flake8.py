@@ -15,7 +15,8 @@ FIXTURES = ROOT / "fixtures"
 BIN = Path(sys.executable).parent
 FLAKE8 = str(BIN / "flake8")
 ZDR_LINT = str(BIN / "zdr-lint")
-LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<message>.*)$")
+# `zdr-lint check` marks a finding `--fix` would fix with ruff's ` [*]` (flake8 has no fixes)
+LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?:\[\*\] )?(?P<message>.*)$")
 
 pytestmark = pytest.mark.skipif(not Path(FLAKE8).exists(), reason="flake8 is not installed next to the interpreter")
 

@@ -299,8 +299,10 @@ def test_async_httpx_event_hook(api):
     ("options", "message"),
     [
         ({"mode": "audit"}, "mode 'audit' is not one of block, warn, record"),
-        ({"profile": "hipaa"}, "profile 'hipaa' is not supported yet"),
-        ({"policy": "docs"}, "policy 'docs' is not supported yet"),
+        ({"profile": "baa"}, "unknown profile 'baa': choose 'zdr' or 'hipaa'"),
+        ({"policy": "table"}, "unknown policy 'table': choose 'scope' or 'docs'"),
+        ({"policy": {"cache": "docs"}}, "unknown policy topic 'cache'"),
+        ({"policy": {"caching": "table"}}, "policy topic 'caching': unknown position 'table'"),
         ({"allow": ["ZDR999"]}, "allow names unknown codes: ZDR999"),
     ],
 )
@@ -312,3 +314,24 @@ def test_bad_settings_are_one_clear_error(options, message):
 def test_the_defaults_are_accepted():
     guard = ZdrGuard(profile="zdr", policy="scope")
     assert guard.mode == "block" and json.loads(guard.report())["profile"] == "zdr"
+    assert json.loads(ZdrGuard().report())["policy"]["platforms"] == "docs"  # the defaults, topic by topic
+
+
+CACHED = {"model": "claude-sonnet-5-5", "max_tokens": 16, "messages": [{"role": "user", "content": "hi"}], "cache_control": {"type": "ephemeral"}}
+
+
+def test_the_guard_follows_the_profile_and_policy_as_the_linter_does():
+    """Prompt caching: blocked under the scope article's position, let through under the docs' (which
+    mark it ZDR and HIPAA eligible); tool search only under the HIPAA profile; structured outputs a
+    warning under the docs' position."""
+    scope, docs = ZdrGuard(mode="record"), ZdrGuard(mode="record", policy={"caching": "docs"})
+    assert [f.code for f in scope.check("POST", "/v1/messages", CACHED)] == ["ZDR002"]
+    assert docs.check("POST", "/v1/messages", CACHED) == []
+    searching = dict(CACHED, cache_control=None, tools=[{"type": "tool_search_tool_bm25_20251119", "name": "tool_search"}])
+    assert ZdrGuard().check("POST", "/v1/messages", searching) == []
+    found = ZdrGuard(profile="hipaa").check("POST", "/v1/messages", searching)
+    assert [(f.code, f.where) for f in found] == [("ZDR016", "tools[0].type")]
+    assert "refuses most such features under a BAA (HTTP 400" in found[0].exception
+    schema = dict(CACHED, cache_control=None, output_config={"format": {"type": "json_schema", "schema": {"type": "object"}}})
+    assert [f.severity for f in ZdrGuard().check("POST", "/v1/messages", schema)] == ["error"]
+    assert [f.severity for f in ZdrGuard(policy="docs").check("POST", "/v1/messages", schema)] == ["warning"]

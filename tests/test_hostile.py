@@ -203,8 +203,9 @@ def test_stdout_full(project: Path) -> None:
     assert result.stderr == b"zdr-lint: error: cannot write the output: No space left on device\n"
 
 
-def test_stdin_closed_with_dash(project: Path) -> None:
-    result = subprocess.run(f"{ZDR_LINT} check --isolated - <&-", shell=True, cwd=project, capture_output=True, timeout=120)
+@pytest.mark.parametrize("command", ["check", "suppressions", "report"])
+def test_stdin_closed_with_dash(project: Path, command: str) -> None:
+    result = subprocess.run(f"{ZDR_LINT} {command} --isolated - <&-", shell=True, cwd=project, capture_output=True, timeout=120)
     assert result.returncode == 2 and b"Traceback" not in result.stderr
     assert result.stderr == b"zdr-lint: error: standard input is closed: nothing to check (give files, or pipe the code in)\n"
 

@@ -10,7 +10,10 @@ from zdr_lint.plugins import get_registry
 
 RULES = get_registry().rules
 # opt-in rules (ZDR100) are enabled too, so their INVALID examples can fire
-LINTER = Linter(Settings(extend_select=tuple(code for code, rule in RULES.items() if not rule.default_enabled)))
+OPT_IN = tuple(code for code, rule in RULES.items() if not rule.default_enabled)
+LINTER = Linter(Settings(extend_select=OPT_IN))
+# a rule whose examples need settings of their own (ZDR016: the HIPAA profile) names them
+LINTERS = {code: Linter(Settings(extend_select=OPT_IN, **rule.EXAMPLE_SETTINGS)) for code, rule in RULES.items() if rule.EXAMPLE_SETTINGS}
 
 
 def _examples(kind: str) -> list:
@@ -21,19 +24,24 @@ def _examples(kind: str) -> list:
     ]
 
 
-def _codes(source: str) -> list:
-    return [f.code for f in LINTER.lint_source(source, "example.py")]
+def _codes(source: str, code: str = "") -> list:
+    return [f.code for f in LINTERS.get(code, LINTER).lint_source(source, "example.py")]
 
 
 @pytest.mark.parametrize(("code", "source"), _examples("VALID"))
 def test_valid_example_is_silent(code: str, source: str) -> None:
-    found = LINTER.lint_source(source, "example.py")
+    found = LINTERS.get(code, LINTER).lint_source(source, "example.py")
     assert [f for f in found if f.code in (code, "ZDR000")] == [], f"{code} fired on its VALID example:\n{source}"
 
 
 @pytest.mark.parametrize(("code", "source"), _examples("INVALID"))
 def test_invalid_example_fires(code: str, source: str) -> None:
-    assert code in _codes(source), f"{code} did not fire on its INVALID example:\n{source}"
+    assert code in _codes(source, code), f"{code} did not fire on its INVALID example:\n{source}"
+
+
+@pytest.mark.parametrize(("code", "source"), [p for p in _examples("INVALID") if p.values[0] in LINTERS])
+def test_an_example_of_another_profile_is_silent_without_its_settings(code: str, source: str) -> None:
+    assert code not in _codes(source), f"{code} fired without {RULES[code].EXAMPLE_SETTINGS}:\n{source}"
 
 
 def test_every_rule_has_examples() -> None:

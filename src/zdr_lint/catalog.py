@@ -80,6 +80,12 @@ EXCEPTIONS = {
         "authorises it, and under ZDR the API refuses them (HTTP 400) unless the workspace enables data retention",
         "use a model outside the Covered Models list, or get Anthropic's written authorisation first",
     ),
+    # Only under the HIPAA profile (see "Profiles and policy positions" below): features the docs mark
+    # ZDR eligible (or that run client side) but a HIPAA BAA does not cover.
+    "ZDR016": CodeText(
+        "the docs mark it HIPAA \"No\", though it keeps nothing outside ZDR",
+        "keep protected health information away from it, or use a HIPAA-eligible alternative",
+    ),
 }
 # Codes whose feature the "API and data retention" page marks ZDR "No" (Covered Models: "No" unless
 # authorised). A beta finding never invites a suppression of these: their own code fires too.
@@ -90,7 +96,7 @@ FEATURE_NAMES = {
     "ZDR004": "structured outputs", "ZDR006": "code execution", "ZDR007": "web search", "ZDR008": "web fetch",
     "ZDR009": "the MCP connector / MCP tunnels", "ZDR010": "Agent Skills / container reuse",
     "ZDR012": "telemetry export", "ZDR013": "Claude Managed Agents", "ZDR014": "message threads",
-    "ZDR015": "a Covered Model",
+    "ZDR015": "a Covered Model", "ZDR016": "a feature outside the HIPAA BAA",
 }
 
 # --- Clients -----------------------------------------------------------------------------------
@@ -1352,3 +1358,341 @@ OTHER_PROVIDER_ROOTS = OTHER_PROVIDER_ROOTS | WRAPPER_MODULES
 # still spells the shape (`X.messages.batches`, `X.beta.files`): the shapes' dotted paths are trigger words.
 SHAPE_TRIGGER_WORDS = frozenset(".".join(rule.prefix) for rule in SHAPE_PATHS if len(rule.prefix) >= 2)
 TRIGGER_WORDS = _trigger_words(SHAPE_TRIGGER_WORDS)
+
+# --- Profiles and policy positions: what each trigger keeps, and what each source says of it ---------
+# Every verdict names its trigger (`classify.Verdict.trigger`, else the code's default below); the
+# trigger's Standing says what the "API and data retention" page's table answers for it in its ZDR
+# and HIPAA columns ([docs]), what the scope article answers where the two disagree ([scope], the
+# text the agreements in force cite), and what is kept, by whom, for how long (the exposure report).
+# `classify.judge` turns that into the finding a profile and a policy give (or none).
+PROFILES = ("zdr", "hipaa")
+DEFAULT_PROFILE = "zdr"
+POSITIONS = ("scope", "docs")
+# The topics where [scope] and [docs] disagree ("Where sources disagree" in the reference), each with
+# the position zdr-lint takes by default: the scope article's, except on platforms, where the
+# reference's default already follows the docs (Bedrock and Vertex only: Foundry, Claude Platform on
+# AWS and Claude on Google Cloud are Anthropic-processed). `platforms = "scope"` is the strict
+# reading: the scope article names only "the Anthropic API".
+POLICY_TOPICS = {
+    "beta": "beta features: [scope] excludes beta products unless agreed; [docs] decides per feature",
+    "caching": "prompt caching: [scope] says hashed prompts are kept for the TTL; [docs] marks caching ZDR and HIPAA eligible (cache diagnostics: ZDR qualified, HIPAA No)",
+    "structured-outputs": "structured outputs: [scope] says they may override ZDR; [docs] marks them ZDR qualified (24 h schema cache), HIPAA eligible without PHI in schemas",
+    "web-search": "web search: [scope] says third-party processing may not be covered and the BAA does not apply; [docs] marks web search ZDR and HIPAA eligible (dynamic filtering: No)",
+    "web-fetch": "web fetch: [scope] treats fetched pages as web search (publishers may keep data); [docs] marks web fetch ZDR eligible, HIPAA No",
+    "platforms": "platforms: [docs] names Anthropic the processor on Foundry, Claude Platform on AWS and Claude on Google Cloud; [scope] names only the Anthropic API",
+}
+DEFAULT_POLICY = (
+    ("beta", "scope"), ("caching", "scope"), ("platforms", "docs"),
+    ("structured-outputs", "scope"), ("web-fetch", "scope"), ("web-search", "scope"),
+)
+# What a source answers for a trigger: "yes" (eligible: no finding), "qualified" (eligible with a
+# condition: a warning), "unlisted" (the docs decide per feature and do not list this one: a warning),
+# "elsewhere" (another code's finding carries it: info), "unnamed" (the scope article does not name
+# it: a warning), "not-blocked" (not eligible, and the API accepts it anyway), "no".
+ANSWER_SEVERITY = {"qualified": "warning", "unlisted": "warning", "unnamed": "warning", "elsewhere": "info"}
+SOURCES = {
+    "scope": "Anthropic's article on the scope of zero data retention (the version the agreements in force cite)",
+    "docs": "Anthropic's \"API and data retention\" page (platform.claude.com/docs/en/manage-claude/api-and-data-retention), Nov-Dec 2026",
+    "tools": "Anthropic's server tools page (platform.claude.com/docs/en/agents-and-tools/tool-use/server-tools)",
+    "covered": f"Anthropic's Covered Models article ({COVERED_MODELS_SOURCE})",
+}
+# Under a HIPAA BAA, what happens to a request that uses the trigger (the clause findings add).
+BAA_OUTCOMES = {
+    "refused": "a HIPAA BAA does not cover it, and the API refuses most such features under a BAA (HTTP 400: a failed request rather than a silent exit)",
+    "beta": "a HIPAA BAA generally excludes beta features, and the API refuses most of them (HTTP 400)",
+    "not-blocked": "under a HIPAA BAA the API accepts it and it is not covered: a silent exit from the BAA",
+    "client": "Claude Code is not covered under HIPAA readiness, and nothing refuses it",
+    "collector": "protected health information would leave to your collector, which the BAA does not cover",
+    "content-mode": "HIPAA organisations cannot choose content mode: the API refuses it",
+    "cloud": "the cloud provider's own terms (and BAA, if any) apply there, not Anthropic's",
+    "eligible": "the docs mark it HIPAA eligible and the API accepts it under a BAA; this finding follows the scope article",
+}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One trigger: its code and label, the docs' ZDR and HIPAA answers, the scope article's answer on
+    a disputed topic, the BAA outcome, and what is kept (for the report), with the sources of each."""
+
+    code: str
+    label: str
+    zdr: str  # the docs' ZDR column for this trigger
+    hipaa: str  # the docs' HIPAA column
+    kept: str  # what is kept or where it goes
+    holder: str  # who keeps it
+    retention: str  # for how long
+    sources: tuple
+    topic: Optional[str] = None  # a POLICY_TOPICS key where [scope] and [docs] disagree
+    scope: str = "no"  # the scope article's answer, used when the topic's position is "scope"
+    baa: Optional[str] = None  # a BAA_OUTCOMES key, said under the HIPAA profile
+    hipaa_text: Optional[CodeText] = None  # exception and advice of its own under the HIPAA profile
+    docs_text: Optional[CodeText] = None  # exception and advice of its own under the docs position
+    severity: Optional[str] = None  # lower than the code's own (its verdicts carry it too)
+
+
+_CONTAINER = ("container data: inputs, created files, outputs", "Anthropic", "up to 30 days", ("docs",))
+TRIGGERS = {
+    # ZDR001
+    "files": Standing(
+        "ZDR001", "Files API, file_id references, /v1/files", "no", "no",
+        "uploaded files", "Anthropic", "until deleted, or until their expiry (expires_in_seconds: 1 h to 90 days)", ("scope", "docs"),
+        baa="refused",
+        hipaa_text=CodeText("uploaded files are kept until deleted, outside ZDR; a HIPAA BAA covers PDFs only sent inline", "send the document inline (base64), not as an uploaded file"),
+    ),
+    # ZDR002
+    "prompt_caching": Standing(
+        "ZDR002", "prompt caching (cache_control)", "yes", "yes",
+        "limited metadata and hashed, non-text representations of the prompt prefix", "Anthropic", "the cache TTL: 5 min, or 1 h", ("scope", "docs"),
+        topic="caching", baa="eligible",
+    ),
+    "cache_diagnostics": Standing(
+        "ZDR002", "cache diagnostics (diagnostics=)", "qualified", "no",
+        "a fingerprint of cryptographic hashes and token-count estimates", "Anthropic", "briefly", ("docs",),
+        topic="caching", baa="refused",
+    ),
+    # ZDR003
+    "batch": Standing(
+        "ZDR003", "Message Batches API, /v1/messages/batches", "no", "no",
+        "batch requests and their results", "Anthropic", "until processed; results retrievable for 29 days", ("scope", "docs"), baa="refused",
+    ),
+    # ZDR004
+    "structured_outputs": Standing(
+        "ZDR004", "structured outputs, strict tool schemas", "qualified", "qualified",
+        "the JSON schema, tool definitions included (not prompts or outputs)", "Anthropic", "up to 24 h after last use", ("scope", "docs"),
+        topic="structured-outputs",
+        hipaa_text=CodeText(
+            "the JSON schema is cached for up to 24 h after last use; under a HIPAA BAA structured outputs are eligible only with no "
+            "protected health information in schema property names, `enum`, `const` or `pattern`",
+            "keep protected health information out of property names, enum, const and pattern values",
+        ),
+    ),
+    # ZDR005
+    "beta": Standing(
+        "ZDR005", "beta API calls, betas=, anthropic-beta headers", "unlisted", "no",
+        "whatever the beta feature keeps (not stated for beta products)", "Anthropic", "not stated", ("scope", "docs"),
+        topic="beta", baa="beta",
+        docs_text=CodeText("the docs decide beta features one by one and do not mark this one ZDR eligible", "confirm your agreement covers it, or use the generally available API"),
+    ),
+    "beta_eligible": Standing(
+        "ZDR005", "betas the docs mark ZDR eligible (compaction, context editing, the advisor tool)", "yes", "no",
+        "nothing outside ZDR, per the docs", "Anthropic", "not stated", ("scope", "docs"), topic="beta", baa="beta",
+    ),
+    "beta_also": Standing(
+        "ZDR005", "beta calls that are also a ZDR \"No\" feature (its own code fires)", "elsewhere", "no",
+        "what the feature's own code says", "Anthropic", "as the feature's own code says", ("scope", "docs"), topic="beta", baa="beta",
+        docs_text=CodeText("the docs decide beta features one by one", "act on that code's finding"),
+    ),
+    "fallback_credit": Standing(
+        "ZDR005", "refusal fallback middleware (fallback-credit beta header)", "yes", "no",
+        "no message content (the docs say fallback credit stores none)", "Anthropic", "not stated", ("scope", "docs"), topic="beta", baa="beta",
+        severity="warning",
+    ),
+    # ZDR006
+    "code_execution": Standing("ZDR006", "code execution tool", "no", "no", *_CONTAINER, baa="refused"),
+    "programmatic_tool_calling": Standing("ZDR006", "programmatic tool calling (allowed_callers)", "no", "no", *_CONTAINER, baa="refused"),
+    "dynamic_filtering": Standing(
+        "ZDR006", "dynamic filtering of the 2026 web search / web fetch tools", "no", "no",
+        *_CONTAINER[:3], ("docs", "tools"), baa="refused",
+    ),
+    # ZDR007, ZDR008
+    "web_search": Standing(
+        "ZDR007", "web search tool (any dated version)", "yes", "yes",
+        "search queries", "third-party sites and search providers", "their own terms", ("scope", "docs"), topic="web-search", baa="eligible",
+    ),
+    "web_fetch": Standing(
+        "ZDR008", "web fetch tool (any dated version)", "yes", "no",
+        "the URLs requested and what is fetched", "third-party publishers", "their own terms", ("scope", "docs"), topic="web-fetch", baa="refused",
+    ),
+    # ZDR009
+    "mcp": Standing(
+        "ZDR009", "MCP connector (mcp_servers=, mcp_toolset)", "no", "no",
+        "MCP connector data", "Anthropic (standard policy) and the remote MCP server (a third party)", "Anthropic's standard retention; the server's own terms", ("docs",),
+        baa="refused",
+    ),
+    "mcp_tunnels": Standing(
+        "ZDR009", "MCP tunnels (beta.tunnels, /v1/tunnels, the tunnels beta)", "no", "no",
+        "tunnel configuration and the MCP traffic through it", "Anthropic", "the standard policy", ("docs",), baa="refused",
+    ),
+    # ZDR010
+    "skills_containers": Standing(
+        "ZDR010", "Skills API, container reuse (container=)", "no", "no",
+        "uploaded skill files and container state", "Anthropic", "until deleted", ("docs",), baa="refused",
+    ),
+    # ZDR011
+    "cloud_platform": Standing(
+        "ZDR011", "Amazon Bedrock and Google-managed Vertex AI clients and endpoints", "no", "no",
+        "prompts and outputs", "the cloud provider (AWS or Google)", "the cloud's own terms", ("docs", "scope"), topic="platforms", baa="cloud",
+    ),
+    "anthropic_platform": Standing(
+        "ZDR011", "Microsoft Foundry, Claude Platform on AWS and Claude on Google Cloud clients (only with platforms = \"scope\")", "yes", "yes",
+        "prompts and outputs, processed by Anthropic on the cloud's infrastructure", "Anthropic", "as on the Anthropic API", ("scope", "docs"),
+        topic="platforms", scope="unnamed",
+    ),
+    # ZDR012
+    "claude_code_telemetry": Standing(
+        "ZDR012", "Claude Code telemetry (CLAUDE_CODE_ENABLE_TELEMETRY)", "no", "no",
+        "usage metrics and events", "your telemetry collector", "the collector's retention", ("scope", "docs"), baa="client",
+    ),
+    "telemetry_content": Standing(
+        "ZDR012", "OpenTelemetry content logging (OTEL_LOG_*)", "no", "no",
+        "prompt, response and tool content, or whole request and response bodies", "your telemetry collector (or files)", "the collector's retention, or until you delete the files",
+        ("docs",), baa="client",
+    ),
+    "sdk_trace_content": Standing(
+        "ZDR012", "the SDK's OpenTelemetry traces with content (content_mode)", "no", "no",
+        "prompts and responses in traces", "your telemetry collector", "the collector's retention", ("docs",), baa="collector",
+    ),
+    "server_export": Standing(
+        "ZDR012", "the API's server-side telemetry export with content", "no", "no",
+        "prompts and responses", "your telemetry collector (the API exports them)", "the collector's retention", ("docs",), baa="content-mode",
+    ),
+    # ZDR013 - ZDR015
+    "managed_agents": Standing(
+        "ZDR013", "Claude Managed Agents", "no", "no",
+        "agents, sessions and their transcripts, environments, memory stores, vaults, dreams", "Anthropic", "until deleted", ("docs",), baa="refused",
+    ),
+    "message_threads": Standing(
+        "ZDR014", "message threads", "no", "no",
+        "the conversation: messages, system prompt, tools", "Anthropic",
+        "in memory, encrypted, at most 1 h after last use (the English page: 5 min after the last request)", ("docs",), baa="beta",
+    ),
+    "covered_models": Standing(
+        "ZDR015", "Covered Models", "no", "no",
+        "prompts and outputs (30-day retention and review)", "Anthropic", "30 days", ("docs", "covered"),
+    ),
+    # ZDR016: the HIPAA profile only (the docs mark each ZDR eligible, or it runs client side)
+    "tool_search": Standing(
+        "ZDR016", "tool search tool (tool_search_tool_bm25 / _regex)", "yes", "no",
+        "nothing outside ZDR; the BAA does not cover the feature", "Anthropic", "as any ZDR request", ("docs",), baa="refused",
+    ),
+    "advisor": Standing(
+        "ZDR016", "advisor tool (advisor_*)", "yes", "no",
+        "nothing outside ZDR; the BAA does not cover the feature", "Anthropic", "as any ZDR request", ("docs",), baa="refused",
+    ),
+    "browser_use": Standing(
+        "ZDR016", "browser use (browser_toolset_*)", "yes", "not-blocked",
+        "the browser tool's calls and results (the tool runs client side)", "Anthropic, and the sites your browser visits", "as any ZDR request; the sites' own terms",
+        ("docs",), baa="not-blocked",
+    ),
+    "context_editing": Standing(
+        "ZDR016", "context editing (context_management=)", "yes", "no",
+        "nothing outside ZDR; the BAA does not cover the feature", "Anthropic", "as any ZDR request", ("docs",), baa="refused",
+    ),
+    "compaction": Standing(
+        "ZDR016", "compaction (compaction=)", "yes", "no",
+        "nothing outside ZDR; the BAA does not cover the feature", "Anthropic", "as any ZDR request", ("docs",), baa="refused",
+    ),
+    "agent_sdk": Standing(
+        "ZDR016", "Claude Agent SDK sessions (query, ClaudeSDKClient): Claude Code", "yes", "no",
+        "what Claude Code sends and keeps locally", "Anthropic, and your machine", "as Claude Code's own settings", ("docs",), baa="client",
+    ),
+    "hipaa_platform": Standing(
+        "ZDR016", "Claude Platform on AWS and Microsoft Foundry clients (AnthropicAWS, AnthropicFoundry)", "yes", "no",
+        "prompts and outputs, on a platform without HIPAA", "Anthropic", "as on the Anthropic API", ("docs",),
+    ),
+}
+# The trigger of a verdict that names none: each code's main use.
+DEFAULT_TRIGGERS = {
+    "ZDR001": "files", "ZDR002": "prompt_caching", "ZDR003": "batch", "ZDR004": "structured_outputs", "ZDR005": "beta",
+    "ZDR006": "code_execution", "ZDR007": "web_search", "ZDR008": "web_fetch", "ZDR009": "mcp", "ZDR010": "skills_containers",
+    "ZDR011": "cloud_platform", "ZDR012": "claude_code_telemetry", "ZDR013": "managed_agents", "ZDR014": "message_threads",
+    "ZDR015": "covered_models",
+}
+# Triggers that are not their code's default, by the (code, label) the resource rules, raw endpoints
+# and beta names above give them.
+FEATURE_TRIGGERS = {("ZDR009", "MCP tunnels"): "mcp_tunnels"}
+TELEMETRY_TRIGGERS = {
+    "CLAUDE_CODE_ENABLE_TELEMETRY": "claude_code_telemetry",
+    "ANTHROPIC_OPEN_TELEMETRY_TRACES_CONTENT_MODE": "sdk_trace_content",
+    **{name: "telemetry_content" for name in TELEMETRY_ENV_VARS if name.startswith("OTEL_LOG_")},
+}
+# Clients Anthropic processes but the scope article does not name, and those without HIPAA.
+UNNAMED_PLATFORM_CLIENTS = {
+    "AnthropicFoundry": "Microsoft Foundry", "AsyncAnthropicFoundry": "Microsoft Foundry",
+    "AnthropicAWS": "Claude Platform on AWS", "AsyncAnthropicAWS": "Claude Platform on AWS",
+    "AnthropicGoogleCloud": "Claude on Google Cloud", "AsyncAnthropicGoogleCloud": "Claude on Google Cloud",
+}
+NO_HIPAA_CLIENTS = {name: platform for name, platform in UNNAMED_PLATFORM_CLIENTS.items() if "Google" not in platform}
+# (clients, trigger, the exception and advice, `{platform}` filled in) of constructing such a client.
+PLATFORM_CLIENT_TRIGGERS = (
+    (UNNAMED_PLATFORM_CLIENTS, "anthropic_platform", CodeText(
+        'the scope article covers "the Anthropic API" and does not name {platform}, though the docs name Anthropic the data processor there',
+        'confirm your agreement covers this platform (or take the docs\' position: platforms = "docs")',
+    )),
+    (NO_HIPAA_CLIENTS, "hipaa_platform", CodeText(
+        "HIPAA is not available on {platform}: a BAA does not cover requests made there",
+        "send protected health information through the Anthropic API (anthropic.Anthropic) under your BAA",
+    )),
+)
+# Request keywords that are uses under the HIPAA profile only (beta-only keywords; ZDR005 fires too).
+HIPAA_REQUEST_KEYWORDS = {"compaction": "compaction", "context_management": "context_editing"}
+# Tool types the HIPAA profile flags (ZDR016): dated families and the undated tool search types.
+HIPAA_TOOL_FAMILIES = {
+    "tool_search_tool_bm25": "tool_search", "tool_search_tool_regex": "tool_search",
+    "advisor": "advisor", "browser_toolset": "browser_use",
+}
+HIPAA_TOOL_TYPE = re.compile(r"(?P<family>" + "|".join(sorted(HIPAA_TOOL_FAMILIES, key=len, reverse=True)) + r")(?:_(?P<date>\d{8}))?")
+HIPAA_TYPED_PARAMS = (
+    (re.compile(r"(Beta)?ToolSearchToolBm25_\d{8}Param"), "tool_search_tool_bm25"),
+    (re.compile(r"(Beta)?ToolSearchToolRegex\d{8}Param"), "tool_search_tool_regex"),
+    (re.compile(r"(Beta)?AdvisorTool\d{8}Param"), "advisor"),
+    (re.compile(r"(Beta)?BrowserToolset\d{8}Param"), "browser_toolset"),
+)
+# The Claude Agent SDK's entry points that start a Claude Code session (its options alone start nothing).
+AGENT_SDK_ENTRY_POINTS = frozenset({"claude_agent_sdk.query", "claude_agent_sdk.ClaudeSDKClient", "claude_agent_sdk.client.ClaudeSDKClient"})
+
+
+def match_hipaa_tool_type(value: str) -> Optional[tuple]:
+    """(family, date) of a tool `type` the HIPAA profile flags (`tool_search_tool_bm25_20251119`), else None."""
+    m = HIPAA_TOOL_TYPE.fullmatch(value)
+    if m is None or (m.group("date") is None and m.group("family") not in UNDATED_TOOL_TYPES):
+        return None
+    return m.group("family"), int(m.group("date")) if m.group("date") else None
+
+
+def hipaa_typed_param_tool_type(class_name: str) -> Optional[str]:
+    """The tool `type` a typed param of a HIPAA-flagged tool stands for (`BetaAdvisorTool20260301Param`)."""
+    for pattern, family in HIPAA_TYPED_PARAMS:
+        if pattern.fullmatch(class_name):
+            date = re.search(r"(\d{8})", class_name)
+            return f"{family}_{date.group(1)}" if date else family
+    return None
+
+
+def codes_in_profile(profile: str) -> frozenset:
+    """The codes whose triggers can fire under `profile` (with some policy)."""
+    column = "zdr" if profile == "zdr" else "hipaa"
+    return frozenset(
+        t.code for t in TRIGGERS.values() if getattr(t, column) != "yes" or (t.topic is not None and t.scope != "yes")
+    )
+
+
+# The prefilter's and the ast stage's extra words under the HIPAA profile (lowercase bytes): the
+# tool types and keywords only that profile flags. The zdr profile never pays for them.
+HIPAA_TRIGGER_WORDS = (b"tool_search_tool_", b"advisor_20", b"browser_toolset_20", b"compaction", b"context_management", b"claude_agent_sdk")
+UNIQUE_STRING = re.compile(UNIQUE_STRING.pattern + "|" + HIPAA_TOOL_TYPE.pattern, re.IGNORECASE)
+# A file that imports the Agent SDK refers to Claude Code under the HIPAA profile (the engine adds the
+# module to the ast stage's SDK modules then); its entry points are the words that make it a candidate.
+AGENT_SDK_MODULE = "claude_agent_sdk"
+# (The Anthropic-processed clients on other clouds are words too: the platforms policy and the HIPAA
+# profile judge their construction.)
+RESOURCE_WORDS = RESOURCE_WORDS | set(HIPAA_REQUEST_KEYWORDS) | {q.rsplit(".", 1)[-1] for q in AGENT_SDK_ENTRY_POINTS} | set(UNNAMED_PLATFORM_CLIENTS)
+
+
+# --- Fixes: the ZDR-safe spelling of a trigger, where one exists -------------------------------------
+@dataclass(frozen=True)
+class Remedy:
+    """How a finding of a trigger can be fixed in place (zdr_lint.fixes writes the edit)."""
+
+    action: str  # "pin-direct": add `"allowed_callers": ["direct"]` to the tool dict; "drop": remove the keyword or key
+    applicability: str  # ruff's: "safe" keeps what the code means; "unsafe" may change what it does
+    title: str
+
+
+REMEDIES = {
+    # the docs make a 2026 web tool eligible again once code execution cannot call it
+    "dynamic_filtering": Remedy("pin-direct", "safe", 'Pin the tool to direct calls (`"allowed_callers": ["direct"]`)'),
+    "cache_diagnostics": Remedy("drop", "unsafe", "Remove `diagnostics=` (no cache diagnostics)"),
+    "prompt_caching": Remedy("drop", "unsafe", "Remove `cache_control` (no prompt caching: requests cost more)"),
+    "message_threads": Remedy("drop", "unsafe", "Remove `thread=` (send the full history with each request instead)"),
+}

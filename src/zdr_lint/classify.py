@@ -16,7 +16,7 @@ the guard, and it never imports libcst or the SDK.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Iterator, Optional
 
 from zdr_lint import catalog
@@ -47,6 +47,9 @@ class Verdict:
     at: tuple = ()  # the key path, in the value classified, where the use is written
     confidence: str = "high"
     severity: Optional[str] = None  # lower than the code's own for a trigger that keeps less (a warning)
+    trigger: str = ""  # a catalog.TRIGGERS key ("" : the code's default trigger)
+    # set by `judge`: the profile, and the (topic, position) of the policy that raised it (or None)
+    basis: Optional[tuple] = None
 
     @property
     def exception(self) -> str:
@@ -60,9 +63,18 @@ class Verdict:
     def message(self) -> str:
         return f"{self.label}: {self.exception}; {self.advice}"
 
+    @property
+    def trigger_key(self) -> str:
+        return self.trigger or catalog.DEFAULT_TRIGGERS.get(self.code, "")
+
+    @property
+    def remedy(self) -> Optional[catalog.Remedy]:
+        """How the finding can be fixed in place, if it can (zdr_lint.fixes)."""
+        return catalog.REMEDIES.get(self.trigger_key)
+
     def under(self, *path) -> "Verdict":
         """The same verdict, `at` a path below `path` (a block inside a message inside a list)."""
-        return Verdict(self.code, self.label, self.text, tuple(path) + self.at, self.confidence, self.severity)
+        return replace(self, at=tuple(path) + self.at)
 
 
 def is_off(value: Any) -> bool:
@@ -87,6 +99,30 @@ def platform_model_id(text: str, *, in_mapping: bool = False) -> Optional[Verdic
     return Verdict("ZDR011", f"Claude on {platform}: {where} ({text})")
 
 
+def client_verdicts(name: str) -> list:
+    """Every verdict of constructing a client of class `name`: ZDR011 for a cloud-processed one; for an
+    Anthropic-processed one on another cloud, ZDR011 under the strict scope reading of platforms, and
+    ZDR016 (HIPAA profile) where HIPAA is not available (`judge` keeps what the profile and policy say)."""
+    found = [v] if (v := client_class(name)) is not None else []
+    for clients, trigger, text in catalog.PLATFORM_CLIENT_TRIGGERS:
+        platform = clients.get(name)
+        if platform is not None:
+            own = catalog.CodeText(text.exception.format(platform=platform), text.advice)
+            found.append(Verdict(catalog.TRIGGERS[trigger].code, f"{platform} client ({name})", own, trigger=trigger))
+    return found
+
+
+def agent_sdk_call(qualname: str) -> Optional[Verdict]:
+    """ZDR016 (HIPAA profile) for a call that starts a Claude Code session through the Claude Agent SDK."""
+    if qualname not in catalog.AGENT_SDK_ENTRY_POINTS:
+        return None
+    return Verdict("ZDR016", f"Claude Agent SDK session ({qualname.rsplit('.', 1)[-1]}: Claude Code)", trigger="agent_sdk")
+
+
+def _feature_trigger(code: str, label: str) -> str:
+    return catalog.FEATURE_TRIGGERS.get((code, label), "")
+
+
 # --- resources ------------------------------------------------------------------------------------
 def resource_call(path: tuple, also: Iterable[str] = (), betas: Iterable[str] = ()) -> list:
     """The codes of a method call at `path` below a client (`("beta", "sessions", "events", "send")`).
@@ -106,7 +142,7 @@ def resource_call(path: tuple, also: Iterable[str] = (), betas: Iterable[str] = 
         else:
             label = f"{rule.label} ({dotted})"
         if all(v.code != rule.code for v in found):
-            found.append(Verdict(rule.code, label))
+            found.append(Verdict(rule.code, label, trigger=_feature_trigger(rule.code, rule.label)))
     if path[0] == "beta" and len(path) > 1:
         found.append(beta_use(f"beta API ({dotted})", also=[v.code for v in found] + list(also), names=betas))
     return found
@@ -121,7 +157,7 @@ def sdk_helper(qualname: str) -> Optional[Verdict]:
     if qualname in catalog.THREAD_HELPERS:
         return Verdict("ZDR014", f"message threads ({name})")
     if qualname in catalog.FALLBACK_MIDDLEWARE:
-        return Verdict("ZDR005", f"refusal fallback middleware ({name}) adds a beta header", catalog.FALLBACK_TEXT, severity="warning")
+        return Verdict("ZDR005", f"refusal fallback middleware ({name}) adds a beta header", catalog.FALLBACK_TEXT, severity="warning", trigger="fallback_credit")
     return None
 
 
@@ -138,14 +174,17 @@ def beta_use(label: str, also: Iterable[str] = (), names: Iterable[str] = ()) ->
         features = ", ".join(f"{catalog.FEATURE_NAMES.get(code, code)} ({code})" for code in no)
         exception = f'{base}; this is also {features}, which the docs mark ZDR "No": an agreement covering beta products would not cover that'
         advice = f"do not suppress this for the beta alone: see {' and '.join(no)}"
+        trigger = "beta_also"
     elif eligible and len(eligible) == len(entries):
         exception = f"{base}; the docs mark {', '.join(dict.fromkeys(eligible))} ZDR eligible"
         advice = "confirm your agreement covers this beta, or use the generally available API"
+        trigger = "beta_eligible"
     else:
         eligible_all = ", ".join(catalog.DOCS_ZDR_ELIGIBLE_BETAS)
         exception = f"{base} (the docs mark only some betas ZDR eligible: {eligible_all})"
         advice = catalog.EXCEPTIONS["ZDR005"].advice
-    return Verdict("ZDR005", label, catalog.CodeText(exception, advice))
+        trigger = "beta"
+    return Verdict("ZDR005", label, catalog.CodeText(exception, advice), trigger=trigger)
 
 
 # --- beta names ------------------------------------------------------------------------------------
@@ -163,7 +202,7 @@ def beta_name(name: str) -> Optional[Verdict]:
     entry = catalog.match_beta(name)
     if entry is None or not entry.fires or not isinstance(entry.classification, str):
         return None
-    return Verdict(entry.classification, f"{entry.label} beta ({name.strip()})")
+    return Verdict(entry.classification, f"{entry.label} beta ({name.strip()})", trigger=_feature_trigger(entry.classification, entry.label))
 
 
 def headers(value: Any) -> list:
@@ -210,7 +249,10 @@ def request_keyword(name: str, value: Any, *, beta: bool = False, method: str = 
     if value is None or (name in catalog.EMPTY_IS_OFF and is_off(value)):
         return []
     if name == "diagnostics":
-        return [Verdict("ZDR002", catalog.REQUEST_KEYWORDS[name].label, catalog.DIAGNOSTICS_TEXT)]
+        return [Verdict("ZDR002", catalog.REQUEST_KEYWORDS[name].label, catalog.DIAGNOSTICS_TEXT, trigger="cache_diagnostics")]
+    if name in catalog.HIPAA_REQUEST_KEYWORDS:
+        trigger = catalog.HIPAA_REQUEST_KEYWORDS[name]
+        return [Verdict("ZDR016", f"{catalog.TRIGGERS[trigger].label.split(' (')[0]} ({name}=)", trigger=trigger)]
     if name == "thread" and value is False:
         return []  # the tool runner's "no thread"
     if name == "output_format" and method == "parse":
@@ -273,9 +315,12 @@ def tool(definition: Any, *, is_tool: bool = False) -> list:
         pattern, date = matched
         found.append(Verdict(pattern.code, tool_name(pattern, date), at=("type",)))
         if runs_through_code_execution(pattern, date, callers):
-            found.append(Verdict("ZDR006", f"dynamic filtering of the {tool_name(pattern, date)}", at=("type",)))
+            found.append(Verdict("ZDR006", f"dynamic filtering of the {tool_name(pattern, date)}", at=("type",), trigger="dynamic_filtering"))
+    elif isinstance(kind, str) and (hipaa := catalog.match_hipaa_tool_type(kind)) is not None:
+        trigger = catalog.HIPAA_TOOL_FAMILIES[hipaa[0]]
+        found.append(Verdict("ZDR016", f"{catalog.TRIGGERS[trigger].label.split(' (')[0]} ({kind})", at=("type",), trigger=trigger))
     if (matched is None or matched[0].dynamic_filtering_from is None) and programmatic_callers(callers):
-        found.append(Verdict("ZDR006", "programmatic tool calling (allowed_callers)", at=(catalog.ALLOWED_CALLERS_KEY,)))
+        found.append(Verdict("ZDR006", "programmatic tool calling (allowed_callers)", at=(catalog.ALLOWED_CALLERS_KEY,), trigger="programmatic_tool_calling"))
     if strict is True and (is_tool or catalog.TOOL_SCHEMA_KEY in definition):
         found.append(strict_tool().under(catalog.STRICT_KEY))
     return found
@@ -302,7 +347,9 @@ def typed_param(class_name: str) -> Optional[Verdict]:
 def typed_tool_type(class_name: str) -> Optional[str]:
     """The tool `type` a typed tool param stands for (`WebSearchTool20260209Param` -> `web_search_20260209`)."""
     param = catalog.match_typed_param(class_name)
-    return catalog.typed_param_tool_type(param, class_name) if param is not None else None
+    if param is None:
+        return catalog.hipaa_typed_param_tool_type(class_name)
+    return catalog.typed_param_tool_type(param, class_name)
 
 
 # --- content blocks ----------------------------------------------------------------------------------
@@ -340,8 +387,9 @@ def env_setting(name: str, value: Any) -> Optional[Verdict]:
     if switch is None or value is None:
         return None
     label = f"{switch.label} switched on ({name})"
+    trigger = catalog.TELEMETRY_TRIGGERS.get(name, "")
     if value is UNKNOWN:
-        return Verdict("ZDR012", label, switch.text, confidence="medium") if switch.accepts != "content" else None
+        return Verdict("ZDR012", label, switch.text, confidence="medium", trigger=trigger) if switch.accepts != "content" else None
     on = False
     if isinstance(value, bool) or isinstance(value, int):
         on = bool(value) and switch.accepts != "content"
@@ -353,7 +401,7 @@ def env_setting(name: str, value: Any) -> Optional[Verdict]:
             on = text in catalog.TRUE_STRINGS or (switch.accepts == "file" and text.startswith(catalog.FILE_MODE_PREFIX))
             if switch.accepts == "file" and text.startswith(catalog.FILE_MODE_PREFIX):
                 label = f"{switch.label} written to files ({name}=file:...)"
-    return Verdict("ZDR012", label, switch.text) if on else None
+    return Verdict("ZDR012", label, switch.text, trigger=trigger) if on else None
 
 
 def open_telemetry(value: Any) -> list:
@@ -361,7 +409,7 @@ def open_telemetry(value: Any) -> list:
     first, second = catalog.CONTENT_MODE_PATH
     traces = value.get(first) if isinstance(value, Mapping) else None
     if isinstance(traces, Mapping) and traces.get(second) == catalog.CONTENT_MODE_ON:
-        return [Verdict("ZDR012", "OpenTelemetry export of prompt and response content (content_mode)", catalog.SDK_CONTENT_MODE_TEXT, at=(first, second))]
+        return [Verdict("ZDR012", "OpenTelemetry export of prompt and response content (content_mode)", catalog.SDK_CONTENT_MODE_TEXT, at=(first, second), trigger="sdk_trace_content")]
     return []
 
 
@@ -369,7 +417,7 @@ def telemetry_destination(traces: Any) -> list:
     """The API's server-side export: a telemetry destination whose `traces` carry content."""
     mode = catalog.CONTENT_MODE_PATH[1]
     if isinstance(traces, Mapping) and traces.get(mode) == catalog.CONTENT_MODE_ON:
-        return [Verdict("ZDR012", "server-side OpenTelemetry export of prompt and response content (telemetry destination content_mode)", catalog.SERVER_EXPORT_TEXT, at=(mode,))]
+        return [Verdict("ZDR012", "server-side OpenTelemetry export of prompt and response content (telemetry destination content_mode)", catalog.SERVER_EXPORT_TEXT, at=(mode,), trigger="server_export")]
     return []
 
 
@@ -395,13 +443,13 @@ def agent_definition(body: Mapping) -> list:
 def endpoint(path: str) -> Optional[Verdict]:
     """The code of a request path of the API (`/v1/files`, `/v1/sessions/...`)."""
     matched = catalog.match_endpoint_path(path)
-    return Verdict(matched[0], f"{matched[1]} ({path.split('?', 1)[0]})") if matched else None
+    return Verdict(matched[0], f"{matched[1]} ({path.split('?', 1)[0]})", trigger=_feature_trigger(*matched)) if matched else None
 
 
 def raw_url(url: str) -> Optional[Verdict]:
     """The code of a URL to an Anthropic-processed host whose path is an endpoint with an exception."""
     matched = catalog.match_raw_endpoint(url)
-    return Verdict(matched[0], f"{matched[1]} over raw HTTP") if matched else None
+    return Verdict(matched[0], f"{matched[1]} over raw HTTP", trigger=_feature_trigger(*matched)) if matched else None
 
 
 # --- a whole request, as the runtime guard sees it -----------------------------------------------------
@@ -414,10 +462,10 @@ def request(method: str, path: str, body: Any = None, header_map: Optional[Mappi
     `path` is the URL path (a query is ignored); `beta`: the SDK marks it as a `client.beta` call."""
     if "?" in path or "#" in path:
         path = path.split("?", 1)[0].split("#", 1)[0]
-    cloud = client_class(client) if client in catalog.CLOUD_PROCESSED_CLIENTS else None
-    if path in MESSAGES_PATHS and not beta and cloud is None and type(body) is dict and _plainly_clear(body) and not _has_beta(header_map):
+    of_client = client_verdicts(client) if client in _JUDGED_CLIENTS else []
+    if path in MESSAGES_PATHS and not beta and not of_client and type(body) is dict and _plainly_clear(body) and not _has_beta(header_map):
         return []  # the common request: nothing in it can fire (checked without building anything)
-    found: list = [cloud] if cloud is not None else []
+    found: list = of_client
     if (v := endpoint(path)) is not None:
         found.append(v)
     header_verdicts = headers(header_map or {})
@@ -500,7 +548,8 @@ def _plainly_clear(body: dict) -> bool:
     return True
 
 
-_JUDGED_BESIDES_MODEL = frozenset(k for k in set(catalog.REQUEST_KEYWORDS) | {catalog.OUTPUT_CONFIG_KEYWORD, "extra_headers"})
+_JUDGED_BESIDES_MODEL = frozenset(set(catalog.REQUEST_KEYWORDS) | set(catalog.HIPAA_REQUEST_KEYWORDS) | {catalog.OUTPUT_CONFIG_KEYWORD, "extra_headers"})
+_JUDGED_CLIENTS = frozenset(catalog.CLOUD_PROCESSED_CLIENTS) | frozenset(catalog.UNNAMED_PLATFORM_CLIENTS)
 # A tool definition with only these keys cannot trigger anything (no type, callers, strict or cache_control).
 _PLAIN_TOOL_KEYS = frozenset({"name", "description", "input_schema", "input_examples", "eager_input_streaming", "defer_loading"})
 _TEXT_MESSAGE_KEYS = frozenset({"role", "content"})
@@ -520,7 +569,7 @@ def messages_body(body: Mapping, *, beta: bool = False) -> list:
 
 
 # The top-level body keys request_keyword can find a use in.
-_JUDGED_KEYWORDS = frozenset(catalog.REQUEST_KEYWORDS) | {catalog.OUTPUT_CONFIG_KEYWORD, catalog.MODEL_KEYWORD, "extra_headers"}
+_JUDGED_KEYWORDS = frozenset(catalog.REQUEST_KEYWORDS) | frozenset(catalog.HIPAA_REQUEST_KEYWORDS) | {catalog.OUTPUT_CONFIG_KEYWORD, catalog.MODEL_KEYWORD, "extra_headers"}
 
 
 def _tools(tools: Any) -> list:
@@ -585,3 +634,71 @@ def _block_list(blocks: Any, path: tuple) -> Iterator[Verdict]:
             source = block.get("source")  # a document whose source is itself blocks
             if type(source) is dict and type(source.get("content")) in _SEQUENCES:
                 stack.append((source["content"], where + (i, "source", "content")))
+
+
+# --- profiles and policy positions -------------------------------------------------------------------
+def policy_table(value: Any = None) -> tuple:
+    """The position taken on every disputed topic, as sorted (topic, position) pairs: `None` gives the
+    defaults, "scope" or "docs" that position on every topic, a mapping (or pairs) of topic -> position
+    those topics over the defaults. A ValueError names an unknown topic or position."""
+    table = dict(catalog.DEFAULT_POLICY)
+    if value is None:
+        return tuple(sorted(table.items()))
+    if isinstance(value, str):
+        if value not in catalog.POSITIONS:
+            raise ValueError(f"unknown policy {value!r}: choose {' or '.join(repr(p) for p in catalog.POSITIONS)}")
+        return tuple(sorted((topic, value) for topic in table))
+    items = value.items() if isinstance(value, Mapping) else value
+    for topic, position in items:
+        if topic not in catalog.POLICY_TOPICS:
+            raise ValueError(f"unknown policy topic {topic!r}: the topics are {', '.join(catalog.POLICY_TOPICS)}")
+        if position not in catalog.POSITIONS:
+            raise ValueError(f"policy topic {topic!r}: unknown position {position!r}: choose {' or '.join(repr(p) for p in catalog.POSITIONS)}")
+        table[topic] = position
+    return tuple(sorted(table.items()))
+
+
+def check_profile(profile: str) -> str:
+    if profile not in catalog.PROFILES:
+        raise ValueError(f"unknown profile {profile!r}: choose {' or '.join(repr(p) for p in catalog.PROFILES)}")
+    return profile
+
+
+def answer(trigger: str, profile: str = catalog.DEFAULT_PROFILE, policy: tuple = catalog.DEFAULT_POLICY) -> tuple:
+    """(what the source the profile and policy follow answers for `trigger`, the topic's position or None)."""
+    standing = catalog.TRIGGERS[trigger]
+    position = dict(policy).get(standing.topic) if standing.topic else None
+    if position == "scope":
+        return standing.scope, position
+    return (standing.zdr if profile == "zdr" else standing.hipaa), position
+
+
+def judge(verdict: Verdict, profile: str = catalog.DEFAULT_PROFILE, policy: tuple = catalog.DEFAULT_POLICY) -> Optional[Verdict]:
+    """The finding `verdict` is under `profile` and `policy` (a `policy_table`), or None when that
+    profile and policy raise none: its severity, its message (what the docs' position says, what
+    happens under a HIPAA BAA) and its basis. A verdict of a code zdr-lint does not know (a plugin's)
+    is as it was reported."""
+    standing = catalog.TRIGGERS.get(verdict.trigger_key)
+    if standing is None:
+        return verdict
+    said, position = answer(verdict.trigger_key, profile, policy)
+    if said == "yes":
+        return None
+    text = verdict.text or catalog.EXCEPTIONS[verdict.code]
+    if position == "docs" and said in ("unlisted", "elsewhere") and standing.docs_text is not None:
+        text = _rebased(text, verdict.code, standing.docs_text)
+    if profile == "hipaa":
+        if standing.hipaa_text is not None:
+            text = standing.hipaa_text
+        elif standing.baa is not None:
+            text = catalog.CodeText(f"{text.exception}; {catalog.BAA_OUTCOMES[standing.baa]}", text.advice)
+    severity = catalog.ANSWER_SEVERITY.get(said, verdict.severity or standing.severity)
+    return replace(verdict, text=text, severity=severity, basis=(profile, standing.topic, position))
+
+
+def _rebased(text: catalog.CodeText, code: str, docs: catalog.CodeText) -> catalog.CodeText:
+    """`text` with its code's [scope] sentence replaced by the docs' (what follows it is kept)."""
+    base = catalog.EXCEPTIONS[code]
+    exception = docs.exception + text.exception[len(base.exception):] if text.exception.startswith(base.exception) else docs.exception
+    advice = docs.advice if text.advice == base.advice else text.advice
+    return catalog.CodeText(exception, advice)

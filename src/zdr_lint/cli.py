@@ -14,12 +14,12 @@ import os
 import sys
 import warnings
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional, Sequence
 
 from zdr_lint import __version__
-from zdr_lint.config import ConfigError, Settings, SettingsResolver, closest, parse_per_file_ignores
+from zdr_lint.config import ConfigError, Settings, SettingsResolver, closest, fails, parse_per_file_ignores, parse_policy_flags
 from zdr_lint.writing import WriteError, write_file
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -89,20 +89,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check files and directories (default: .)", description="Check files and directories for uses of Anthropic API features outside ZDR.")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to check (default: .); '-' reads the code from stdin")
-    rules = check.add_argument_group("rule selection")
-    rules.add_argument("--select", action="append", metavar="RULES", help="the rules to run: codes, code prefixes (ZDR00), rule names (files-api) or ALL, comma-separated (default: ALL); replaces the settings file's selection")
-    rules.add_argument("--extend-select", action="append", metavar="RULES", help="rules to run in addition to those selected (e.g. the opt-in ZDR100)")
-    rules.add_argument("--ignore", action="append", metavar="RULES", help="rules not to run (codes, prefixes or names, comma-separated)")
-    rules.add_argument("--per-file-ignores", action="append", metavar="PATTERN:RULES", help="rules not to run on files matching PATTERN, e.g. 'tests/*:ZDR001,ZDR002' (repeatable)")
-    files = check.add_argument_group("file selection")
-    files.add_argument("--exclude", action="append", metavar="PATTERNS", help="path patterns to skip (.gitignore syntax), replacing the default list (.git, .venv, node_modules, ...)")
-    files.add_argument("--extend-exclude", action="append", metavar="PATTERNS", help="path patterns to skip in addition to the default list and the settings file's")
-    files.add_argument("--respect-gitignore", dest="respect_gitignore", action="store_true", default=None, help="skip the files .gitignore ignores (the default)")
-    files.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", help="check the files .gitignore ignores too")
-    files.add_argument("--force-exclude", dest="force_exclude", action="store_true", default=None,
-                       help="apply the excludes to paths named on the command line and to --stdin-filename too (what pre-commit and editors need)")
-    files.add_argument("--no-force-exclude", dest="force_exclude", action="store_false", help="check paths named on the command line even when excluded (the default)")
-    files.add_argument("--show-files", action="store_true", help="print the files that would be checked (absolute paths), and exit")
+    _add_selection(check)
+    check.add_argument_group("file selection").add_argument("--show-files", action="store_true", help="print the files that would be checked (absolute paths), and exit")
+    compliance = _add_compliance(check)
+    compliance.add_argument("--fail-on", choices=SEVERITY_CHOICES, metavar="SEVERITY",
+                            help="the lowest severity that makes the exit code 1: error, warning or info (default: info, any finding)")
+    compliance.add_argument("--baseline", metavar="FILE", help="report only the findings not recorded in this baseline file (see --write-baseline), and list its entries that no longer match")
+    compliance.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE (sorted JSON) and exit 0; entries that no longer match are dropped")
+    compliance.add_argument("--require-reason", dest="require_reason", action="store_true", default=None,
+                            help="a `# noqa` without a reason (`# noqa: ZDR002 -- why`) is a finding (ZDR101)")
+    compliance.add_argument("--ignore-noqa", action="store_true", help="ignore `# noqa` directives: report suppressed findings too")
+    fixing = check.add_argument_group("fixes")
+    fixing.add_argument("--fix", action="store_true", help="apply the safe fixes ([*] in the output) to the files, and report what remains")
+    fixing.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, apply the unsafe fixes too (they may change what the code does: dropping cache_control, diagnostics=, thread=)")
+    fixing.add_argument("--diff", action="store_true", help="print the fixes as a unified diff instead of writing them (exit 1 when there is one)")
     output = check.add_argument_group("output")
     output.add_argument("--output-format", metavar="FORMAT",
                         help=f"how findings are written: {', '.join(BUILTIN_FORMATS)}, or a plugin's format (default: full)")
@@ -113,16 +113,29 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary line")
     output.add_argument("-e", "--exit-zero", action="store_true", help="exit 0 even when there are findings")
     output.add_argument("--show-settings", action="store_true", help="print the settings used for the first file to check and the settings file they came from, and exit")
-    misc = check.add_argument_group("settings and running")
-    misc.add_argument("--config", metavar="PATH", help="read settings from this pyproject.toml or zdr-lint.toml instead of the nearest one")
-    misc.add_argument("--isolated", action="store_true", help="ignore every settings file, and run without third-party plugins")
-    misc.add_argument("--client-factories", action="append", metavar="NAMES", help="dotted names of functions or attributes that return an Anthropic client, comma-separated")
+    misc = _add_running(check)
     misc.add_argument("--stdin-filename", metavar="PATH", help="read the code from stdin and report it as PATH (per-file ignores and --force-exclude apply to PATH)")
     misc.add_argument("--add-noqa", nargs="?", const="", default=None, metavar="REASON",
                       help="write `# noqa: CODE` on each line with a finding (--add-noqa=REASON appends `-- REASON`)")
     misc.add_argument("-w", "--watch", action="store_true", help="check, then check again whenever a checked file or the settings change (Ctrl-C stops)")
-    misc.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="parallel processes (default: the number of cores; the output is the same for any N)")
-    misc.add_argument("--no-cache", action="store_true", help="neither read nor write the cache (.zdr_lint_cache/ at the project root)")
+
+    report = sub.add_parser("report", help="write the exposure report: what leaves ZDR (or HIPAA), where, for how long",
+                            description="Check the paths and write an exposure report for a compliance review: per category, what is kept, by whom, for how long (with the source of each fact), the findings with their files and lines, the suppressions and their reasons, the baseline, and the profile and policy in force.")
+    report.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to check (default: .)")
+    report.add_argument("--format", choices=("markdown", "html", "json"), default="markdown", help="markdown (the default), html (one self-contained page) or json")
+    report.add_argument("--output-file", "-o", metavar="PATH", help="write the report to PATH instead of the standard output")
+    report.add_argument("--baseline", metavar="FILE", help="the baseline the report counts findings against (default: the settings' `baseline`)")
+    _add_selection(report)
+    _add_compliance(report)
+    _add_running(report)
+
+    suppressions = sub.add_parser("suppressions", help="list every # noqa suppression with its codes, reason, file and line",
+                                  description="List every suppression of a zdr-lint finding (line and file-level `# noqa` directives) with its codes, its reason, its file and line, and whether it suppresses anything.")
+    suppressions.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to look in (default: .)")
+    suppressions.add_argument("--output-format", choices=("text", "json", "markdown"), default="text", help="text (the default), json or markdown")
+    _add_selection(suppressions)
+    _add_compliance(suppressions)
+    _add_running(suppressions)
 
     rule = sub.add_parser("rule", help="explain a rule (code or name)", description="Print a rule's documentation.")
     rule.add_argument("code", nargs="?", metavar="RULE", help="a rule code (ZDR001) or name (files-api)")
@@ -131,10 +144,51 @@ def build_parser() -> argparse.ArgumentParser:
 
     listing = sub.add_parser("rules", help="list the rules", description="List every rule: code, name, summary.")
     listing.add_argument("--output-format", choices=("text", "json"), default="text", help="text (the default) or json")
+    listing.add_argument("--profile", choices=PROFILE_CHOICES, help="list only the rules that can fire under this profile (zdr or hipaa)")
 
     sub.add_parser("server", help="run the language server over stdio (needs pygls: pip install '.[lsp]' in a clone)", description="Run the language server (LSP over stdio).")
     parser.commands = dict(sub.choices)
     return parser
+
+
+SEVERITY_CHOICES = ("error", "warning", "info")
+PROFILE_CHOICES = ("zdr", "hipaa")
+
+
+def _add_selection(parser) -> None:
+    """The rule and file selection flags `check`, `report` and `suppressions` share."""
+    rules = parser.add_argument_group("rule selection")
+    rules.add_argument("--select", action="append", metavar="RULES", help="the rules to run: codes, code prefixes (ZDR00), rule names (files-api) or ALL, comma-separated (default: ALL); replaces the settings file's selection")
+    rules.add_argument("--extend-select", action="append", metavar="RULES", help="rules to run in addition to those selected (e.g. the opt-in ZDR100)")
+    rules.add_argument("--ignore", action="append", metavar="RULES", help="rules not to run (codes, prefixes or names, comma-separated)")
+    rules.add_argument("--per-file-ignores", action="append", metavar="PATTERN:RULES", help="rules not to run on files matching PATTERN, e.g. 'tests/*:ZDR001,ZDR002' (repeatable)")
+    files = parser.add_argument_group("file selection")
+    files.add_argument("--exclude", action="append", metavar="PATTERNS", help="path patterns to skip (.gitignore syntax), replacing the default list (.git, .venv, node_modules, ...)")
+    files.add_argument("--extend-exclude", action="append", metavar="PATTERNS", help="path patterns to skip in addition to the default list and the settings file's")
+    files.add_argument("--respect-gitignore", dest="respect_gitignore", action="store_true", default=None, help="skip the files .gitignore ignores (the default)")
+    files.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false", help="check the files .gitignore ignores too")
+    files.add_argument("--force-exclude", dest="force_exclude", action="store_true", default=None,
+                       help="apply the excludes to paths named on the command line and to --stdin-filename too (what pre-commit and editors need)")
+    files.add_argument("--no-force-exclude", dest="force_exclude", action="store_false", help="check paths named on the command line even when excluded (the default)")
+
+
+def _add_compliance(parser):
+    group = parser.add_argument_group("profile and policy")
+    group.add_argument("--profile", choices=PROFILE_CHOICES, help="judge findings against a ZDR arrangement (zdr, the default) or a HIPAA BAA (hipaa)")
+    group.add_argument("--policy", action="append", metavar="POSITION",
+                       help="where Anthropic's sources disagree, follow the scope article (scope) or the docs' table (docs): on every topic, or per topic "
+                            "(caching=docs,beta=scope; topics: beta, caching, structured-outputs, web-search, web-fetch, platforms)")
+    return group
+
+
+def _add_running(parser):
+    misc = parser.add_argument_group("settings and running")
+    misc.add_argument("--config", metavar="PATH", help="read settings from this pyproject.toml or zdr-lint.toml instead of the nearest one")
+    misc.add_argument("--isolated", action="store_true", help="ignore every settings file, and run without third-party plugins")
+    misc.add_argument("--client-factories", action="append", metavar="NAMES", help="dotted names of functions or attributes that return an Anthropic client, comma-separated")
+    misc.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="parallel processes (default: the number of cores; the output is the same for any N)")
+    misc.add_argument("--no-cache", action="store_true", help="neither read nor write the cache (.zdr_lint_cache/ at the project root)")
+    return misc
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -183,6 +237,10 @@ def _main(argv: Optional[Sequence[str]]) -> int:
             return run_rule(args)
         if args.command == "rules":
             return run_rules(args)
+        if args.command == "report":
+            return run_report(args)
+        if args.command == "suppressions":
+            return run_suppressions(args)
         if args.command == "server":
             return run_server()
         parser.print_help()
@@ -199,6 +257,7 @@ def command_line_overrides(args):
     """A function applying the command line's settings on top of any settings file's, recording
     that they came from the flag (so an error names it)."""
     per_file = parse_per_file_ignores(_split_patterns(args.per_file_ignores) or ()) if args.per_file_ignores else None
+    flag = lambda name: getattr(args, name, None)  # noqa: E731 - `report` and `suppressions` have fewer flags
     overrides = dict(
         select=_split(args.select),
         extend_select=_split(args.extend_select),
@@ -207,9 +266,15 @@ def command_line_overrides(args):
         extend_exclude=_split_patterns(args.extend_exclude),
         respect_gitignore=args.respect_gitignore,
         force_exclude=args.force_exclude,
-        output_format=args.output_format,
+        output_format=flag("output_format") if args.command == "check" else None,
         client_factories=_split_patterns(args.client_factories),
         per_file_ignores=per_file,
+        profile=flag("profile"),
+        policy=parse_policy_flags(args.policy) if flag("policy") else None,
+        fail_on=flag("fail_on"),
+        baseline=os.path.abspath(args.baseline) if flag("baseline") else None,
+        require_reason=flag("require_reason"),
+        ignore_noqa=True if flag("ignore_noqa") else None,
     )
     if overrides["select"] is not None:
         # as in ruff, a --select on the command line starts the rule selection afresh
@@ -221,6 +286,8 @@ def command_line_overrides(args):
         changes = dict(overrides)
         if changes["extend_exclude"] is not None:
             changes["extend_exclude"] = settings.extend_exclude + changes["extend_exclude"]
+        if changes["policy"] is not None:  # the flag's topics over the settings file's
+            changes["policy"] = tuple(sorted({**dict(settings.policy), **dict(changes["policy"])}.items()))
         sources = dict(settings.sources)
         sources.update(flags)
         return settings.with_overrides(sources=tuple(sorted(sources.items())), **changes)
@@ -242,11 +309,9 @@ def resolve_settings(args) -> Settings:
 def run_check(args) -> int:
     if args.watch:
         return run_watch(args)
-    from zdr_lint.discovery import discover
-    from zdr_lint.engine import Linter
+    from zdr_lint.baseline import BaselineError
     from zdr_lint.formats import HUMAN_FORMATS, FormatContext
     from zdr_lint.plugins import get_registry, report_plugin_errors
-    from zdr_lint.runner import RunOptions, check_files, linter_for
 
     resolver = settings_resolver(args)
     settings = resolver.default()
@@ -263,39 +328,14 @@ def run_check(args) -> int:
     if args.statistics and settings.output_format not in STATISTICS_FORMATS:
         _error(f"--statistics prints text (--output-format full, concise or grouped) or JSON (json), not {settings.output_format!r}")
         return EXIT_ERROR
-    linter = Linter(settings, registry)
-    options = RunOptions(jobs=args.jobs or os.cpu_count() or 1, use_cache=not args.no_cache, registry=registry)
-    failed = bool(registry.errors)
-    paths = args.paths or ["."]
-    findings: list = []
-    stdin_source = None
-    if reads_stdin(args):
-        if sys.stdin is None:
-            _error("standard input is closed: nothing to check (give files, or pipe the code in)")
-            return EXIT_ERROR
-        if args.stdin_filename:  # the code of a file of a project: checked with that project's index
-            linter = linter_for(args.stdin_filename, resolver, options)
-        _warn_if_nothing_enabled(linter)
-        try:
-            findings, stdin_source = check_stdin(args, linter)
-        except OSError as exc:
-            _error(f"cannot read standard input: {exc.strerror or exc}")
-            return EXIT_ERROR
-    else:
-        files = []
-        for item in discover(paths, resolver):
-            if item.error:
-                _error(f"{item.path}: {item.error}")
-                failed = True
-            else:
-                files.append(item.path)
-        for path in paths:
-            if os.path.isdir(path) and not any(_is_under(f, path) for f in files):
-                _warn(f"No Python files found under {path}")
-        folders = {os.path.dirname(f) or "." for f in files}
-        for settings_of_file in {id(s): s for s in (resolver.for_directory(Path(d)) for d in folders)}.values():
-            _warn_if_nothing_enabled(Linter(settings_of_file, registry))
-        findings = check_files(files, resolver, options, walked=[p for p in paths if os.path.isdir(p)])
+    if (args.fix or args.diff or args.write_baseline) and reads_stdin(args):
+        _error("--fix, --diff and --write-baseline work on files, not on code read from stdin")
+        return EXIT_ERROR
+    if stdin_is_closed(args):
+        return EXIT_ERROR
+    run = gather(args, resolver, registry)
+    findings, failed, linter, stdin_source = run.findings, run.failed, run.linter, run.stdin_source
+    options = run.options
     if stdin_source is not None:
         options.noqa_warnings.extend(linter.noqa_warnings(args.stdin_filename or "-", stdin_source) if findings else [])
     warn_unreadable_noqa(options.noqa_warnings)
@@ -303,7 +343,27 @@ def run_check(args) -> int:
     if args.add_noqa is not None:
         return run_add_noqa(args, findings, registry, failed)
 
-    context = FormatContext(project_root=settings.project_root, rules=registry.rules, version=__version__, statistics=args.statistics)
+    fixed = 0
+    if args.fix or args.diff:
+        findings, fixed, changed, fix_failed = apply_fixes(findings, resolver, options, args)
+        failed = failed or fix_failed
+        if args.diff:
+            return _diff_summary(changed, fixed, findings, args, failed)
+    if args.write_baseline:
+        return write_baseline(args.write_baseline, findings, settings, run.files, failed)
+    baselined = 0
+    if settings.baseline:
+        try:
+            findings, baselined = apply_baseline(settings, findings, run.files)
+        except BaselineError as exc:
+            _error(f"{settings.source_of('baseline')}: {exc}")
+            return EXIT_ERROR
+
+    context = FormatContext(
+        project_root=settings.project_root, rules=registry.rules, version=__version__, statistics=args.statistics,
+        profile=settings.profile, policy=settings.policy_table, unsafe_fixes=args.unsafe_fixes,
+        extra={"baseline": settings.baseline} if settings.baseline else {},
+    )
     console_format = settings.output_format
     if args.output_file:
         try:
@@ -318,13 +378,182 @@ def run_check(args) -> int:
     else:
         sys.stdout.write(_render(registry.formats[console_format], findings, console))
         if console_format in HUMAN_FORMATS and not args.quiet:
-            _summary(findings, failed)
+            _summary(findings, failed, fixed=fixed if args.fix else None, baselined=baselined, unsafe=args.unsafe_fixes)
     sys.stdout.flush()
     if failed:
         return EXIT_ERROR
-    if findings and not args.exit_zero:
+    if not args.exit_zero and any(fails(f.severity, settings.fail_on) for f in findings):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+@dataclass
+class Gathered:
+    findings: list
+    files: list  # the files checked (as discovered)
+    failed: bool
+    linter: object
+    options: object
+    stdin_source: Optional[bytes] = None
+
+
+def stdin_is_closed(args) -> bool:
+    """The command is to read code from stdin and there is none (`<&-`): says so in one line (the
+    command then exits 2, before `gather`)."""
+    if reads_stdin(args) and sys.stdin is None:
+        _error("standard input is closed: nothing to check (give files, or pipe the code in)")
+        return True
+    return False
+
+
+def gather(args, resolver, registry) -> Gathered:
+    """The findings of the paths (or stdin: see `stdin_is_closed`) the command names, as `check`
+    computes them."""
+    from zdr_lint.discovery import discover
+    from zdr_lint.engine import Linter
+    from zdr_lint.runner import RunOptions, check_files, linter_for
+
+    settings = resolver.default()
+    linter = Linter(settings, registry)
+    options = RunOptions(jobs=args.jobs or os.cpu_count() or 1, use_cache=not args.no_cache, registry=registry)
+    failed = bool(registry.errors)
+    paths = args.paths or ["."]
+    findings: list = []
+    files: list = []
+    stdin_source = None
+    if getattr(args, "stdin_filename", None) is not None or args.paths == ["-"]:
+        if args.stdin_filename:  # the code of a file of a project: checked with that project's index
+            linter = linter_for(args.stdin_filename, resolver, options)
+        _warn_if_nothing_enabled(linter)
+        try:
+            findings, stdin_source = check_stdin(args, linter)
+        except OSError as exc:
+            _error(f"cannot read standard input: {exc.strerror or exc}")
+            failed = True
+    else:
+        for item in discover(paths, resolver):
+            if item.error:
+                _error(f"{item.path}: {item.error}")
+                failed = True
+            else:
+                files.append(item.path)
+        for path in paths:
+            if os.path.isdir(path) and not any(_is_under(f, path) for f in files):
+                _warn(f"No Python files found under {path}")
+        folders = {os.path.dirname(f) or "." for f in files}
+        for settings_of_file in {id(s): s for s in (resolver.for_directory(Path(d)) for d in folders)}.values():
+            _warn_if_nothing_enabled(Linter(settings_of_file, registry))
+        findings = check_files(files, resolver, options, walked=[p for p in paths if os.path.isdir(p)])
+    return Gathered(findings, files, failed, linter, options, stdin_source)
+
+
+# --- --fix / --diff ---------------------------------------------------------------------------------
+def apply_fixes(findings: list, resolver, options, args) -> tuple:
+    """(findings after the fixes, fixes applied, the FixedFiles, a file could not be fixed). `--fix`
+    writes each changed file through the safe-write helper; `--diff` writes nothing."""
+    from zdr_lint.fixes import FixError, applicable, fix_file
+    from zdr_lint.runner import linter_for
+
+    by_path: dict = {}
+    for f in findings:
+        by_path.setdefault(f.path, []).append(f)
+    projects: dict = {}
+    out, changed, fixed, failed = [], [], 0, False
+    for path, items in by_path.items():
+        if not any(applicable(f, args.unsafe_fixes) for f in items):
+            out.extend(items)
+            continue
+        try:
+            result = fix_file(path, items, linter_for(path, resolver, options, projects), args.unsafe_fixes)
+        except FixError as exc:
+            _error(f"{path}: cannot fix: {exc}")
+            out.extend(items)
+            failed = True
+            continue
+        if result is None:
+            out.extend(items)
+            continue
+        if args.fix and not args.diff:
+            try:
+                write_file(path, result.after)
+            except WriteError as exc:
+                _error(str(exc))
+                out.extend(items)
+                failed = True
+                continue
+        changed.append(result)
+        fixed += result.fixed
+        out.extend(result.remaining)
+    out.sort(key=lambda f: f.sort_key)
+    return out, fixed, changed, failed
+
+
+def _diff_summary(changed: list, fixed: int, findings: list, args, failed: bool) -> int:
+    """As `ruff check --diff`: the diffs on stdout, "Would fix N findings." on stderr, exit 1 when
+    there is something to fix."""
+    from zdr_lint.fixes import applicable
+
+    for result in changed:
+        sys.stdout.write(result.diff())
+    hidden = sum(1 for f in findings if f.fix is not None and not applicable(f, args.unsafe_fixes))
+    noun = "finding" if fixed == 1 else "findings"
+    hint = f" ({hidden} more with --unsafe-fixes)" if hidden else ""
+    print(f"Would fix {fixed} {noun}{hint}." if fixed else f"No fixes available{hint}.", file=sys.stderr)
+    if failed:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if fixed else EXIT_OK
+
+
+# --- the baseline -----------------------------------------------------------------------------------
+def _baseline_root(settings) -> Path:
+    from zdr_lint.formats._common import repository_root
+
+    return repository_root(settings.project_root)
+
+
+def write_baseline(path: str, findings: list, settings, files: list, failed: bool) -> int:
+    """Record today's findings (ZDR000 excluded: a file that cannot be checked is not a decision),
+    keeping the entries of files this run did not check."""
+    from zdr_lint import baseline
+
+    root = _baseline_root(settings)
+    recorded = [f for f in findings if f.code != "ZDR000"]
+    entries = baseline.entries_of(recorded, root)
+    dropped = 0
+    if os.path.exists(path):
+        try:
+            previous = baseline.load(path)
+        except baseline.BaselineError as exc:
+            _warn(f"{exc}: writing a new one")
+            previous = []
+        found = baseline.match(recorded, previous, root, baseline.checked_paths(files, root))
+        entries += found.kept
+        dropped = len(found.stale)
+    try:
+        baseline.write(path, entries, settings.profile, settings.policy_table)
+    except baseline.BaselineError as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    noun = "entry" if len(entries) == 1 else "entries"
+    gone = f" ({dropped} that no longer match dropped)" if dropped else ""
+    print(f"Wrote {len(entries)} baseline {noun} to {path}{gone}.")
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def apply_baseline(settings, findings: list, files: list) -> tuple:
+    """(the findings not in the baseline, how many it holds); its entries that no longer match are
+    listed on stderr, so the file can shrink."""
+    from zdr_lint import baseline
+
+    root = _baseline_root(settings)
+    entries = baseline.load(settings.baseline)
+    found = baseline.match(findings, entries, root, baseline.checked_paths(files, root))
+    if found.stale:
+        noun = "entry no longer matches" if len(found.stale) == 1 else "entries no longer match"
+        _warn(f"{len(found.stale)} baseline {noun} a finding (run --write-baseline {os.path.relpath(settings.baseline)} to drop them):")
+        for entry in found.stale:
+            print(f"  {entry.path}: {entry.code} {entry.what} [{entry.fingerprint}]", file=sys.stderr)
+    return found.new, len(found.matched)
 
 
 def _is_under(path: str, folder: str) -> bool:
@@ -435,7 +664,8 @@ def show_settings(args, resolver) -> int:
     lines = [f'Resolved settings for: "{path}"', f"Settings path: {source}", "", f'project-root = "{settings.project_root}"']
     for field in fields(settings):
         if field.name not in ("project_root", "config_path", "sources") and getattr(settings, field.name) is not None:  # the settings' keys, as the file spells them
-            lines.append(f"{field.name.replace('_', '-')} = {_toml_value(getattr(settings, field.name))}")
+            value = settings.policy_table if field.name == "policy" else getattr(settings, field.name)  # every topic's position in force
+            lines.append(f"{field.name.replace('_', '-')} = {_toml_value(value)}")
     enabled = sorted(Linter(settings).codes_for(path))
     lines.append(f"# rules that run on this file\nenabled = {_toml_value(tuple(enabled))}")
     print("\n".join(lines))
@@ -539,13 +769,27 @@ def _render(formatter, findings, context) -> str:
     return formatter(findings, context)
 
 
-def _summary(findings: list, failed: bool = False) -> None:
-    if findings:
+def _summary(findings: list, failed: bool = False, fixed: Optional[int] = None, baselined: int = 0, unsafe: bool = False) -> None:
+    """ruff's summary: the count (with what --fix fixed), then how many are fixable and how many
+    more --unsafe-fixes would fix; and how many the baseline holds."""
+    if fixed is not None and (findings or fixed):
+        total = len(findings) + fixed
+        print(f"Found {total} {'finding' if total == 1 else 'findings'} ({fixed} fixed, {len(findings)} remaining).")
+    elif findings:
         noun = "finding" if len(findings) == 1 else "findings"
         files = len({f.path for f in findings})
         print(f"Found {len(findings)} {noun} in {files} file{'s' if files != 1 else ''}.")
     elif not failed:  # a run that could not check everything it was given has not passed
         print("All checks passed!")
+    if baselined:
+        print(f"{baselined} {'finding is' if baselined == 1 else 'findings are'} in the baseline (not shown).")
+    fixable = sum(1 for f in findings if f.fix is not None and (f.fix.applicability == "safe" or unsafe))
+    hidden = sum(1 for f in findings if f.fix is not None and f.fix.applicability == "unsafe" and not unsafe)
+    hint = f" ({hidden} hidden {'fix' if hidden == 1 else 'fixes'} can be enabled with the `--unsafe-fixes` option)" if hidden else ""
+    if fixable:
+        print(f"[*] {fixable} fixable with the `--fix` option{hint}.")
+    elif hidden:
+        print(f"No fixes available{hint}.")
 
 
 STATISTICS_FORMATS = ("full", "concise", "grouped", "json")
@@ -555,9 +799,10 @@ def format_statistics(findings: list, rules: dict, output_format: str = "full") 
     """A count per rule, most frequent first: `count<TAB>code<TAB>name` lines, or ruff's JSON
     statistics (`code`, `name`, `count`, `fixable`, `fixable_count`) for --output-format json."""
     counts = sorted(Counter(f.code for f in findings).items(), key=lambda kv: (-kv[1], kv[0]))
+    fixable = Counter(f.code for f in findings if f.fix is not None and f.fix.applicability == "safe")
     if output_format == "json":
         rows = [
-            {"code": code, "name": rules[code].name if code in rules else None, "count": count, "fixable": False, "fixable_count": 0}
+            {"code": code, "name": rules[code].name if code in rules else None, "count": count, "fixable": bool(fixable[code]), "fixable_count": fixable[code]}
             for code, count in counts
         ]
         return json.dumps(rows, indent=2) + "\n"
@@ -611,18 +856,111 @@ def run_rule(args) -> int:
     return EXIT_ERROR if registry.errors else EXIT_OK  # as `check`: a plugin that failed is not a clean run
 
 
+def rules_in_profile(rules: dict, profile: Optional[str]) -> list:
+    """The rules that can fire under `profile` (every rule when None): a code the catalog judges must
+    have a trigger that profile raises; the meta codes and a plugin's codes are in every profile."""
+    if profile is None:
+        return list(rules.values())
+    from zdr_lint import catalog
+
+    judged = {t.code for t in catalog.TRIGGERS.values()}
+    allowed = catalog.codes_in_profile(profile)
+    return [rule for code, rule in rules.items() if code not in judged or code in allowed]
+
+
 def run_rules(args) -> int:
     from zdr_lint.plugins import get_registry, report_plugin_errors
 
     registry = get_registry()
     report_plugin_errors(registry)
+    selected = rules_in_profile(registry.rules, args.profile)
     if args.output_format == "json":
-        print(json.dumps([_rule_json(r) for r in registry.rules.values()], indent=2))
+        print(json.dumps([_rule_json(r) for r in selected], indent=2))
     else:
-        for rule in registry.rules.values():
+        for rule in selected:
             flag = "" if rule.default_enabled else "  (opt-in)"
             print(f"{rule.code}  {rule.name:<22} {rule.summary}{flag}")
     return EXIT_ERROR if registry.errors else EXIT_OK
+
+
+# --- suppressions / report -----------------------------------------------------------------------------
+def _all_uses(args):
+    """(the run, the registry, the settings) of a check of the paths with `# noqa` set aside: every
+    use, whether or not a directive suppresses it (the commands below match them to the directives).
+    None when there is nothing to read (`stdin_is_closed`)."""
+    from zdr_lint.plugins import get_registry, report_plugin_errors
+
+    args.ignore_noqa = True
+    args.stdin_filename = None
+    if stdin_is_closed(args):
+        return None
+    resolver = settings_resolver(args)
+    registry = get_registry(entry_points=not args.isolated)
+    report_plugin_errors(registry)
+    return gather(args, resolver, registry), registry, resolver.default()
+
+
+def run_suppressions(args) -> int:
+    from zdr_lint import suppressions_report as listing
+
+    uses = _all_uses(args)
+    if uses is None:
+        return EXIT_ERROR
+    run, registry, _ = uses
+    listed = listing.list_suppressions(run.files, run.findings, registry.rules)
+    render = {"text": listing.render_text, "json": listing.render_json, "markdown": listing.render_markdown}[args.output_format]
+    sys.stdout.write(render(listed))
+    return EXIT_ERROR if run.failed else EXIT_OK
+
+
+def run_report(args) -> int:
+    """`zdr-lint report`: the exposure report (zdr_lint.report), in markdown, HTML or JSON."""
+    from zdr_lint import baseline as baselines
+    from zdr_lint import report as reports
+    from zdr_lint import suppressions_report as listing
+
+    uses = _all_uses(args)
+    if uses is None:
+        return EXIT_ERROR
+    run, registry, settings = uses
+    hidden_by: dict = {}
+    listed = listing.list_suppressions(run.files, run.findings, registry.rules, hidden_by)
+    root = _baseline_root(settings)
+    baselined: set = set()
+    summary = None
+    failed = run.failed
+    if settings.baseline:
+        try:
+            entries = baselines.load(settings.baseline)
+        except baselines.BaselineError as exc:
+            _error(f"{settings.source_of('baseline')}: {exc}")
+            return EXIT_ERROR
+        shown = [f for f in run.findings if id(f) not in hidden_by]  # what `check` reports, before the baseline
+        found = baselines.match(shown, entries, root, baselines.checked_paths(run.files, root))
+        baselined = {id(f) for f, _ in found.matched}
+        summary = {"file": os.path.relpath(settings.baseline), "entries": len(entries), "matched": len(found.matched), "stale": len(found.stale)}
+    data = reports.build(
+        run.findings, run.files, registry.rules, root=root, profile=settings.profile, policy=settings.policy_table,
+        version=__version__, suppressed_by=hidden_by, suppressions=listed, baseline=summary, baselined=baselined,
+    )
+    if args.format == "html":
+        from zdr_lint.report_html import html  # the page's template: only this command needs it
+
+        text = html(data)
+    elif args.format == "json":
+        text = reports.to_json(data)
+    else:
+        text = reports.markdown(data)
+    if args.output_file:
+        try:
+            write_file(args.output_file, text.encode("utf-8", "surrogateescape"), create_parents=True)
+        except WriteError as exc:
+            _error(str(exc))
+            return EXIT_ERROR
+        print(f"Wrote the {args.format} report to {args.output_file} ({data['summary']['uses']} uses in {data['summary']['files_with_uses']} files).")
+    else:
+        sys.stdout.write(text)
+    return EXIT_ERROR if failed else EXIT_OK
 
 
 # --- server ----------------------------------------------------------------------------------------

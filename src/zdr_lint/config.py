@@ -65,6 +65,13 @@ class Settings:
     # The least confidence a finding needs to be reported (finding.CONFIDENCE_LEVELS): "medium"
     # reports uses recognised by their shape too, "high" only those resolved to an Anthropic client.
     min_confidence: str = "medium"
+    # The compliance workflow (README: "Profiles and policy positions", "Baseline", "Suppressions")
+    profile: str = "zdr"  # "zdr" | "hipaa": which arrangement findings are judged against
+    policy: tuple = ()  # ((topic, "scope" | "docs"), ...) over the defaults (classify.policy_table)
+    fail_on: str = "info"  # the lowest severity that makes the exit code 1: "error" | "warning" | "info"
+    baseline: Optional[str] = None  # a baseline file (absolute, or relative to the working folder)
+    require_reason: bool = False  # a `# noqa` without a reason is a finding (ZDR101)
+    ignore_noqa: bool = False  # `--ignore-noqa`: report suppressed findings too
     # The folder patterns are relative to: the settings file's folder (the working folder without one).
     project_root: Path = field(default_factory=Path.cwd)
     config_path: Optional[Path] = None
@@ -76,6 +83,13 @@ class Settings:
 
     def source_of(self, attr: str) -> str:
         return dict(self.sources).get(attr, _KEY_OF.get(attr, attr))
+
+    @property
+    def policy_table(self) -> tuple:
+        """The position on every disputed topic (the defaults where the settings say nothing)."""
+        from zdr_lint.classify import policy_table  # classify imports only the catalog: cheap
+
+        return policy_table(self.policy)
 
 
 # key in the TOML file -> (Settings field, expected type)
@@ -92,7 +106,13 @@ _KEYS = {
     "client-factories": ("client_factories", list),
     "cache-dir": ("cache_dir", str),
     "min-confidence": ("min_confidence", str),
+    "profile": ("profile", str),
+    "policy": ("policy", (str, dict)),
+    "fail-on": ("fail_on", str),
+    "baseline": ("baseline", str),
+    "require-reason": ("require_reason", bool),
 }
+SEVERITIES = ("error", "warning", "info")  # highest first
 _KEY_OF = {attr: key for key, (attr, _) in _KEYS.items()}
 EXTEND_KEY = "extend"
 
@@ -183,9 +203,9 @@ def settings_from_table(table: dict, config_path: Path, base: Optional[Settings]
             raise ConfigError(f"{label}: must be a {_kind_name(kind)}")
         if kind is list:
             value = tuple(value)
-        if attr == "min_confidence" and value not in CONFIDENCE_LEVELS:
-            raise ConfigError(f"{label}: must be one of {', '.join(repr(v) for v in CONFIDENCE_LEVELS)}, not {value!r}")
-        if kind is dict:
+        if key in _CHECKED:
+            value = _CHECKED[key](value, label, config_path)
+        elif kind is dict:
             pairs = []
             for pattern, codes in value.items():
                 if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
@@ -229,8 +249,83 @@ def _rebase(pattern: str, old_root: Path, new_root: Path) -> Optional[str]:
     return None
 
 
-def _kind_name(kind: type) -> str:
+def _kind_name(kind) -> str:
+    if isinstance(kind, tuple):
+        return " or a ".join(_kind_name(k) for k in kind)
     return {list: "list of strings", dict: "table", bool: "boolean", str: "string"}[kind]
+
+
+def check_profile(value: str, label: str, config_path: Optional[Path] = None) -> str:
+    from zdr_lint.catalog import PROFILES  # data only: cheap
+
+    if value not in PROFILES:
+        raise ConfigError(f"{label}: unknown profile {value!r}{closest(value, PROFILES)}; choose {' or '.join(PROFILES)}")
+    return value
+
+
+def check_policy(value, label: str, config_path: Optional[Path] = None) -> tuple:
+    """`"scope"`, `"docs"`, or a table of topic = position, as (topic, position) pairs over the defaults."""
+    from zdr_lint.catalog import POLICY_TOPICS, POSITIONS  # data only: cheap
+
+    if isinstance(value, str):
+        if value not in POSITIONS:
+            raise ConfigError(f"{label}: unknown policy {value!r}{closest(value, POSITIONS)}; choose {' or '.join(POSITIONS)}, or a table of topics")
+        return tuple((topic, value) for topic in sorted(POLICY_TOPICS))
+    pairs = []
+    for topic, position in value.items():
+        if topic not in POLICY_TOPICS:
+            raise ConfigError(f"{label}: unknown topic {topic!r}{closest(topic, POLICY_TOPICS)}; the topics are {', '.join(POLICY_TOPICS)}")
+        if position not in POSITIONS:
+            raise ConfigError(f"{label}.{topic}: must be {' or '.join(repr(p) for p in POSITIONS)}, not {position!r}")
+        pairs.append((topic, position))
+    return tuple(sorted(pairs))
+
+
+def check_min_confidence(value: str, label: str, config_path: Optional[Path] = None) -> str:
+    if value not in CONFIDENCE_LEVELS:
+        raise ConfigError(f"{label}: must be one of {', '.join(repr(v) for v in CONFIDENCE_LEVELS)}, not {value!r}")
+    return value
+
+
+def check_fail_on(value: str, label: str, config_path: Optional[Path] = None) -> str:
+    if value not in SEVERITIES:
+        raise ConfigError(f"{label}: unknown severity {value!r}{closest(value, SEVERITIES)}; choose {', '.join(SEVERITIES)}")
+    return value
+
+
+def _baseline_path(value: str, label: str, config_path: Optional[Path] = None) -> str:
+    """A baseline written in a settings file is relative to that file's folder."""
+    if not value:
+        raise ConfigError(f"{label}: must be the path of a baseline file")
+    path = Path(os.path.expanduser(value))
+    if not path.is_absolute() and config_path is not None:
+        path = Path(config_path).resolve().parent / path
+    return str(path)
+
+
+_CHECKED = {"min-confidence": check_min_confidence, "profile": check_profile, "policy": check_policy, "fail-on": check_fail_on, "baseline": _baseline_path}
+
+
+def parse_policy_flags(items: Iterable[str]) -> tuple:
+    """`--policy docs`, `--policy caching=docs,beta=scope` (repeatable, later ones win) as (topic,
+    position) pairs; a ConfigError names the flag."""
+    pairs: dict = {}
+    for item in items:
+        for part in (p.strip() for p in item.split(",")):
+            if not part:
+                continue
+            topic, sep, position = part.partition("=")
+            if not sep:
+                pairs.update(check_policy(part, "--policy"))
+                continue
+            pairs.update(check_policy({topic.strip(): position.strip()}, "--policy"))
+    return tuple(sorted(pairs.items()))
+
+
+def fails(severity: str, fail_on: str) -> bool:
+    """Does a finding of `severity` make the exit code 1 under `--fail-on fail_on`?"""
+    order = {name: rank for rank, name in enumerate(SEVERITIES)}
+    return order.get(severity, 0) <= order[fail_on]
 
 
 def load_config_file(config_path: Path, _chain: tuple = ()) -> Settings:

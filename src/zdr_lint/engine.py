@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional, Union
 
-from zdr_lint import catalog, notebook
+from zdr_lint import catalog, classify, notebook
 from zdr_lint._lazy import libcst as cst
 from zdr_lint.config import Settings, expand_selector, make_spec, relative_path, resolve_selection
 
@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # typing only
 
 CANNOT_CHECK = "ZDR000"
 UNUSED_NOQA = "ZDR100"  # opt-in: reported by the engine after suppression, not by a rule hook
+NOQA_WITHOUT_REASON = "ZDR101"  # `require-reason = true` (or selected): reported by the engine too
 
 
 # --- The linter ----------------------------------------------------------------------------------
@@ -47,7 +48,14 @@ class Linter:
     project: Optional["ProjectIndex"] = None  # the project-wide first pass (zdr_lint.project)
 
     def __post_init__(self) -> None:
-        self.enabled = resolve_selection(self.settings, self.registry.rules)
+        # the profile and policy every verdict is judged under (classify.judge), and the codes that can
+        # fire under that profile (ZDR016 only under "hipaa"; a plugin's codes always)
+        self.profile, self.policy = self.settings.profile, self.settings.policy_table
+        in_profile = catalog.codes_in_profile(self.profile)
+        judged = {t.code for t in catalog.TRIGGERS.values()}
+        self.enabled = frozenset(c for c in resolve_selection(self.settings, self.registry.rules) if c not in judged or c in in_profile)
+        if self.settings.require_reason and NOQA_WITHOUT_REASON in self.registry.rules:
+            self.enabled |= {NOQA_WITHOUT_REASON}
         self.client_factories = tuple(self.settings.client_factories) + self.registry.client_factories
         if self.project is not None:
             self.client_factories += tuple(sorted(self.project.client_names))
@@ -57,7 +65,11 @@ class Linter:
         factory_names = {name.rsplit(".", 1)[-1] for name in configured}
         self.sdk_names = frozenset(part for name in configured for part in name.split(".") if part)
         self.sdk_modules = catalog.SDK_MODULES | {name.split(".")[0] for name in configured}
-        self.trigger_words = gated_words(set(catalog.TRIGGER_WORDS) | {n.lower().encode("utf-8", "surrogateescape") for n in factory_names})
+        words = set(catalog.TRIGGER_WORDS) | {n.lower().encode("utf-8", "surrogateescape") for n in factory_names}
+        if self.profile == "hipaa":  # what only that profile flags: its tool types, keywords, the Agent SDK
+            words |= set(catalog.HIPAA_TRIGGER_WORDS)
+            self.sdk_modules |= {catalog.AGENT_SDK_MODULE}
+        self.trigger_words = gated_words(words)
         # The project index can hold many names, some as common as `client`: a file must spell a
         # name together with its module to pass the prefilter, and import one to pass the gate.
         self.base_trigger_pairs = catalog.TRIGGER_PAIRS
@@ -194,9 +206,9 @@ class Linter:
                 module_name, is_package = module_name_of(path, str(self.settings.project_root))
             model = SemanticModel(module, self.client_factories, module_name)
             model.project, model.is_package = self.project, is_package
-            reports, failures = run_rules(model, [self.registry.rules[c] for c in sorted(codes) if c != CANNOT_CHECK])
+            reports, failures = run_rules(model, [self.registry.rules[c] for c in sorted(codes) if c != CANNOT_CHECK], self.judge)
             reports = [r for r in reports if _confidence_rank(r.confidence) >= _confidence_rank(self.settings.min_confidence)]
-            findings = self._to_findings(module, text, path, reports, codes, tree, model.collector.top_of, blanked, cache)
+            findings = self._to_findings(module, text, path, reports, codes, tree, model.collector.top_of, blanked, cache, model.collector)
         for rule, exc in failures:
             findings.extend(self._if_enabled(codes, self.cannot_check(path, f"internal error in {rule.code}: {type(exc).__name__}: {exc}")))
         findings.sort(key=lambda f: f.sort_key)
@@ -205,40 +217,80 @@ class Linter:
     def _to_findings(
         self, module, text: str, path: str, reports: list, codes: frozenset,
         tree: Optional[ast.Module] = None, top_of: Optional[dict] = None, blanked: frozenset = frozenset(),
-        cache: Optional["StatementCache"] = None,
+        cache: Optional["StatementCache"] = None, collector=None,
     ) -> list:
         if not reports:
             return self._noqa_only(text, path, codes)
         from zdr_lint.positions import locate  # loads libcst's metadata: only files with findings need it
-        positions = locate(module, [r.node for r in reports], top_of or {}, tree, blanked, cache.positions_of if cache is not None else None)
+        # a finding with a ZDR-safe (or unsafe) rewrite needs the call or dict holding its node too
+        fixable = [r for r in reports if r.verdict is not None and r.verdict.remedy is not None] if collector is not None and not path.endswith(".ipynb") else []
+        parents: dict = {}
+        if fixable:
+            from zdr_lint.fixes import parent_map  # only files with a fixable finding need it
+
+            every = parent_map(collector.calls, collector.dicts)
+            parents = {id(r.node): every[id(r.node)] for r in fixable if id(r.node) in every}
+        nodes = [r.node for r in reports] + list({id(p): p for p in parents.values()}.values())
+        positions = locate(module, nodes, top_of or {}, tree, blanked, cache.positions_of if cache is not None else None)
         suppressions = parse_suppressions(text, self.known_selectors, tree)
         findings = []
         for report in reports:
             rule = self.registry.rules[report.code]
             where = positions[report.node]
             line = where.start.line
-            if suppressions.suppresses(rule.code, rule.name, line):
+            if suppressions.suppresses(rule.code, rule.name, line) and not self.settings.ignore_noqa:
                 continue
+            verdict = report.verdict
             findings.append(
                 Finding(
                     rule.code, report.message, path,
                     Position(where.start.line, where.start.column), Position(where.end.line, where.end.column),
                     severity=report.severity or rule.severity, confidence=report.confidence, category=rule.category,
                     url=rule.url(), noqa_line=suppressions.noqa_line(line),
+                    trigger=verdict.trigger_key if verdict is not None else "", basis=verdict.basis if verdict is not None else None,
+                    fix=self._fix(module, report, parents, positions, text),
                 )
             )
-        return findings + self._unused_noqa(suppressions, path, codes)
+        if self.settings.ignore_noqa:  # `--ignore-noqa` (and `zdr-lint suppressions`): every finding, no judgement of directives
+            return findings
+        return findings + self._unused_noqa(suppressions, path, codes) + self._without_reason(suppressions, path, codes)
 
     def _noqa_only(self, source: Union[bytes, str], path: str, codes: frozenset) -> list:
-        """ZDR100 in a file where no rule fired: every ZDR code its noqa directives name is unused.
-        A file that never says "noqa" is not decoded or tokenized for it."""
-        if UNUSED_NOQA not in codes or ("noqa" if isinstance(source, str) else b"noqa") not in source.lower():
+        """ZDR100 (and ZDR101) in a file where no rule fired: every ZDR code its noqa directives name
+        is unused. A file that never says "noqa" is not decoded or tokenized for it."""
+        if (UNUSED_NOQA not in codes and NOQA_WITHOUT_REASON not in codes) or self.settings.ignore_noqa or ("noqa" if isinstance(source, str) else b"noqa") not in source.lower():
             return []
         try:
             text = decode_source(source) if isinstance(source, bytes) else source
         except CannotCheck:
             return []
-        return self._unused_noqa(parse_suppressions(text, self.known_selectors), path, codes)
+        suppressions = parse_suppressions(text, self.known_selectors)
+        return self._unused_noqa(suppressions, path, codes) + self._without_reason(suppressions, path, codes)
+
+    def _without_reason(self, suppressions, path: str, codes: frozenset) -> list:
+        """ZDR101: each directive that suppresses (or names) a zdr-lint finding and says nothing why."""
+        if NOQA_WITHOUT_REASON not in codes:
+            return []
+        rules = self.registry.rules
+        ours = set(rules) | {rule.name for rule in rules.values()}
+        rule = rules[NOQA_WITHOUT_REASON]
+        findings = []
+        for directive in suppressions.directives():
+            if directive.reason is not None:
+                continue
+            names_ours = directive.codes is not None and any(token in ours for token in directive.codes)
+            zdr_blanket = directive.codes is None and directive.tool == "zdr-lint"
+            if not (names_ours or zdr_blanket or directive.used):
+                continue  # another tool's directive (`# noqa: E501`, a blanket one that suppressed none of ours)
+            findings.append(
+                Finding(
+                    NOQA_WITHOUT_REASON,
+                    f"`{directive.text}` gives no reason: write why after the codes (`{directive.text} -- why this use is accepted`)",
+                    path, Position(directive.line, directive.start), Position(directive.line, directive.end),
+                    severity=rule.severity, category=rule.category, url=rule.url(), noqa_line=directive.line,
+                )
+            )
+        return findings
 
     def _unused_noqa(self, suppressions, path: str, codes: frozenset) -> list:
         """ZDR100: the codes of each `# noqa: ...` that suppressed nothing on its line, as RUF100
@@ -264,19 +316,39 @@ class Linter:
         return findings
 
 
+    @staticmethod
+    def _fix(module, report, parents: dict, positions: dict, text: str):
+        parent = parents.get(id(report.node))
+        if parent is None or report.verdict is None or report.verdict.remedy is None:
+            return None
+        from zdr_lint.fixes import build_fix
+
+        return build_fix(module, report.node, parent, positions[parent], report.verdict.remedy, text)
+
+    def judge(self, verdict):
+        """The verdict as this linter's profile and policy judge it (None: no finding)."""
+        return classify.judge(verdict, self.profile, self.policy)
+
+
 def _confidence_rank(confidence: str) -> int:
     """A plugin's unknown confidence word ranks as the highest: it is never filtered out."""
     return CONFIDENCE_LEVELS.index(confidence) if confidence in CONFIDENCE_LEVELS else len(CONFIDENCE_LEVELS)
 
 
-def run_rules(model, rule_classes: Iterable) -> tuple:
+def run_rules(model, rule_classes: Iterable, judge=None) -> tuple:
     """Run each rule's hooks; one rule's crash is that rule's failure, never the other rules'.
-    A report at a node the model knows only by its shape (`SemanticModel.confidence_of`) is medium
-    confidence whatever the rule said, so every rule, built-in or plugin, gets it right."""
+    `judge` (Linter.judge) decides what each verdict is under the profile and policy. A report at a
+    node the model knows only by its shape (`SemanticModel.confidence_of`) is medium confidence
+    whatever the rule said, so every rule, built-in or plugin, gets it right."""
     seen: set = set()
     reports: list = []
 
     def sink(report: Report) -> None:
+        if judge is not None and report.verdict is not None:
+            judged = judge(report.verdict)
+            if judged is None:
+                return  # the profile and policy raise nothing here
+            report = Report(report.code, report.node, judged.message, report.confidence, judged.severity, judged)
         key = (report.code, id(report.node))
         if key not in seen:
             seen.add(key)

@@ -36,6 +36,11 @@ class Finding:
     # For notebooks: the 1-based cell number, and start/end are relative to that cell.
     cell: Optional[int] = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    # What raised it (zdr_lint.catalog.TRIGGERS key) and on what basis: (profile, policy topic or
+    # None, that topic's position or None), so an auditor can see why it was (or was not) raised.
+    trigger: str = ""
+    basis: Optional[tuple] = None
+    fix: Optional["Fix"] = field(default=None, compare=False, hash=False)
 
     @property
     def sort_key(self) -> tuple:
@@ -43,3 +48,22 @@ class Finding:
 
     def with_changes(self, **changes) -> "Finding":
         return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text from `start` to `end` (positions as a finding's) with `content`."""
+
+    content: str
+    start: Position
+    end: Position
+
+
+@dataclass(frozen=True)
+class Fix:
+    """An edit that removes a finding, as ruff describes one: its applicability ("safe": what the
+    code means is kept; "unsafe": it may change what the code does), a title, and the edits."""
+
+    applicability: str
+    message: str
+    edits: tuple

@@ -13,8 +13,11 @@ triggers: its path, its JSON body, its `anthropic-beta` header, the client's cla
 Modes: `block` (the default) raises `ZdrViolation` before anything is sent; `warn` issues a
 `ZdrWarning` and logs to the `zdr_lint.guard` logger, and sends; `record` only counts
 (`guard.counts`, `guard.report()`), and sends. `allow=["ZDR002"]` lets through what your agreement
-covers. The guard never logs or stores request content: only codes, labels, key paths (such as
-`messages[0].content[1].cache_control`), the endpoint, and the caller's file and line.
+covers. `profile="hipaa"` judges requests against a HIPAA BAA, and `policy="docs"` (or
+`{"caching": "docs"}`) takes the docs' position where Anthropic's sources disagree, exactly as the
+linter's `profile` / `policy` settings do (both ask `classify.judge`). The guard never logs or stores
+request content: only codes, labels, key paths (such as `messages[0].content[1].cache_control`), the
+endpoint, and the caller's file and line.
 
 For code that talks to the REST API with its own `httpx.Client`, `guard.httpx_hooks()` is an event
 hook that judges each request the same way.
@@ -52,9 +55,8 @@ except ImportError:  # pragma: no cover - exercised only without the SDK
 __all__ = ["ZdrGuard", "ZdrViolation", "ZdrWarning", "GuardFinding", "install", "guard_of", "MODES", "PROFILES", "POLICIES"]
 
 MODES = ("block", "warn", "record")
-# The classifier knows one profile and one policy so far; HIPAA profiles and the docs policy are to come.
-PROFILES = ("zdr",)
-POLICIES = ("scope",)
+PROFILES = catalog.PROFILES
+POLICIES = catalog.POSITIONS  # or a mapping of topic -> position (catalog.POLICY_TOPICS)
 log = logging.getLogger("zdr_lint.guard")
 
 
@@ -69,6 +71,7 @@ class GuardFinding:
     where: str  # a key path of the request (`tools[2].type`), or "" for the request as a whole
     endpoint: str  # `POST /v1/messages`
     caller: Optional[str] = None  # `app/chat.py:42`, when known
+    severity: str = "error"  # as the profile and policy judge it (a warning: qualified, such as structured outputs under "docs")
 
     def describe(self) -> str:
         at = f" at {self.where}" if self.where else ""
@@ -144,8 +147,9 @@ class ZdrGuard(_MiddlewareBase):
     """SDK middleware (sync and async) that classifies each outgoing request with zdr-lint's classifier.
 
     mode: "block" raises ZdrViolation before sending; "warn" warns (and logs) and sends; "record"
-    counts and sends. allow: codes your agreement covers, never reported. profile / policy: only the
-    defaults ("zdr", "scope") for now. logger: where warn and block are logged (`zdr_lint.guard`).
+    counts and sends. allow: codes your agreement covers, never reported. profile: "zdr" (the default)
+    or "hipaa"; policy: "scope", "docs", or a mapping of topic -> position over the defaults (None: the
+    defaults), as `profile` / `policy` in `[tool.zdr-lint]`. logger: where warn and block are logged.
     """
 
     def __init__(
@@ -154,26 +158,18 @@ class ZdrGuard(_MiddlewareBase):
         *,
         allow: Iterable[str] = (),
         profile: str = "zdr",
-        policy: str = "scope",
+        policy: Any = None,
         logger: Optional[logging.Logger] = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode {mode!r} is not one of {', '.join(MODES)}")
-        if profile not in PROFILES:
-            raise ValueError(
-                f"profile {profile!r} is not supported yet: the guard's classifier knows {', '.join(repr(p) for p in PROFILES)} "
-                "(profiles such as HIPAA are planned); use profile='zdr'"
-            )
-        if policy not in POLICIES:
-            raise ValueError(
-                f"policy {policy!r} is not supported yet: the guard follows the ZDR scope article ({', '.join(repr(p) for p in POLICIES)}); "
-                "use policy='scope', and allow=[...] for the features your agreement covers"
-            )
+        classify.check_profile(profile)
+        self.policy_table = classify.policy_table(policy)  # ValueError naming an unknown topic or position
         allow = tuple(allow)
         unknown = [code for code in allow if code not in catalog.EXCEPTIONS]
         if unknown:
-            raise ValueError(f"allow names unknown codes: {', '.join(map(str, unknown))} (known: ZDR001 to ZDR015)")
-        self.mode, self.profile, self.policy = mode, profile, policy
+            raise ValueError(f"allow names unknown codes: {', '.join(map(str, unknown))} (known: {min(catalog.EXCEPTIONS)} to {max(catalog.EXCEPTIONS)})")
+        self.mode, self.profile, self.policy = mode, profile, dict(self.policy_table)
         self.allow = frozenset(allow)
         self.logger = logger or log
         self.counts: Counter = Counter()  # code -> requests with that code (first attempts only)
@@ -196,12 +192,15 @@ class ZdrGuard(_MiddlewareBase):
             return verdicts
         found = []
         seen = set()
-        for verdict in verdicts:
+        for raw in verdicts:
+            verdict = classify.judge(raw, self.profile, self.policy_table)  # the linter's own judgement
+            if verdict is None:
+                continue
             key = (verdict.code, verdict.label, verdict.at)
             if verdict.code in self.allow or key in seen:
                 continue
             seen.add(key)
-            found.append(GuardFinding(verdict.code, verdict.label, verdict.exception, verdict.advice, _json_path(verdict.at), endpoint, caller))
+            found.append(GuardFinding(verdict.code, verdict.label, verdict.exception, verdict.advice, _json_path(verdict.at), endpoint, caller, verdict.severity or "error"))
         return found
 
     def _judge(self, method: str, url: str, body: Any, headers: Mapping, *, beta: bool, client: Optional[str]) -> None:
@@ -227,7 +226,7 @@ class ZdrGuard(_MiddlewareBase):
             return
         frame = _caller()
         caller = f"{frame[0]}:{frame[1]}" if frame else None
-        findings = [GuardFinding(f.code, f.label, f.exception, f.advice, f.where, f.endpoint, caller) for f in findings]
+        findings = [GuardFinding(f.code, f.label, f.exception, f.advice, f.where, f.endpoint, caller, f.severity) for f in findings]
         summary = ", ".join(f"{f.code} {f.label}" + (f" at {f.where}" if f.where else "") for f in findings)
         where = f" from {caller}" if caller else ""
         if self.mode == "block":

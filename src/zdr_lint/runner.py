@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Callable, Optional, Sequence
 from zdr_lint.cache import ProjectCache, Stamp, cache_folder, content_hash, key_of
 from zdr_lint.config import CONFIG_FILES, ProjectRoots, Settings, SettingsResolver
 from zdr_lint.discovery import discover
-from zdr_lint.engine import UNUSED_NOQA, Linter
-from zdr_lint.finding import Finding, Position
+from zdr_lint.engine import NOQA_WITHOUT_REASON, UNUSED_NOQA, Linter
+from zdr_lint.finding import Edit, Finding, Fix, Position
 from zdr_lint.gate import gate_facts
 from zdr_lint.plugins import get_registry
 from zdr_lint.project import (
@@ -110,7 +110,7 @@ def _lint_many(linter: Linter, paths: list, jobs: int) -> list:
 
 # --- The first scan of a file to check --------------------------------------------------------------
 def _says_noqa(linter: Linter, lowered: bytes) -> bool:
-    return UNUSED_NOQA in linter.enabled and b"noqa" in lowered
+    return (UNUSED_NOQA in linter.enabled or NOQA_WITHOUT_REASON in linter.enabled) and b"noqa" in lowered
 
 
 # What the first scan says of a file: (opens the index, passes the prefilter, ast facts or None).
@@ -382,13 +382,16 @@ def _check_project(project: Project, resolver: SettingsResolver, registry, optio
 
 
 def _settings_key(settings: Settings) -> list:
-    """What of the settings can change a file's findings (not the output format, not excludes)."""
+    """What of the settings can change a file's findings (not the output format, not excludes; not
+    `fail-on` or the baseline either: the CLI applies them to the run's findings, after the cache)."""
     return [
         sorted(settings.select), sorted(settings.extend_select), sorted(settings.ignore),
         [list(p) for p in settings.per_file_ignores], sorted(settings.client_factories),
         # patterns are relative to the settings' folder: only then does the folder matter
         str(settings.project_root) if settings.per_file_ignores else None,
         getattr(settings, "min_confidence", None),
+        # the profile and policy judge every verdict (severity, message, whether it is raised at all)
+        settings.profile, [list(p) for p in settings.policy_table], settings.require_reason, settings.ignore_noqa,
     ]
 
 
@@ -552,16 +555,32 @@ def _dependency_digest(index: ProjectIndex, keys: frozenset, module: str) -> str
 def _findings_to_json(findings: list) -> list:
     return [
         [f.code, f.message, f.start.line, f.start.column, f.end.line, f.end.column, f.severity, f.confidence,
-         f.category, f.url, f.noqa_line, f.cell]
+         f.category, f.url, f.noqa_line, f.cell, f.trigger, list(f.basis) if f.basis is not None else None, fix_to_json(f.fix)]
         for f in findings
     ]
 
 
 def _findings_from_json(items: list, path: str) -> list:
     out = []
-    for code, message, line, column, end_line, end_column, severity, confidence, category, url, noqa_line, cell in items:
-        out.append(Finding(code, message, path, Position(line, column), Position(end_line, end_column), severity, confidence, category, url, noqa_line, cell))
+    for code, message, line, column, end_line, end_column, severity, confidence, category, url, noqa_line, cell, trigger, basis, fix in items:
+        out.append(Finding(
+            code, message, path, Position(line, column), Position(end_line, end_column), severity, confidence, category, url, noqa_line, cell,
+            trigger=trigger, basis=tuple(basis) if basis is not None else None, fix=fix_from_json(fix),
+        ))
     return out
+
+
+def fix_to_json(fix: Optional[Fix]) -> Optional[list]:
+    if fix is None:
+        return None
+    return [fix.applicability, fix.message, [[e.content, e.start.line, e.start.column, e.end.line, e.end.column] for e in fix.edits]]
+
+
+def fix_from_json(item: Optional[list]) -> Optional[Fix]:
+    if item is None:
+        return None
+    applicability, message, edits = item
+    return Fix(applicability, message, tuple(Edit(content, Position(a, b), Position(c, d)) for content, a, b, c, d in edits))
 
 
 def linter_for(path: str, resolver: SettingsResolver, options: RunOptions, projects: Optional[dict] = None) -> Linter:

@@ -19,6 +19,11 @@ in tests/test_suppression.py).
   suppresses nothing and gets a warning, as in ruff.
 - A finding inside a multi-line string (or a backslash-continued line) is suppressed by a noqa on the
   last line of that string or statement, where a comment can go.
+- The text after the codes (or after a blanket `# noqa`) is the directive's reason:
+  `# noqa: ZDR002 -- the cached system prompt holds no customer data`. Separators (`--`, `-`, `:`)
+  before it are not part of it, nor is another tool's pragma after it (`# type: ignore`). A reason
+  must hold a letter or a digit. `require-reason = true` makes a directive without one a finding
+  (ZDR101, reported by the engine), and `zdr-lint suppressions` lists every directive with its reason.
 """
 
 from __future__ import annotations
@@ -172,6 +177,26 @@ class Directive:
     start: int  # column range of the directive in the line, for --add-noqa and ZDR100
     end: int
     used: set = field(default_factory=set)
+    reason: Optional[str] = None  # the text after the codes (None: no reason given)
+    scope: str = "line"  # "line" | "file" (`# zdr-lint: noqa`, `# flake8: noqa`, `# ruff: noqa: CODES`)
+    tool: str = ""  # a file-level directive's prefix: "zdr-lint", "flake8" or "ruff"
+
+    @property
+    def text(self) -> str:
+        """How the directive reads, without its reason (`# noqa: ZDR002`, `# zdr-lint: noqa`)."""
+        head = f"# {self.tool}: noqa" if self.scope == "file" else "# noqa"
+        return head if self.codes is None else f"{head}: {', '.join(self.codes)}"
+
+
+_PRAGMA_AFTER = re.compile(r"\s#\s*[\w.-]+\s*:")  # another tool's pragma: `  # type: ignore[x]`, `# pragma: no cover`
+
+
+def reason_of(rest: str) -> Optional[str]:
+    """The reason written after a directive's codes, or None."""
+    after = _PRAGMA_AFTER.search(" " + rest)
+    text = rest[: after.start()] if after else rest
+    text = text.strip().lstrip("#-\u2013\u2014:;,").strip()
+    return text if any(c.isalnum() for c in text) else None
 
 
 @dataclass
@@ -181,12 +206,30 @@ class Suppressions:
     file_all: bool = False
     noqa_line_of: dict = field(default_factory=dict)  # line -> the line a noqa for it must be on
     warnings: list = field(default_factory=list)  # (line, message): directives that could not be read
+    file_directives: list = field(default_factory=list)  # the file-level Directives that count, in order
 
     def noqa_line(self, line: int) -> int:
         return self.noqa_line_of.get(line, line)
 
+    def directives(self) -> list:
+        """Every directive that counts, file-level ones first, in line order."""
+        return sorted(self.file_directives, key=lambda d: d.line) + [self.lines[k] for k in sorted(self.lines)]
+
+    def suppressing(self, code: str, name: str, line: int) -> list:
+        """The directives that suppress a finding of `code` on `line` (file-level ones first), marked used."""
+        found = [d for d in self.file_directives if d.codes is None or code in d.codes or name in d.codes]
+        directive = self.lines.get(self.noqa_line(line))
+        if directive is not None and (directive.codes is None or code in directive.codes or name in directive.codes):
+            found.append(directive)
+        for d in found:
+            d.used.add(code)
+        return found
+
     def suppresses(self, code: str, name: str, line: int) -> bool:
         if self.file_all or (self.file_codes and (code in self.file_codes or name in self.file_codes)):
+            for directive in self.file_directives:
+                if directive.codes is None or code in directive.codes or name in directive.codes:
+                    directive.used.add(code)
             return True
         directive = self.lines.get(self.noqa_line(line))
         if directive is None:
@@ -273,8 +316,10 @@ def _read_comment(comment: str, line: int, column: int, physical: str, result: S
             result.warnings.append((line, f"unexpected `# {prefix}: noqa` directive: file-level suppression comments must be on a line of their own; for this line only, write `# noqa: ...`"))
         elif lexed.codes is not None:
             result.file_codes = (result.file_codes or set()) | set(lexed.codes)
+            result.file_directives.append(Directive(line, lexed.codes, column + lexed.start, column + lexed.end, reason=reason_of(comment[lexed.end:]), scope="file", tool=prefix))
         elif prefix != "ruff":  # a blanket `# ruff: noqa` is for ruff's rules (see the module doc)
             result.file_all = True
+            result.file_directives.append(Directive(line, None, column + lexed.start, column + lexed.end, reason=reason_of(comment[lexed.end:]), scope="file", tool=prefix))
         return
     lexed = lex_inline(comment, names)
     if lexed is None:
@@ -284,7 +329,7 @@ def _read_comment(comment: str, line: int, column: int, physical: str, result: S
     if lexed.error is not None:
         result.warnings.append((line, f"invalid `# noqa` directive: {lexed.error}"))
         return
-    result.lines[line] = Directive(line, lexed.codes, column + lexed.start, column + lexed.end)
+    result.lines[line] = Directive(line, lexed.codes, column + lexed.start, column + lexed.end, reason=reason_of(comment[lexed.end:]))
 
 
 # --- Writing codes into a line's directive (--add-noqa, the editor's quick fix) ---------------------

@@ -15,6 +15,10 @@ class FormatContext:
     fixable: bool = False
     color: bool = False  # ANSI colour in the human formats (`--color`)
     extra: dict = field(default_factory=dict)
+    # the profile and the policy table in force for the run (SARIF's run properties record them)
+    profile: str = "zdr"
+    policy: tuple = ()
+    unsafe_fixes: bool = False  # `--unsafe-fixes`: unsafe fixes count as applicable ([*])
 
 
 class _Deferred:

@@ -150,6 +150,13 @@ def line_text(finding: Finding) -> Optional[str]:
     return None
 
 
+def line_body(f: Finding) -> str:
+    """What a fingerprint hashes of a finding's place: its line's text with the whitespace squeezed
+    (the message when the line is unknown, as for a notebook cell's)."""
+    text = line_text(f)
+    return " ".join(text.split()) if text is not None else f.message
+
+
 def fingerprints(findings: Iterable[Finding], root: Path) -> list:
     """One fingerprint per finding that does not change when lines are added or removed elsewhere
     in the file: a hash of the path, the code, the cell and the finding's line text with its
@@ -158,13 +165,16 @@ def fingerprints(findings: Iterable[Finding], root: Path) -> list:
     seen: Counter = Counter()
     out = []
     for f in findings:
-        text = line_text(f)
-        body = " ".join(text.split()) if text is not None else f.message
-        key = "\0".join((relative(f.path, root), f.code, str(f.cell or ""), body))
+        key = "\0".join((relative(f.path, root), f.code, str(f.cell or ""), line_body(f)))
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
         seen[digest] += 1
         out.append((digest, seen[digest]))
     return out
+
+
+def line_hashes(findings: list, root: Path) -> list:
+    """SARIF's `partialFingerprints.primaryLocationLineHash` of each finding (the baseline's too)."""
+    return [f"{digest[:16]}:{occurrence}" for digest, occurrence in fingerprints(findings, root)]
 
 
 def level_of(severity: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from zdr_lint.formats.text import Painter
+from zdr_lint.formats.text import Painter, fix_mark
 
 
 def format_grouped(findings: list, context) -> str:
@@ -19,6 +19,6 @@ def format_grouped(findings: list, context) -> str:
         row_width, column_width = max(map(len, rows)), max(map(len, columns))
         out.append(f"{paint.underline(path)}:\n")
         for f, row, column in zip(items, rows, columns):
-            out.append(f"  {row:>{row_width}}{paint.punctuation(':')}{column:<{column_width}} {paint.code(f.code)} {f.message}\n")
+            out.append(f"  {row:>{row_width}}{paint.punctuation(':')}{column:<{column_width}} {paint.code(f.code)}{fix_mark(f, context)} {f.message}\n")
         out.append("\n")
     return "".join(out)

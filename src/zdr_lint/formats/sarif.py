@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from zdr_lint.formats._common import file_span, fingerprints, level_of, relative, repository_root, uri_of
+from zdr_lint.formats._common import file_span, level_of, line_hashes, relative, repository_root, uri_of
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/zdr-lint/zdr-lint"
@@ -69,6 +69,10 @@ def _result(f, rule_index: int, root: Path, line_hash: str) -> dict:
         }
     location: dict = {"physicalLocation": physical}
     properties = {"confidence": f.confidence, "category": f.category}
+    if f.basis:  # on what basis it was raised: the profile, and the disputed topic's position
+        properties["profile"] = f.basis[0]
+        if f.basis[1]:
+            properties.update(policyTopic=f.basis[1], policyPosition=f.basis[2])
     message = f.message
     if f.cell is not None:
         location["logicalLocations"] = [{"name": f"cell {f.cell}", "fullyQualifiedName": f"cell {f.cell}", "kind": "cell"}]
@@ -85,6 +89,16 @@ def _result(f, rule_index: int, root: Path, line_hash: str) -> dict:
     }
 
 
+def _run_properties(context) -> dict:
+    from zdr_lint.classify import policy_table  # the catalog and plain functions: cheap
+
+    properties = {"profile": getattr(context, "profile", "zdr"), "policy": dict(policy_table(getattr(context, "policy", None) or None))}
+    baseline = (getattr(context, "extra", None) or {}).get("baseline")
+    if baseline:
+        properties["baseline"] = str(baseline)
+    return properties
+
+
 def format_sarif(findings: list, context) -> str:
     rules = dict(context.rules)
     codes = list(rules)
@@ -99,10 +113,7 @@ def format_sarif(findings: list, context) -> str:
         else:
             descriptors.append({"id": code, "shortDescription": {"text": code}})
     root = repository_root(context.project_root)
-    results = [
-        _result(f, index[f.code], root, f"{digest[:16]}:{occurrence}")
-        for f, (digest, occurrence) in zip(findings, fingerprints(findings, root))
-    ]
+    results = [_result(f, index[f.code], root, line_hash) for f, line_hash in zip(findings, line_hashes(findings, root))]
     root_uri = Path(root).resolve().as_uri().rstrip("/") + "/"
     log = {
         "$schema": SCHEMA,
@@ -121,6 +132,9 @@ def format_sarif(findings: list, context) -> str:
                 "originalUriBaseIds": {"SRCROOT": {"uri": root_uri}},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
+                # the profile and the position on every disputed topic in force, so an auditor can see
+                # on what basis a finding was (or was not) raised
+                "properties": _run_properties(context),
             }
         ],
     }

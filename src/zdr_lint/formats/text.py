@@ -40,6 +40,14 @@ class Painter:
         return self._style(text, DIM)
 
 
+def fix_mark(finding: Finding, context) -> str:
+    """ruff's ` [*]` after the code of a finding `--fix` would fix (an unsafe fix only with --unsafe-fixes)."""
+    fix = finding.fix
+    if fix is None or not (fix.applicability == "safe" or getattr(context, "unsafe_fixes", False)):
+        return ""
+    return " [*]"
+
+
 def location(finding: Finding, paint: Painter = Painter()) -> str:
     colon = paint.punctuation(":")
     cell = f"cell {finding.cell}{colon}" if finding.cell is not None else ""
@@ -48,7 +56,7 @@ def location(finding: Finding, paint: Painter = Painter()) -> str:
 
 def format_concise(findings: list, context) -> str:
     paint = Painter.of(context)
-    return "".join(f"{location(f, paint)} {paint.code(f.code)} {f.message}\n" for f in findings)
+    return "".join(f"{location(f, paint)} {paint.code(f.code)}{fix_mark(f, context)} {f.message}\n" for f in findings)
 
 
 def format_full(findings: list, context) -> str:
@@ -56,7 +64,10 @@ def format_full(findings: list, context) -> str:
     lines = []
     for f in findings:
         confidence = "" if f.confidence == "high" else f" [{f.confidence} confidence]"
-        lines.append(f"{location(f, paint)} {paint.code(f.code)} {f.message}{confidence}\n")
+        lines.append(f"{location(f, paint)} {paint.code(f.code)}{fix_mark(f, context)} {f.message}{confidence}\n")
+        if f.fix is not None:
+            unsafe = " (unsafe: --unsafe-fixes)" if f.fix.applicability == "unsafe" else ""
+            lines.append(f"    {paint.dim('help:')} {f.fix.message}{unsafe}\n")
         if f.url:
             lines.append(f"    {paint.dim('docs:')} {f.url}\n")
     return "".join(lines)

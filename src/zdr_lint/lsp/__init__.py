@@ -11,8 +11,10 @@ prints for the same file:
   are converted from the engine's code points to the negotiated position encoding;
 - each document has its own job, the newest version wins, and a large document is checked in a
   process of its own so the others never wait for it (`jobs`);
-- hover over a flagged range shows the rule's docs; code actions add `# noqa: CODE` to the line
-  or `# zdr-lint: noqa: CODE` to the file; notebooks get diagnostics per cell;
+- hover over a flagged range shows the rule's docs; code actions apply a finding's fix (the edit
+  `zdr-lint check --fix` writes: preferred when safe, labelled "(unsafe)" otherwise), add
+  `# noqa: CODE` to the line or `# zdr-lint: noqa: CODE` to the file; notebooks get diagnostics
+  per cell;
 - the input stream survives badly framed messages (`framing`), a request with invalid params gets
   an InvalidParams error, and `exit` without `shutdown` exits with code 1.
 

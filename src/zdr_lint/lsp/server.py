@@ -31,6 +31,7 @@ from pygls.uris import to_fs_path
 from zdr_lint import __version__
 from zdr_lint.config import CONFIG_FILES
 from zdr_lint.engine import CANNOT_CHECK, Linter
+from zdr_lint.fixes import SAFE
 from zdr_lint.incremental import StatementCache
 from zdr_lint.lsp.framing import Framer
 from zdr_lint.lsp.jobs import LARGE_DOCUMENT, Job, Jobs
@@ -437,6 +438,27 @@ class ZdrLanguageServer(LanguageServer):
                 if file_edit is not None:
                     target, edit = file_edit
                     actions.append(self._action(f"Suppress {code} in this file", target, [edit], diagnostic))
+        return self.fix_actions(uri, state, hits, lines) + actions
+
+    def fix_actions(self, uri: str, state: DocState, hits: list, lines: list) -> list:
+        """A quick fix per finding with a fix (issue 15: the edit `zdr-lint check --fix` writes). A safe
+        one is preferred; an unsafe one says so in its title and is never preferred (it may change
+        what the code does). The engine gives no fix in a notebook (its edits would be the joined
+        cells'), and a `.ipynb` file's JSON text gets none either."""
+        if state.notebook is not None:
+            return []
+        actions = []
+        for placed in hits:
+            fix = placed.finding.fix
+            if fix is None:
+                continue
+            edits = [
+                types.TextEdit(range=self.to_range((e.start.line - 1, e.start.column), (e.end.line - 1, e.end.column), lines), new_text=e.content)
+                for e in fix.edits
+            ]
+            unsafe = fix.applicability != SAFE
+            title = f"Fix {placed.finding.code}: {fix.message}" + (" (unsafe)" if unsafe else "")
+            actions.append(self._action(title, uri, edits, self.diagnostic(placed, lines), preferred=not unsafe))
         return actions
 
     def _action(self, title: str, uri: str, edits: list, diagnostic: types.Diagnostic, preferred: bool = False) -> types.CodeAction:

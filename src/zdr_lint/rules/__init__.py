@@ -5,9 +5,10 @@ from zdr_lint.rules.batches import MessageBatches
 from zdr_lint.rules.beta import BetaFeatures
 from zdr_lint.rules.covered_models import CoveredModels
 from zdr_lint.rules.files_api import FilesApi
+from zdr_lint.rules.hipaa import HipaaIneligible
 from zdr_lint.rules.managed_agents import ManagedAgents, MessageThreads
 from zdr_lint.rules.mcp import McpConnector
-from zdr_lint.rules.meta import CannotCheck, UnusedNoqa
+from zdr_lint.rules.meta import CannotCheck, NoqaWithoutReason, UnusedNoqa
 from zdr_lint.rules.platform import ThirdPartyPlatform
 from zdr_lint.rules.prompt_caching import PromptCaching
 from zdr_lint.rules.server_tools import CodeExecution, WebFetch, WebSearch
@@ -32,7 +33,9 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     ManagedAgents,
     MessageThreads,
     CoveredModels,
+    HipaaIneligible,
     UnusedNoqa,
+    NoqaWithoutReason,
 )
 
 __all__ = ["Rule", "BUILTIN_RULES"]

@@ -211,6 +211,16 @@ def report_tools(rule) -> None:
             rule.report_verdict(found.node, found.verdict)
 
 
+def report_client_construction(rule, call: cst.Call, scope: Scope) -> bool:
+    """Report the verdicts of `rule`'s code for a client constructed by `call` (Bedrock, Vertex; the
+    Anthropic-processed clouds, which the profile and policy judge); True when `call` makes a client."""
+    ref = rule.model.constructed_client(call, scope)
+    if ref is None:
+        return False
+    rule.report_verdicts(call, classify.client_verdicts(ref.class_name))
+    return True
+
+
 def report_sdk_helper(rule, call: cst.Call) -> None:
     """Report a call of an SDK helper (session runner, thread class, fallback middleware) of `rule`'s code."""
     scope = rule.model.scope_of(call)

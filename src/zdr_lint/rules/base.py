@@ -19,7 +19,9 @@ import inspect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, ClassVar, Optional
 
+from zdr_lint import catalog
 from zdr_lint._lazy import libcst as cst
+from zdr_lint.classify import Verdict
 
 if TYPE_CHECKING:
     from zdr_lint.semantics import SemanticModel
@@ -36,6 +38,8 @@ class Report:
     message: str
     confidence: str
     severity: Optional[str] = None  # the rule's own severity unless the trigger has a lower one
+    # the classifier's verdict (zdr_lint.classify.Verdict): its trigger, as judged under the profile and policy
+    verdict: Optional[object] = None
 
 
 class Rule:
@@ -55,6 +59,9 @@ class Rule:
     default_enabled: ClassVar[bool] = True
     VALID: ClassVar[tuple[str, ...]] = ()
     INVALID: ClassVar[tuple[str, ...]] = ()
+    # settings VALID and INVALID are checked under, where the defaults would not run the rule
+    # (`{"profile": "hipaa"}`); keys are zdr_lint.config.Settings fields
+    EXAMPLE_SETTINGS: ClassVar[dict] = {}
 
     def __init__(self, model: "SemanticModel", sink: Callable[[Report], None]) -> None:
         self.model = model
@@ -62,11 +69,15 @@ class Rule:
 
     def report(self, node: cst.CSTNode, what: str, *, confidence: str = "high", code: Optional[str] = None) -> None:
         """Record a finding at `node`. `what` names the use; the rule adds its ZDR exception."""
-        self._sink(Report(code or self.code, node, f"{what}: {self.exception}; {self.advice}", confidence))
+        code = code or self.code
+        if code in catalog.DEFAULT_TRIGGERS:  # one of ours: judged under the profile and policy like every verdict
+            self.report_verdict(node, Verdict(code, what, catalog.CodeText(self.exception, self.advice)), confidence=confidence)
+            return
+        self._sink(Report(code, node, f"{what}: {self.exception}; {self.advice}", confidence))
 
     def report_verdict(self, node: cst.CSTNode, verdict, *, confidence: Optional[str] = None) -> None:
         """Record a finding at `node` from a `zdr_lint.classify.Verdict` (its code, label and exception)."""
-        self._sink(Report(verdict.code, node, verdict.message, confidence or verdict.confidence, verdict.severity))
+        self._sink(Report(verdict.code, node, verdict.message, confidence or verdict.confidence, verdict.severity, verdict))
 
     def report_verdicts(self, node: cst.CSTNode, verdicts, *, confidence: Optional[str] = None) -> None:
         """Report at `node` each verdict of this rule's code."""
@@ -87,7 +98,18 @@ class Rule:
 
     @classmethod
     def docs(cls) -> str:
-        return inspect.cleandoc(cls.__doc__ or "")
+        """The docstring; for a built-in rule, with the sections the catalog writes (behaviour per
+        profile and policy, fix safety) before its References."""
+        text = inspect.cleandoc(cls.__doc__ or "")
+        if not cls.__module__.startswith("zdr_lint.rules.") or "## References" not in text:
+            return text
+        from zdr_lint.rules._docs import fixes_section, profiles_section  # only when docs are read
+
+        extra = "\n\n".join(s for s in (profiles_section(cls.code), fixes_section(cls.code)) if s)
+        if not extra:
+            return text
+        head, tail = text.split("## References", 1)
+        return f"{head}{extra}\n\n## References{tail}"
 
     @classmethod
     def url(cls) -> str:

@@ -33,7 +33,10 @@ class BetaFeatures(Rule):
     feature by feature: compaction, context editing and the advisor tool are ZDR "Yes"; Managed
     Agents, message threads and MCP tunnels are "No"; the HIPAA BAA generally excludes beta features.
     The scope article's newest version defers to the docs; zdr-lint follows the cited version by
-    default and flags every beta use.
+    default and flags every beta use. `beta = "docs"` in `[tool.zdr-lint.policy]` takes the docs'
+    position: no finding for betas the docs mark ZDR eligible, an info finding for a beta call that
+    is also a ZDR "No" feature (that code carries it), a warning for the betas the docs do not list.
+    Under the HIPAA profile every beta use is an error (the BAA generally excludes beta features).
 
     ## Example
     ```python

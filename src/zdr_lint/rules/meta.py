@@ -85,3 +85,54 @@ class UnusedNoqa(Rule):
         "x = 1  # noqa: ZDR001\n",
         "import anthropic\nanthropic.Anthropic().files.list()  # noqa: ZDR001, ZDR003\n",
     )
+
+
+class NoqaWithoutReason(Rule):
+    """
+    ## What it does
+    Reports a suppression of a zdr-lint finding that gives no reason: a `# noqa` directive naming a
+    zdr-lint code or rule name (`# noqa: ZDR002`), a blanket `# noqa` that suppresses a zdr-lint
+    finding, and the file-level forms (`# zdr-lint: noqa`, `# ruff: noqa: ZDR002`, a `# flake8: noqa`
+    that suppresses a zdr-lint finding), when nothing but separators follows the codes. Opt-in:
+    `require-reason = true` in `[tool.zdr-lint]` (or `--require-reason`) turns it on, as does
+    `--extend-select ZDR101`. A `# noqa` naming only other tools' codes (`# noqa: E501`) is theirs.
+    This finding is not itself suppressed by `# noqa`; exempt files with `per-file-ignores`.
+
+    ## Which ZDR exception
+    None by itself. A suppression is a decision that a use outside ZDR (or outside a HIPAA BAA) is
+    accepted; the compliance review that signs off on what remains needs to read why, next to the
+    code, and `zdr-lint suppressions` and `zdr-lint report` list every reason.
+
+    ## Example
+    ```python
+    system = [{"type": "text", "text": PROMPT, "cache_control": {"type": "ephemeral"}}]  # noqa: ZDR002
+    ```
+
+    ## Use instead
+    Say why after the codes (`--` keeps a reason that starts with a capitalised word from being read
+    as a code):
+    ```python
+    system = [{"type": "text", "text": PROMPT, "cache_control": {"type": "ephemeral"}}]  # noqa: ZDR002 -- the cached prompt holds no customer data
+    ```
+    `zdr-lint check --add-noqa="REASON"` writes directives with a reason.
+
+    ## References
+    - ruff's noqa syntax, which zdr-lint reads the same way: docs.astral.sh/ruff/linter/#error-suppression
+    """
+
+    code = "ZDR101"
+    name = "noqa-without-reason"
+    category = "suppression"
+    summary = "A noqa directive suppresses a zdr-lint finding without saying why"
+    exception = "the suppression gives no reason"
+    advice = "write why after the codes"
+    severity = "error"
+    default_enabled = False
+    VALID = (
+        "import anthropic\nanthropic.Anthropic().files.list()  # noqa: ZDR001 -- files are deleted the same day\n",
+        "x = 1  # noqa: E501\n",
+    )
+    INVALID = (
+        "import anthropic\nanthropic.Anthropic().files.list()  # noqa: ZDR001\n",
+        "# zdr-lint: noqa\nimport anthropic\n",
+    )

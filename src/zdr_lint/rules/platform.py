@@ -4,6 +4,7 @@ from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog, classify
 from zdr_lint.platforms import bedrock_runtime_calls, platform_env_settings, platform_model_ids
+from zdr_lint.rules._tools import report_client_construction
 from zdr_lint.rules.base import Rule
 
 
@@ -33,7 +34,11 @@ class ThirdPartyPlatform(Rule):
     processor: Anthropic's ZDR arrangement does not apply there, the cloud's own terms do (the
     "API and data retention" page and the ZDR scope article). The data page names Anthropic the
     processor for Microsoft Foundry, Claude Platform on AWS and Claude on Google Cloud (Anthropic
-    managed); the scope article names only "the Anthropic API". zdr-lint flags Bedrock and Vertex.
+    managed); the scope article names only "the Anthropic API". zdr-lint flags Bedrock and Vertex,
+    the docs' position, which is the default on this topic; `platforms = "scope"` in
+    `[tool.zdr-lint.policy]` (or `--policy scope`) is the strict reading of the scope article and also
+    flags `AnthropicFoundry`, `AnthropicAWS` and `AnthropicGoogleCloud` clients, as warnings. Under
+    the HIPAA profile the `AnthropicAWS` and `AnthropicFoundry` clients are ZDR016 (no HIPAA there).
 
     ## Example
     ```python
@@ -71,10 +76,7 @@ class ThirdPartyPlatform(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         scope = self.model.scope_of(node)
-        ref = self.model.constructed_client(node, scope)
-        verdict = classify.client_class(ref.class_name) if ref is not None else None
-        if verdict is not None:
-            self.report_verdict(node, verdict)
+        report_client_construction(self, node, scope)  # Foundry, AWS, Google Cloud: only under platforms = "scope"
 
     def visit_Module(self) -> None:
         for node in self.model.vertex_endpoints():

@@ -40,8 +40,9 @@ class PromptCaching(Rule):
     Where sources disagree: the scope article lists prompt caching among the features that keep
     data; the "API and data retention" page says the cache lives in memory and marks prompt caching
     ZDR and HIPAA eligible (cache diagnostics: ZDR qualified, HIPAA "No"). zdr-lint follows the
-    scope article by default and flags it; teams whose agreement covers caching can
-    `--ignore ZDR002`.
+    scope article by default and flags it; `caching = "docs"` in `[tool.zdr-lint.policy]` (or
+    `--policy caching=docs`) takes the docs' position: plain prompt caching is then silent, and cache
+    diagnostics stay, as a warning (as an error under the HIPAA profile).
 
     ## Example
     ```python

@@ -74,7 +74,9 @@ class WebSearch(_ToolRule):
     Search queries reach third-party sites, whose processing ZDR may not cover; the HIPAA BAA does
     not apply to web search (Anthropic's ZDR scope article). The "API and data retention" page marks
     `web_search_20250305` ZDR and HIPAA eligible, and the 2026 versions' dynamic filtering "No"
-    (see ZDR006). zdr-lint follows the scope article by default and flags every version.
+    (see ZDR006). zdr-lint follows the scope article by default and flags every version;
+    `web-search = "docs"` in `[tool.zdr-lint.policy]` takes the docs' position (no finding; dynamic
+    filtering stays ZDR006).
 
     ## Example
     ```python
@@ -109,7 +111,9 @@ class WebFetch(_ToolRule):
     ## Which ZDR exception
     Pages are fetched from third-party servers, as with web search, and their publishers may keep
     what they receive (Anthropic's ZDR scope article). The "API and data retention" page marks web
-    fetch ZDR "Yes", HIPAA "No", and its dynamic filtering ZDR "No" (see ZDR006).
+    fetch ZDR "Yes", HIPAA "No", and its dynamic filtering ZDR "No" (see ZDR006). zdr-lint follows
+    the scope article by default; `web-fetch = "docs"` in `[tool.zdr-lint.policy]` takes the docs'
+    position (no finding under the zdr profile; still one under the HIPAA profile).
 
     ## Example
     ```python

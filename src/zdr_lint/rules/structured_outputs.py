@@ -24,7 +24,9 @@ class StructuredOutputs(Rule):
     structured outputs may override ZDR; the "API and data retention" page marks them ZDR
     "Yes (qualified)" because of that 24-hour schema cache, and HIPAA eligible provided no PHI
     appears in schema property names, `enum`, `const` or `pattern`. zdr-lint follows the scope
-    article by default and flags them.
+    article by default and flags them as errors; `structured-outputs = "docs"` in
+    `[tool.zdr-lint.policy]` keeps them as warnings, with the 24 h schema cache in the message. Under
+    the HIPAA profile the message states the no-PHI rule.
 
     ## Example
     ```python
