@@ -81,10 +81,11 @@ def write_file(path: str, data: bytes, *, create_parents: bool = False, refuse_r
         _replace(path, target, st, data)
 
 
-def _replace(path: str, target: str, st: Optional[os.stat_result], data: bytes) -> None:
+def _sibling(path: str, target: str, data: bytes, suffix: str) -> str:
+    """A new file next to `target` holding `data`, on disk (fsync'd); removed again on failure."""
     directory = os.path.dirname(target)
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".zdr-tmp", dir=directory)
+        fd, name = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=suffix, dir=directory)
     except OSError as exc:
         raise WriteError(f"{path}: cannot write: {_reason(exc)} (in {directory})") from None
     try:
@@ -93,6 +94,18 @@ def _replace(path: str, target: str, st: Optional[os.stat_result], data: bytes) 
             os.fsync(fd)
         finally:
             os.close(fd)
+    except OSError as exc:
+        _remove(name)
+        raise WriteError(f"{path}: cannot write: {_reason(exc)}") from None
+    except BaseException:
+        _remove(name)
+        raise
+    return name
+
+
+def _replace(path: str, target: str, st: Optional[os.stat_result], data: bytes) -> None:
+    temp = _sibling(path, target, data, ".zdr-tmp")
+    try:
         if st is not None:
             os.chmod(temp, stat.S_IMODE(st.st_mode))
             try:
@@ -119,20 +132,7 @@ def _rewrite_in_place(path: str, target: str, st: os.stat_result, data: bytes) -
             old = handle.read()
     except OSError as exc:
         raise WriteError(f"{path}: cannot write: {_reason(exc)}") from None
-    directory = os.path.dirname(target)
-    try:
-        fd, backup = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".zdr-backup", dir=directory)
-    except OSError as exc:
-        raise WriteError(f"{path}: cannot write: {_reason(exc)} (in {directory})") from None
-    try:
-        try:
-            _write_all(fd, old)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError as exc:
-        _remove(backup)
-        raise WriteError(f"{path}: cannot write: {_reason(exc)}") from None
+    backup = _sibling(path, target, old, ".zdr-backup")
     try:
         _overwrite(target, data)
     except OSError as exc:
