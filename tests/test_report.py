@@ -100,12 +100,19 @@ def test_the_markdown_report(project):
 def test_the_report_goes_to_a_file_through_the_safe_writer(project):
     out = project / "reports" / "zdr.html"
     result = report(project, "--format", "html", "--output-file", str(out))
-    assert "Wrote the html report to" in result.stdout.decode() and out.is_file()
+    assert "Wrote the html report to" in result.stdout.decode() and "(5 uses in 2 files)" in result.stdout.decode() and out.is_file()
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<style>" in html and "<script>" in html
     # one self-contained page: nothing to fetch
     for external in ("<link", "<script src", "@import", "url(", "<img", "<iframe", "http://", "https://"):
         assert external not in html, external
+
+
+def test_one_use_in_one_file_is_counted_in_the_singular(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'one'\n")
+    (tmp_path / "app.py").write_text("import anthropic\nanthropic.Anthropic().files.list()\n")
+    text = report(tmp_path).stdout.decode()
+    assert "- Files checked: 1; uses found: 1 in 1 file (1 open," in text
 
 
 def _chromium() -> str:

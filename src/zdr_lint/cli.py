@@ -957,7 +957,7 @@ def run_report(args) -> int:
         except WriteError as exc:
             _error(str(exc))
             return EXIT_ERROR
-        print(f"Wrote the {args.format} report to {args.output_file} ({data['summary']['uses']} uses in {data['summary']['files_with_uses']} files).")
+        print(f"Wrote the {args.format} report to {args.output_file} ({reports.counted(data['summary']['uses'], 'use')} in {reports.counted(data['summary']['files_with_uses'], 'file')}).")
     else:
         sys.stdout.write(text)
     return EXIT_ERROR if failed else EXIT_OK

@@ -28,6 +28,11 @@ SCHEMA_VERSION = 1
 OPEN, BASELINE, SUPPRESSED = "open", "baseline", "suppressed"
 
 
+def counted(n: int, noun: str) -> str:
+    """`1 file`, `3 files`."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _generated_at() -> str:
     """UTC, to the second; SOURCE_DATE_EPOCH (reproducible builds) fixes it."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -124,7 +129,7 @@ def markdown(report: dict) -> str:
         f"- Generated: {report['generated_at']} by zdr-lint {report['tool']['version']}",
         f"- Profile: **{report['profile']}** ({'a HIPAA BAA' if report['profile'] == 'hipaa' else 'a Zero Data Retention arrangement'})",
         "- Policy where Anthropic's sources disagree: " + ", ".join(f"{topic} = {position}" for topic, position in report["policy"].items()),
-        f"- Files checked: {s['files_checked']}; uses found: {s['uses']} in {s['files_with_uses']} files "
+        f"- Files checked: {s['files_checked']}; uses found: {s['uses']} in {counted(s['files_with_uses'], 'file')} "
         f"({s[OPEN]} open, {s[BASELINE]} in the baseline, {s[SUPPRESSED]} suppressed)",
         "",
         "## What leaves, where it goes, for how long",
