@@ -58,7 +58,7 @@ def _type_strings(model: SemanticModel, entries) -> list:
 
 def tool_findings(model: SemanticModel) -> list:
     """Every verdict about a tool definition in the module (dict literals, `dict(...)`, the SDK's typed
-    tool params), once each, memoised on the model."""
+    tool params, the fields of a dataclass or pydantic model), once each, memoised on the model."""
     cached = model.memo.get("tool_findings")
     if cached is not None:
         return cached
