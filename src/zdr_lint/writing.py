@@ -21,6 +21,7 @@ The rules, each tested (tests/test_writing.py):
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -88,24 +89,31 @@ def _sibling(path: str, target: str, data: bytes, suffix: str) -> str:
         fd, name = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=suffix, dir=directory)
     except OSError as exc:
         raise WriteError(f"{path}: cannot write: {_reason(exc)} (in {directory})") from None
-    try:
+    with _removed_on_failure(path, name):
         try:
             _write_all(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
+    return name
+
+
+@contextlib.contextmanager
+def _removed_on_failure(path: str, temporary: str):
+    """Remove `temporary` if the block fails; an OSError becomes one WriteError naming `path`."""
+    try:
+        yield
     except OSError as exc:
-        _remove(name)
+        _remove(temporary)
         raise WriteError(f"{path}: cannot write: {_reason(exc)}") from None
     except BaseException:
-        _remove(name)
+        _remove(temporary)
         raise
-    return name
 
 
 def _replace(path: str, target: str, st: Optional[os.stat_result], data: bytes) -> None:
     temp = _sibling(path, target, data, ".zdr-tmp")
-    try:
+    with _removed_on_failure(path, temp):
         if st is not None:
             os.chmod(temp, stat.S_IMODE(st.st_mode))
             try:
@@ -117,12 +125,6 @@ def _replace(path: str, target: str, st: Optional[os.stat_result], data: bytes) 
             os.umask(umask)
             os.chmod(temp, 0o666 & ~umask)  # mkstemp's 0600 is not what a new file gets
         os.replace(temp, target)
-    except OSError as exc:
-        _remove(temp)
-        raise WriteError(f"{path}: cannot write: {_reason(exc)}") from None
-    except BaseException:
-        _remove(temp)
-        raise
 
 
 def _rewrite_in_place(path: str, target: str, st: os.stat_result, data: bytes) -> None:
