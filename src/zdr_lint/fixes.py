@@ -25,7 +25,7 @@ from typing import Iterable, Optional
 import libcst as cst
 
 from zdr_lint.finding import Edit, Fix, Finding, Position
-from zdr_lint.source import source_lines
+from zdr_lint.source import decode_source, read_file_bytes, source_lines
 
 SAFE, UNSAFE = "safe", "unsafe"
 ALLOWED_CALLERS, DIRECT = "allowed_callers", "direct"
@@ -231,24 +231,16 @@ class FixedFile:
         """A unified diff of the change, as `ruff check --diff` prints one (the path on both sides)."""
         import difflib
 
-        old = source_lines(_decoded(self.before), keepends=True)
-        new = source_lines(_decoded(self.after), keepends=True)
+        old = source_lines(decode_source(self.before), keepends=True)
+        new = source_lines(decode_source(self.after), keepends=True)
         lines = list(difflib.unified_diff(old, new, fromfile=self.path, tofile=self.path))
         return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
-
-
-def _decoded(data: bytes) -> str:
-    from zdr_lint.source import decode_source
-
-    return decode_source(data)
 
 
 def fix_file(path: str, findings: list, linter, unsafe: bool) -> Optional[FixedFile]:
     """Apply the applicable fixes of one file's findings, check again and repeat (up to MAX_ROUNDS),
     in memory: the FixedFile, or None when nothing applies. Raises FixError (the file is left alone)
     when an edit cannot be placed or the result would not parse."""
-    from zdr_lint.source import decode_source, read_file_bytes
-
     if not any(applicable(f, unsafe) for f in findings):
         return None
     try:
