@@ -121,6 +121,23 @@ async def test_the_line_action_extends_an_existing_noqa(client: LanguageClient, 
 
 
 @pytest.mark.asyncio
+async def test_the_file_action_extends_the_files_directive_and_keeps_its_reason(client: LanguageClient, tmp_path):
+    await start(client, tmp_path)
+    uri = (tmp_path / "filewide.py").as_uri()
+    text = "# zdr-lint: noqa: ZDR001 -- approved by legal\n" + WITH_FINDINGS
+    diagnostics = await published(client, uri, open_doc(client, uri, text))
+    batch = by_code(diagnostics)["ZDR003"]
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(text_document=types.TextDocumentIdentifier(uri=uri), range=batch.range, context=types.CodeActionContext(diagnostics=[batch]))
+    )
+    (file_fix,) = [a for a in actions if a.title == "Suppress ZDR003 in this file"]
+    edited = apply_edits(text, file_fix.edit.changes[uri])
+    assert edited.splitlines()[0] == "# zdr-lint: noqa: ZDR001, ZDR003 -- approved by legal"
+    diagnostics = await published(client, uri, change_doc(client, uri, edited, 2))
+    assert "ZDR003" not in by_code(diagnostics)
+
+
+@pytest.mark.asyncio
 async def test_utf8_position_encoding_when_the_client_prefers_it(client: LanguageClient, tmp_path):
     result = await start(client, tmp_path, encodings=[types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16])
     assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf8

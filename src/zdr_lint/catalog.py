@@ -192,11 +192,6 @@ def resource_rules_of(path: tuple) -> list:
     return sorted(found, key=lambda rule: -len(rule.prefix))
 
 
-def calls_resource(path: tuple, code: str) -> bool:
-    """Is `path` (below a client) a method call under a resource that triggers `code`?"""
-    return any(rule.code == code for rule in resource_rules_of(path))
-
-
 _ADMIN = Neutral("Admin API: organisation settings and reports, no prompt or response content")
 # Resources with no ZDR effect of their own, by path prefix (a beta one is still ZDR005).
 NEUTRAL_RESOURCES: dict = {
@@ -687,7 +682,6 @@ KNOWN_BETA_NAMES = frozenset(
     webhooks-2026-10-07
     """.split()
 )
-BETA_NAME_SHAPE = re.compile(r"[a-z][a-z0-9-]*-20\d\d-\d\d-\d\d")
 BETA_NAME_PREFIXES = tuple(beta.prefix for beta in BETAS if beta.fires)
 
 

@@ -185,9 +185,11 @@ class ZdrGuard(_MiddlewareBase):
         """The findings of one request (codes in `allow` left out). Pure: nothing is counted or raised."""
         return self._check(_endpoint(method, url), body, headers or {}, beta, client, caller)
 
-    def _check(self, endpoint: str, body: Any, headers: Mapping, beta: bool, client: Optional[str], caller: Optional[str] = None) -> list:
-        method, path = endpoint.split(" ", 1)
-        verdicts = classify.request(method, path, body, headers, beta=beta, client=client)
+    def _check(self, endpoint: str, body: Any, headers: Mapping, beta: bool, client: Optional[str], caller: Optional[str] = None, verdicts: Optional[list] = None) -> list:
+        """`verdicts`: classify.request's answer for this request, when the caller has it already."""
+        if verdicts is None:
+            method, path = endpoint.split(" ", 1)
+            verdicts = classify.request(method, path, body, headers, beta=beta, client=client)
         if not verdicts:
             return verdicts
         found = []
@@ -206,12 +208,13 @@ class ZdrGuard(_MiddlewareBase):
     def _judge(self, method: str, url: str, body: Any, headers: Mapping, *, beta: bool, client: Optional[str]) -> None:
         """Count the request, then block, warn or only record its findings."""
         path = urlsplit(url).path if "://" in url else url
-        if not classify.request(method, path, body, headers, beta=beta, client=client):
+        verdicts = classify.request(method, path, body, headers, beta=beta, client=client)
+        if not verdicts:
             with self._lock:  # the common request: counted, nothing else built
                 self.requests += 1
             return
         endpoint = _endpoint(method, url)
-        findings = self._check(endpoint, body, headers, beta, client)
+        findings = self._check(endpoint, body, headers, beta, client, verdicts=verdicts)
         with self._lock:
             self.requests += 1
             if findings:

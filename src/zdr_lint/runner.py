@@ -236,7 +236,7 @@ class RealPaths:
 
 
 def project_root_for(path: str, roots: Optional[ProjectRoots] = None) -> str:
-    return (roots or ProjectRoots()).of(path)
+    return (roots if roots is not None else ProjectRoots()).of(path)
 
 
 def _has_marker(root: str) -> bool:
@@ -298,14 +298,14 @@ def _project_files(project: Project, resolver: SettingsResolver, options: RunOpt
             every.setdefault(path, item.path)
             found.append(project.rel(path))
     if cache is not None:
-        cache.index.put(WALK_KEY, {"key": key, "folders": _folder_stamps(project, visited, real), "files": found})
+        cache.index.put(WALK_KEY, {"key": key, "folders": _folder_stamps(project, visited), "files": found})
     return every
 
 
 _WATCHED = (".gitignore",) + CONFIG_FILES  # files of a folder whose change can change the walk
 
 
-def _folder_stamps(project: Project, folders: list, real: RealPaths) -> dict:
+def _folder_stamps(project: Project, folders: list) -> dict:
     out = {}
     for folder in folders:
         resolved = os.path.realpath(folder)
@@ -429,7 +429,7 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
     items = [(real, *modules[real], words) for real, _, _ in to_read]
     facts = None
     if options.jobs > 1 and len(items) >= PARALLEL_SCAN_THRESHOLD:
-        facts = _in_pool(linter, options.jobs, _facts_in_worker, items, max(1, len(items) // (options.jobs * 8)))
+        facts = _in_pool(linter, options.jobs, _file_facts, items, max(1, len(items) // (options.jobs * 8)))
     if facts is None:
         facts = [_file_facts(item) for item in items]
     for (real, rel, stamp), found in zip(to_read, facts):
@@ -479,10 +479,6 @@ def _file_facts(item: tuple) -> Optional[tuple]:
         return None
     lowered = data.lower()
     return content_hash(data), opens_index(lowered, words), [list(k) for k in import_keys(lowered, module, is_package)]
-
-
-def _facts_in_worker(item: tuple) -> Optional[tuple]:
-    return _file_facts(item)
 
 
 def _summarize_path(real: str, module: str, is_package: bool) -> Optional[dict]:

@@ -176,9 +176,6 @@ class SemanticModel:
                 elif binding.kind == "iter" and binding.value is not None:
                     followed = True
                     yield from self.elements(binding.value, binding.scope, depth + 1)
-                elif binding.kind == "import" and (constant := self._imported_constant(binding)) is not None:
-                    followed = True  # a literal constant of another module of the project
-                    yield from self.values(constant, self._imported_scope, depth + 1)
             if not followed:
                 yield node, scope
         elif isinstance(node, cst.Await):
@@ -248,22 +245,6 @@ class SemanticModel:
         return isinstance(node, cst.Name) and any(
             b.kind == "value" and isinstance(b.value, cst.Dict) for b in self.bindings(node.value, scope)
         )
-
-    def _imported_constant(self, binding: Binding) -> Optional[cst.BaseExpression]:
-        """The value of a literal module-level constant another module of the project defines
-        (`from .settings import CACHE_CONTROL`), when the project index knows its source text
-        (`ProjectIndex.constant_sources`: qualified name -> the expression's source)."""
-        sources = getattr(self.project, "constant_sources", None)
-        if not sources or not binding.qualname:
-            return None
-        qualname = binding.qualname
-        if qualname.startswith("."):
-            qualname = resolve_relative(qualname, self.module_name, self.is_package) or qualname
-        text = sources.get(qualname)
-        return _parse_expression(text) if text is not None else None
-
-    # names in another module's constant resolve to nothing here (the index keeps literal-only ones)
-    _imported_scope = Scope("module", None)
 
     def class_field_entries(self) -> list:
         """(class scope, entries) of each class whose body gives its fields default values
@@ -652,11 +633,6 @@ class SemanticModel:
         return None
 
     # resources
-    def resource(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Optional[tuple]:
-        """(client, path) for an attribute chain below a client: `c.beta.files` -> (c, ("beta", "files"))."""
-        found = self.resources(node, scope, depth)
-        return found[0] if found else None
-
     def resources(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> list:
         """Every (client, path) an attribute chain may stand for. A resource or bound method kept in a
         name or attribute is followed (`files = client.beta.files`, `self._create =

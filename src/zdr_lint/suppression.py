@@ -360,6 +360,22 @@ def with_codes(line: str, comment_column: Optional[int], codes: Iterable[str], r
     return f"{stripped}  {directive}" if stripped.strip() else None
 
 
+def file_directive_with(line: str, codes: Iterable[str], known: frozenset = frozenset()) -> Optional[str]:
+    """For a line holding a readable `# zdr-lint: noqa` file-level directive: the line with `codes`
+    merged into it (its reason kept), or the line itself when it already covers them. None when the
+    line holds no such directive."""
+    if not line.startswith("#"):
+        return None
+    found = lex_file_level(line, frozenset(k for k in known if not k[:1].isupper()))
+    if found is None or found[0] != "zdr-lint" or found[1].error is not None:
+        return None
+    lexed = found[1]
+    if lexed.codes is None:
+        return line  # a blanket file-level directive suppresses everything already
+    missing = [c for c in dict.fromkeys(codes) if c not in lexed.codes]
+    return f"{line[: lexed.end]}, {', '.join(missing)}{line[lexed.end:]}" if missing else line
+
+
 def comment_column(line: str) -> Optional[int]:
     """Where the comment of one line of code starts (None: no comment, or the line does not
     tokenize on its own)."""

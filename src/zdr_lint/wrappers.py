@@ -301,7 +301,7 @@ def _betas_by_shape(model: "SemanticModel") -> Iterator[DirectUse]:
             if key == catalog.BEDROCK_BETA_KEY and not is_empty(model, element.value, scope):
                 yield DirectUse(element, "ZDR005", "beta features (anthropic_beta in a Bedrock request body)")
             elif (
-                key and catalog.BETA_KEYWORD.search(key) and id(element) not in understood and not model.reaches_request(node)
+                id(element) not in understood and not model.reaches_request(node)
                 and _beta_names(model, element.value, scope)
             ):
                 yield DirectUse(element, "ZDR005", f"beta features ({key})", "medium")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from zdr_lint import runner
-from zdr_lint.config import ConfigError, Settings, SettingsResolver, closest, resolve_selection
+from zdr_lint.config import ConfigError, ProjectRoots, Settings, SettingsResolver, closest, resolve_selection
 from zdr_lint.engine import Linter
 from zdr_lint.project import ProjectIndex
 
@@ -80,7 +80,7 @@ class Projects:
         with self._lock:
             self.resolver = EditorSettings(self.registry, self.report, self.cwd)
             self.projects: dict = {}  # project root -> runner.Project
-            self._roots: dict = {}  # folder -> project root
+            self._roots = ProjectRoots()  # each folder looked at once, until a settings file changes
             self._linters: dict = {}  # (id(settings), id(index)) -> (settings, index, Linter)
             self._failed: set = set()  # roots whose index could not be built
 

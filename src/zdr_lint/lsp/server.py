@@ -41,6 +41,7 @@ from zdr_lint.lsp.text import NotebookText, Placed, from_client_column, place_in
 from zdr_lint.lsp.worker import lint_in_process
 from zdr_lint.notebook import Cell, NotebookError, line_with_noqa, lint_cells
 from zdr_lint.plugins import get_registry
+from zdr_lint.suppression import file_directive_with
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,6 @@ SEVERITY = {
     "warning": types.DiagnosticSeverity.Warning,
     "info": types.DiagnosticSeverity.Information,
 }
-_FILE_NOQA_LINE = re.compile(r"^#\s*zdr-lint\s*:\s*noqa\s*:\s*(?P<codes>[\w\-]+(?:[\s,]+[\w\-]+)*)\s*$", re.IGNORECASE)
 _HEADER_LINE = re.compile(r"^#!|^#.*coding[:=]")
 # libcst recurses once per nesting level: threads get a main-thread-sized stack (virtual memory only).
 THREAD_STACK = 64 * 1024 * 1024
@@ -486,12 +486,10 @@ class ZdrLanguageServer(LanguageServer):
             return None
         lines = split_lines(document.source)
         for row, line in enumerate(lines):
-            match = _FILE_NOQA_LINE.match(line)
-            if match:
-                codes = [c for c in re.split(r"[\s,]+", match.group("codes")) if c]
-                if code in codes:
+            new = file_directive_with(line, [code], known)
+            if new is not None:  # the file's directive, as the engine reads it
+                if new == line:
                     return None
-                new = f"{line[: match.start('codes')]}{', '.join(codes + [code])}"
                 return uri, types.TextEdit(range=self.to_range((row, 0), (row, len(line)), lines), new_text=new)
         row = 0
         while row < min(len(lines), 2) and _HEADER_LINE.match(lines[row]):
