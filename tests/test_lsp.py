@@ -121,6 +121,23 @@ async def test_the_line_action_extends_an_existing_noqa(client: LanguageClient, 
 
 
 @pytest.mark.asyncio
+async def test_the_line_action_extends_a_noqa_after_a_multi_line_string(client: LanguageClient, tmp_path):
+    await start(client, tmp_path)
+    uri = (tmp_path / "multiline.py").as_uri()
+    text = 'import anthropic\n\nclient = anthropic.Anthropic()\nclient.messages.batches.create(requests=[], note="""a\nb""")  # noqa: ZDR005\n'
+    diagnostics = await published(client, uri, open_doc(client, uri, text))
+    batch = by_code(diagnostics)["ZDR003"]
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(text_document=types.TextDocumentIdentifier(uri=uri), range=batch.range, context=types.CodeActionContext(diagnostics=[batch]))
+    )
+    (line_fix,) = [a for a in actions if a.title == "Suppress ZDR003 on this line"]
+    edited = apply_edits(text, line_fix.edit.changes[uri])
+    assert edited.splitlines()[4] == 'b""")  # noqa: ZDR005, ZDR003'
+    diagnostics = await published(client, uri, change_doc(client, uri, edited, 2))
+    assert "ZDR003" not in by_code(diagnostics)
+
+
+@pytest.mark.asyncio
 async def test_the_file_action_extends_the_files_directive_and_keeps_its_reason(client: LanguageClient, tmp_path):
     await start(client, tmp_path)
     uri = (tmp_path / "filewide.py").as_uri()

@@ -28,7 +28,7 @@ from typing import Iterable, Optional
 from zdr_lint.finding import Finding
 from zdr_lint.notebook import add_noqa_to_notebook
 from zdr_lint.source import CannotCheck, decode_source, read_file_bytes
-from zdr_lint.suppression import with_codes
+from zdr_lint.suppression import comment_columns, with_codes
 from zdr_lint.writing import WriteError, write_file
 
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
@@ -53,16 +53,6 @@ def _split_lines(data: bytes) -> list:
     return lines
 
 
-def _comments(text: str) -> dict:
-    """line -> column of the first comment token on that line."""
-    out: dict = {}
-    # newline="": lines end where the tokenizer ends them (\n, \r\n or a lone \r of old Mac files)
-    for tok in tokenize.generate_tokens(io.StringIO(text, newline="").readline):
-        if tok.type == tokenize.COMMENT:
-            out.setdefault(tok.start[0], tok.start[1])
-    return out
-
-
 def merge_directive(line: str, comment_column: Optional[int], codes: list, reason: str, known: frozenset) -> Optional[str]:
     """`line` (no line ending) with `codes` added to its noqa comment, or None when nothing changes
     (the directive grammar is zdr_lint.suppression's, the one the engine reads)."""
@@ -85,7 +75,7 @@ def add_noqa_to_file(path: str, findings: Iterable[Finding], reason: str = "", k
         text = decode_source(data)
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         before = ast.dump(ast.parse(text))
-        comments = _comments(text)
+        comments = comment_columns(text)
     except (OSError, CannotCheck, SyntaxError, ValueError, tokenize.TokenError) as exc:
         return 0, f"cannot add noqa: {exc}"
     lines = _split_lines(data)

@@ -376,6 +376,17 @@ def file_directive_with(line: str, codes: Iterable[str], known: frozenset = froz
     return f"{line[: lexed.end]}, {', '.join(missing)}{line[lexed.end:]}" if missing else line
 
 
+def comment_columns(text: str) -> dict:
+    """Line (1-based) -> column of the first comment token on it, for a whole module. Raises
+    tokenize.TokenError / SyntaxError for text that does not tokenize."""
+    out: dict = {}
+    # newline="": lines end where the tokenizer ends them (\n, \r\n or a lone \r of old Mac files)
+    for tok in tokenize.generate_tokens(io.StringIO(text, newline="").readline):
+        if tok.type == tokenize.COMMENT:
+            out.setdefault(tok.start[0], tok.start[1])
+    return out
+
+
 def comment_column(line: str) -> Optional[int]:
     """Where the comment of one line of code starts (None: no comment, or the line does not
     tokenize on its own)."""

@@ -14,6 +14,7 @@ import os
 import re
 import sys
 import threading
+import tokenize
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,9 +40,9 @@ from zdr_lint.lsp.projects import Projects, dependencies, digest
 from zdr_lint.lsp.startup import NOTEBOOK_DOCUMENT_SYNC, SERVER_NAME, EarlyAnswer
 from zdr_lint.lsp.text import NotebookText, Placed, from_client_column, place_in_text, split_lines, to_client_column
 from zdr_lint.lsp.worker import lint_in_process
-from zdr_lint.notebook import Cell, NotebookError, line_with_noqa, lint_cells
+from zdr_lint.notebook import Cell, NotebookError, lint_cells
 from zdr_lint.plugins import get_registry
-from zdr_lint.suppression import file_directive_with
+from zdr_lint.suppression import comment_column, comment_columns, file_directive_with, with_codes
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +115,14 @@ def guarded(handler):
             return None
 
     return wrapper
+
+
+def _comment_columns(text: str) -> Optional[dict]:
+    """Where each line's comment starts, or None for text that does not tokenize (mid-edit)."""
+    try:
+        return comment_columns(text)
+    except (tokenize.TokenError, SyntaxError):
+        return None
 
 
 class ZdrLanguageServer(LanguageServer):
@@ -407,6 +416,7 @@ class ZdrLanguageServer(LanguageServer):
             return []
         lines = split_lines(state.text)
         known = self.known_selectors
+        columns = _comment_columns(state.text)
         actions = []
         seen = set()
         for placed in hits:
@@ -428,7 +438,9 @@ class ZdrLanguageServer(LanguageServer):
             if placed.noqa_line is not None and key not in seen and 0 <= placed.noqa_line < len(lines):
                 seen.add(key)
                 row = placed.noqa_line
-                new = line_with_noqa(lines[row], [code], known)
+                # the comment as the whole module tokenizes it (a string's closing line does not alone)
+                column = columns.get(row + 1) if columns is not None else comment_column(lines[row])
+                new = with_codes(lines[row], column, [code], known=known) or lines[row]
                 if new != lines[row]:
                     edit = types.TextEdit(range=self.to_range((row, 0), (row, len(lines[row])), lines), new_text=new)
                     actions.append(self._action(f"Suppress {code} on this line", uri, [edit], diagnostic, preferred=True))
