@@ -614,23 +614,7 @@ class SemanticModel:
 
     def annotation_client(self, annotation: cst.BaseExpression, scope: Scope) -> Optional[ClientRef]:
         """`Anthropic`, `anthropic.AsyncAnthropic`, `Optional[Anthropic]`, `Anthropic | None`, `"Anthropic"`."""
-        if isinstance(annotation, (cst.Name, cst.Attribute)):
-            return self._client_class(self.qualified_name(annotation, scope))
-        if isinstance(annotation, cst.Subscript):
-            for element in annotation.slice:
-                if isinstance(element.slice, cst.Index):
-                    ref = self.annotation_client(element.slice.value, scope)
-                    if ref is not None:
-                        return ref
-            return None
-        if isinstance(annotation, cst.BinaryOperation):
-            return self.annotation_client(annotation.left, scope) or self.annotation_client(annotation.right, scope)
-        text = literal_string(annotation)
-        if text is not None:
-            parsed = _parse_expression(text.strip())
-            if parsed is not None:
-                return self.annotation_client(parsed, scope)
-        return None
+        return next((ref for q in _annotation_qualnames(self, annotation, scope) if (ref := self._client_class(q)) is not None), None)
 
     # resources
     def resources(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> list:
