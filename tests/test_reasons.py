@@ -96,3 +96,16 @@ def test_suppressions_in_a_notebook_name_the_cell(tmp_path):
 def test_ignore_noqa_reports_what_the_directives_hide(project):
     found = json.loads(run_zdr("check", "--no-cache", "--ignore-noqa", "--output-format", "json", "--exit-zero", ".", cwd=project).stdout)
     assert sorted((f["code"], f["location"]["row"]) for f in found) == [("ZDR001", 5), ("ZDR001", 6), ("ZDR003", 7), ("ZDR010", 8)]
+
+
+def test_a_line_directive_a_file_directive_covers_suppresses_nothing_as_zdr100_says(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "app.py").write_text(
+        "# zdr-lint: noqa: ZDR001 -- file ids only\nimport anthropic\n\nanthropic.Anthropic().files.list()  # noqa: ZDR001\n",
+        encoding="utf-8",
+    )
+    listed = run_zdr("suppressions", "--no-cache", ".", cwd=tmp_path).stdout.decode()
+    assert "app.py:1: # zdr-lint: noqa: ZDR001 -- file ids only  [suppresses ZDR001]\n" in listed
+    assert "app.py:4: # noqa: ZDR001  (no reason)  [suppresses nothing]\n" in listed
+    checked = run_zdr("check", "--no-cache", "--extend-select", "ZDR100", "--output-format", "concise", ".", cwd=tmp_path).stdout.decode()
+    assert "app.py:4:" in checked and "ZDR100" in checked

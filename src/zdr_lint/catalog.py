@@ -8,6 +8,7 @@ that is neither classified here nor listed as neutral).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Optional, Union
@@ -612,7 +613,6 @@ class Beta:
     docs_zdr_eligible: bool = False  # the docs' table marks the feature ZDR "Yes"
 
 
-_FEATURE_JUDGED = "the feature's own use is the finding (its blocks, keywords or resource); the name alone keeps nothing"
 _PLAIN_BETA = Neutral("a beta with no ZDR effect of its own (ZDR005 only)")
 BETAS: tuple = (
     Beta("managed-agents-", "ZDR013", "Claude Managed Agents", fires=True),
@@ -682,7 +682,6 @@ KNOWN_BETA_NAMES = frozenset(
     webhooks-2026-10-07
     """.split()
 )
-BETA_NAME_PREFIXES = tuple(beta.prefix for beta in BETAS if beta.fires)
 
 
 def match_beta(name: str) -> Optional[Beta]:
@@ -1653,6 +1652,13 @@ def hipaa_typed_param_tool_type(class_name: str) -> Optional[str]:
     return None
 
 
+def can_fire(code: str, profile: str) -> bool:
+    """Can a finding of `code` be raised under `profile`? A code the catalog judges needs a trigger the
+    profile raises; the meta codes and a plugin's codes fire in every profile."""
+    return code not in _JUDGED_CODES or code in codes_in_profile(profile)
+
+
+@functools.lru_cache(maxsize=None)
 def codes_in_profile(profile: str) -> frozenset:
     """The codes whose triggers can fire under `profile` (with some policy)."""
     column = "zdr" if profile == "zdr" else "hipaa"
@@ -1660,6 +1666,8 @@ def codes_in_profile(profile: str) -> frozenset:
         t.code for t in TRIGGERS.values() if getattr(t, column) != "yes" or (t.topic is not None and t.scope != "yes")
     )
 
+
+_JUDGED_CODES = frozenset(t.code for t in TRIGGERS.values())
 
 # The prefilter's and the ast stage's extra words under the HIPAA profile (lowercase bytes): the
 # tool types and keywords only that profile flags. The zdr profile never pays for them.

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from zdr_lint import __version__
-from zdr_lint.config import ConfigError, Settings, SettingsResolver, closest, fails, parse_per_file_ignores, parse_policy_flags
+from zdr_lint.config import SEVERITIES, ConfigError, Settings, SettingsResolver, closest, fails, parse_per_file_ignores, parse_policy_flags
 from zdr_lint.writing import WriteError, write_file
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -151,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-SEVERITY_CHOICES = ("error", "warning", "info")
+SEVERITY_CHOICES = SEVERITIES
 PROFILE_CHOICES = ("zdr", "hipaa")
 
 
@@ -602,15 +602,6 @@ def warn_unreadable_noqa(lines: list) -> None:
         _warn(line)
 
 
-def _read(path: str) -> Optional[bytes]:
-    from zdr_lint.source import read_file_bytes
-
-    try:
-        return read_file_bytes(path)
-    except OSError:
-        return None
-
-
 # --- colour -------------------------------------------------------------------------------------------
 def wants_color(choice: str, stream) -> bool:
     """`always` / `never` win; `auto` colours a terminal unless NO_COLOR is set to anything
@@ -863,9 +854,7 @@ def rules_in_profile(rules: dict, profile: Optional[str]) -> list:
         return list(rules.values())
     from zdr_lint import catalog
 
-    judged = {t.code for t in catalog.TRIGGERS.values()}
-    allowed = catalog.codes_in_profile(profile)
-    return [rule for code, rule in rules.items() if code not in judged or code in allowed]
+    return [rule for code, rule in rules.items() if catalog.can_fire(code, profile)]
 
 
 def run_rules(args) -> int:

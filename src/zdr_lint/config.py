@@ -419,12 +419,6 @@ class ProjectRoots:
         return answer
 
 
-def find_project_root(start: Path) -> Path:
-    """The project a folder belongs to (see ProjectRoots); the folder itself when it belongs to none."""
-    found = ProjectRoots().of(str(start) if os.path.isdir(start) else os.path.dirname(str(start)))
-    return Path(found) if found else Path(os.path.realpath(start))
-
-
 def load_settings(config_path: Optional[Path] = None, *, start: Optional[Path] = None, isolated: bool = False) -> Settings:
     """Settings from an explicit file, or the nearest one above `start` (default: the cwd)."""
     start = Path(start) if start is not None else Path.cwd()

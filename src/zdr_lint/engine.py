@@ -51,9 +51,7 @@ class Linter:
         # the profile and policy every verdict is judged under (classify.judge), and the codes that can
         # fire under that profile (ZDR016 only under "hipaa"; a plugin's codes always)
         self.profile, self.policy = self.settings.profile, self.settings.policy_table
-        in_profile = catalog.codes_in_profile(self.profile)
-        judged = {t.code for t in catalog.TRIGGERS.values()}
-        self.enabled = frozenset(c for c in resolve_selection(self.settings, self.registry.rules) if c not in judged or c in in_profile)
+        self.enabled = frozenset(c for c in resolve_selection(self.settings, self.registry.rules) if catalog.can_fire(c, self.profile))
         if self.settings.require_reason and NOQA_WITHOUT_REASON in self.registry.rules:
             self.enabled |= {NOQA_WITHOUT_REASON}
         self.client_factories = tuple(self.settings.client_factories) + self.registry.client_factories

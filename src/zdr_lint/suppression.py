@@ -202,8 +202,6 @@ def reason_of(rest: str) -> Optional[str]:
 @dataclass
 class Suppressions:
     lines: dict = field(default_factory=dict)  # line -> Directive
-    file_codes: Optional[set] = None  # codes suppressed file-wide
-    file_all: bool = False
     noqa_line_of: dict = field(default_factory=dict)  # line -> the line a noqa for it must be on
     warnings: list = field(default_factory=list)  # (line, message): directives that could not be read
     file_directives: list = field(default_factory=list)  # the file-level Directives that count, in order
@@ -216,29 +214,21 @@ class Suppressions:
         return sorted(self.file_directives, key=lambda d: d.line) + [self.lines[k] for k in sorted(self.lines)]
 
     def suppressing(self, code: str, name: str, line: int) -> list:
-        """The directives that suppress a finding of `code` on `line` (file-level ones first), marked used."""
-        found = [d for d in self.file_directives if d.codes is None or code in d.codes or name in d.codes]
-        directive = self.lines.get(self.noqa_line(line))
-        if directive is not None and (directive.codes is None or code in directive.codes or name in directive.codes):
-            found.append(directive)
-        for d in found:
-            d.used.add(code)
+        """The directives that suppress a finding of `code` on `line`, marked used: the file-level
+        ones that name it (a line's own directive is then not needed, so not used), else the line's."""
+        def covers(directive: Directive) -> bool:
+            return directive.codes is None or code in directive.codes or name in directive.codes
+
+        found = [d for d in self.file_directives if covers(d)]
+        if not found:
+            directive = self.lines.get(self.noqa_line(line))
+            found = [directive] if directive is not None and covers(directive) else []
+        for directive in found:
+            directive.used.add(code)
         return found
 
     def suppresses(self, code: str, name: str, line: int) -> bool:
-        if self.file_all or (self.file_codes and (code in self.file_codes or name in self.file_codes)):
-            for directive in self.file_directives:
-                if directive.codes is None or code in directive.codes or name in directive.codes:
-                    directive.used.add(code)
-            return True
-        directive = self.lines.get(self.noqa_line(line))
-        if directive is None:
-            return False
-        if directive.codes is None or code in directive.codes or name in directive.codes:
-            directive.used.add(code)
-            return True
-        return False
-
+        return bool(self.suppressing(code, name, line))
 
 def _string_lines_from_ast(tree: ast.AST, result: Suppressions) -> None:
     """Lines of multi-line strings. Only nodes spanning several lines can hold one, so a subtree on
@@ -315,10 +305,8 @@ def _read_comment(comment: str, line: int, column: int, physical: str, result: S
         elif not own_line:
             result.warnings.append((line, f"unexpected `# {prefix}: noqa` directive: file-level suppression comments must be on a line of their own; for this line only, write `# noqa: ...`"))
         elif lexed.codes is not None:
-            result.file_codes = (result.file_codes or set()) | set(lexed.codes)
             result.file_directives.append(Directive(line, lexed.codes, column + lexed.start, column + lexed.end, reason=reason_of(comment[lexed.end:]), scope="file", tool=prefix))
         elif prefix != "ruff":  # a blanket `# ruff: noqa` is for ruff's rules (see the module doc)
-            result.file_all = True
             result.file_directives.append(Directive(line, None, column + lexed.start, column + lexed.end, reason=reason_of(comment[lexed.end:]), scope="file", tool=prefix))
         return
     lexed = lex_inline(comment, names)
