@@ -91,6 +91,8 @@ def test_suppressions_in_a_notebook_name_the_cell(tmp_path):
     (tmp_path / "explore.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
     out = run_zdr("suppressions", "--isolated", "--no-cache", ".", cwd=tmp_path).stdout.decode()
     assert out.splitlines()[0] == "explore.ipynb:cell 3:1: # noqa: ZDR001 -- scratch notebook  [suppresses ZDR001]"
+    report = run_zdr("report", "--isolated", "--no-cache", "--format", "markdown", ".", cwd=tmp_path).stdout.decode()
+    assert "| `explore.ipynb` | cell 3:1 | `# noqa: ZDR001` | scratch notebook | ZDR001 ×1 |" in report
 
 
 def test_ignore_noqa_reports_what_the_directives_hide(project):

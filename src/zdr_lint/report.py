@@ -23,6 +23,7 @@ from typing import Optional
 
 from zdr_lint import catalog
 from zdr_lint.formats._common import relative, text_path
+from zdr_lint.suppressions_report import hides_text, place_text
 
 SCHEMA_VERSION = 1
 OPEN, BASELINE, SUPPRESSED = "open", "baseline", "suppressed"
@@ -155,8 +156,8 @@ def markdown(report: dict) -> str:
     if report["suppressions"]:
         out += ["| file | line | directive | reason | suppresses |", "|---|---|---|---|---|"]
         for item in report["suppressions"]:
-            hides = ", ".join(f"{code} ×{n}" for code, n in item["suppressed"].items()) or "nothing"
-            out.append(f"| `{_md(item['filename'])}` | {item['line']} | `{_md(item['directive'])}` | {_md(item['reason']) or '**none**'} | {hides} |")
+            hides = hides_text(item["suppressed"], item["unused"], item["suppresses_nothing"])
+            out.append(f"| `{_md(item['filename'])}` | {place_text(item['cell'], item['line'])} | `{_md(item['directive'])}` | {_md(item['reason']) or '**none**'} | {hides} |")
     else:
         out.append("No suppression of a zdr-lint finding.")
     out += ["", "## Baseline", ""]

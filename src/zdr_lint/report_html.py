@@ -12,6 +12,7 @@ from __future__ import annotations
 from html import escape
 
 from zdr_lint.report import BASELINE, OPEN, SUPPRESSED
+from zdr_lint.suppressions_report import hides_text, place_text
 
 CSS = """
 :root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --open: #cf222e; --base: #9a6700; --supp: #57606a; --bg: #ffffff; --band: #f6f8fa; }
@@ -150,9 +151,9 @@ def html(report: dict) -> str:
         ])
     suppression_rows = []
     for item in report["suppressions"]:
-        hides = ", ".join(f"{escape(code)} ×{n}" for code, n in item["suppressed"].items()) or "nothing"
+        hides = escape(hides_text(item["suppressed"], item["unused"], item["suppresses_nothing"]))
         suppression_rows.append([
-            (f"<code>{escape(item['filename'])}</code>", None, ""), (str(item["line"]), item["line"], "num"),
+            (f"<code>{escape(item['filename'])}</code>", None, ""), (escape(place_text(item["cell"], item["line"])), item["line"], "num"),
             (f"<code>{escape(item['directive'])}</code>", None, ""), (escape(item["reason"]) if item["reason"] else "<b>none</b>", None, ""), (hides, None, ""),
         ])
     b = report["baseline"]

@@ -133,12 +133,23 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def place_text(cell: Optional[int], line: int) -> str:
+    """Where a directive is written: `12`, or `cell 2:3` in a notebook."""
+    return f"cell {cell}:{line}" if cell is not None else str(line)
+
+
+def hides_text(suppressed: dict, unused, nothing: bool) -> str:
+    """What a directive suppresses: `ZDR001 ×2 (unused: ZDR003)`, or `nothing`."""
+    if nothing:
+        return "nothing"
+    text = ", ".join(f"{code} ×{n}" for code, n in sorted(suppressed.items()))
+    return text + (f" (unused: {', '.join(unused)})" if unused else "")
+
+
 def render_markdown(listed: list) -> str:
     rows = ["| file | line | directive | reason | suppresses |", "|---|---|---|---|---|"]
     for item in listed:
-        line = f"cell {item.cell}:{item.line}" if item.cell is not None else str(item.line)
-        hides = "nothing" if item.suppresses_nothing else ", ".join(f"{code} ×{n}" for code, n in sorted(item.suppressed.items()))
-        if item.unused and not item.suppresses_nothing:
-            hides += f" (unused: {', '.join(item.unused)})"
+        line = place_text(item.cell, item.line)
+        hides = hides_text(item.suppressed, item.unused, item.suppresses_nothing)
         rows.append(f"| `{_cell(item.path)}` | {line} | `{_cell(item.directive)}` | {_cell(item.reason) if item.reason else '**none**'} | {hides} |")
     return "# zdr-lint suppressions\n\n" + "\n".join(rows) + "\n"
