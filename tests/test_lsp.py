@@ -120,38 +120,33 @@ async def test_the_line_action_extends_an_existing_noqa(client: LanguageClient, 
     assert edited.splitlines()[3].endswith("  # noqa: ZDR005, ZDR003")
 
 
-@pytest.mark.asyncio
-async def test_the_line_action_extends_a_noqa_after_a_multi_line_string(client: LanguageClient, tmp_path):
+async def suppressed_by_action(client: LanguageClient, tmp_path, name: str, text: str, title: str) -> str:
+    """Open `text` as `name`, apply the ZDR003 quick fix called `title`, check the server no longer
+    reports ZDR003, and return the edited text."""
     await start(client, tmp_path)
-    uri = (tmp_path / "multiline.py").as_uri()
-    text = 'import anthropic\n\nclient = anthropic.Anthropic()\nclient.messages.batches.create(requests=[], note="""a\nb""")  # noqa: ZDR005\n'
-    diagnostics = await published(client, uri, open_doc(client, uri, text))
-    batch = by_code(diagnostics)["ZDR003"]
+    uri = (tmp_path / name).as_uri()
+    batch = by_code(await published(client, uri, open_doc(client, uri, text)))["ZDR003"]
     actions = await client.text_document_code_action_async(
         types.CodeActionParams(text_document=types.TextDocumentIdentifier(uri=uri), range=batch.range, context=types.CodeActionContext(diagnostics=[batch]))
     )
-    (line_fix,) = [a for a in actions if a.title == "Suppress ZDR003 on this line"]
-    edited = apply_edits(text, line_fix.edit.changes[uri])
+    (action,) = [a for a in actions if a.title == title]
+    edited = apply_edits(text, action.edit.changes[uri])
+    assert "ZDR003" not in by_code(await published(client, uri, change_doc(client, uri, edited, 2)))
+    return edited
+
+
+@pytest.mark.asyncio
+async def test_the_line_action_extends_a_noqa_after_a_multi_line_string(client: LanguageClient, tmp_path):
+    text = 'import anthropic\n\nclient = anthropic.Anthropic()\nclient.messages.batches.create(requests=[], note="""a\nb""")  # noqa: ZDR005\n'
+    edited = await suppressed_by_action(client, tmp_path, "multiline.py", text, "Suppress ZDR003 on this line")
     assert edited.splitlines()[4] == 'b""")  # noqa: ZDR005, ZDR003'
-    diagnostics = await published(client, uri, change_doc(client, uri, edited, 2))
-    assert "ZDR003" not in by_code(diagnostics)
 
 
 @pytest.mark.asyncio
 async def test_the_file_action_extends_the_files_directive_and_keeps_its_reason(client: LanguageClient, tmp_path):
-    await start(client, tmp_path)
-    uri = (tmp_path / "filewide.py").as_uri()
     text = "# zdr-lint: noqa: ZDR001 -- approved by legal\n" + WITH_FINDINGS
-    diagnostics = await published(client, uri, open_doc(client, uri, text))
-    batch = by_code(diagnostics)["ZDR003"]
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(text_document=types.TextDocumentIdentifier(uri=uri), range=batch.range, context=types.CodeActionContext(diagnostics=[batch]))
-    )
-    (file_fix,) = [a for a in actions if a.title == "Suppress ZDR003 in this file"]
-    edited = apply_edits(text, file_fix.edit.changes[uri])
+    edited = await suppressed_by_action(client, tmp_path, "filewide.py", text, "Suppress ZDR003 in this file")
     assert edited.splitlines()[0] == "# zdr-lint: noqa: ZDR001, ZDR003 -- approved by legal"
-    diagnostics = await published(client, uri, change_doc(client, uri, edited, 2))
-    assert "ZDR003" not in by_code(diagnostics)
 
 
 @pytest.mark.asyncio
