@@ -343,10 +343,12 @@ class ZdrLanguageServer(LanguageServer):
         diagnostics = [self.diagnostic(p, lines) for p in state.placed]
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=state.uri, version=state.version, diagnostics=diagnostics))
 
-    def clear(self, key: str, uri: str) -> None:
-        self.docs.pop(key, None)
+    def clear(self, uri: str) -> None:
+        """Forget a closed document; clear its diagnostics if any were published."""
+        key = key_of(uri)
         self.statement_caches.pop(key, None)
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        if self.docs.pop(key, None) is not None:
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     def close(self, key: str) -> None:
         task = self.pending.pop(key, None)
@@ -689,10 +691,8 @@ def create_server() -> ZdrLanguageServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @guarded
     def did_close(ls: ZdrLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
-        key = key_of(params.text_document.uri)
-        ls.close(key)
-        if key in ls.docs:
-            ls.clear(key, params.text_document.uri)
+        ls.close(key_of(params.text_document.uri))
+        ls.clear(params.text_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
     @guarded
@@ -704,8 +704,7 @@ def create_server() -> ZdrLanguageServer:
     def notebook_change(ls: ZdrLanguageServer, params: types.DidChangeNotebookDocumentParams) -> None:
         structure = params.change.cells.structure if params.change.cells else None
         for closed in (structure.did_close or []) if structure else []:
-            if key_of(closed.uri) in ls.docs:
-                ls.clear(key_of(closed.uri), closed.uri)
+            ls.clear(closed.uri)
         ls.schedule(key_of(params.notebook_document.uri), ls.debounce)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
@@ -717,9 +716,9 @@ def create_server() -> ZdrLanguageServer:
     @guarded
     def notebook_close(ls: ZdrLanguageServer, params: types.DidCloseNotebookDocumentParams) -> None:
         ls.close(key_of(params.notebook_document.uri))
+        ls.clear(params.notebook_document.uri)
         for cell in params.cell_text_documents:
-            if key_of(cell.uri) in ls.docs:
-                ls.clear(key_of(cell.uri), cell.uri)
+            ls.clear(cell.uri)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     @guarded
