@@ -5,8 +5,10 @@ path: it classifies and lets the request through). The server (tests/fake_api.py
 process, so the client's process time is the client-side time of a request. Reported:
 
 - the bare client's client-side time per request (process CPU time; wall time too);
-- the guard's own time per request, timed inside the middleware, as a share of that (and the same
-  request judged in a tight loop, where the caches are warm: on a busy machine the gap is large);
+- the guard's own time per request, timed inside the middleware, less what the timing itself costs
+  (the same wrapper around a guard that does nothing, measured in the same rounds), as a share of
+  that (and the same request judged in a tight loop, where the caches are warm: on a busy machine
+  the gap is large);
 - the same for a request with findings in record mode (the guard also finds the caller's line);
 - the difference between the guarded and the bare client, measured end to end (noisier).
 
@@ -67,9 +69,19 @@ class TimedGuard(ZdrGuard):
         self.last = (request, client, default_beta)
         start = time.thread_time()  # CPU time: a descheduled moment on a busy machine is not the guard's
         try:
-            super()._intercept(request, client, default_beta)
+            self._work(request, client, default_beta)
         finally:
             self.spent.append(time.thread_time() - start)
+
+    _work = ZdrGuard._intercept
+
+
+class TimerFloor(TimedGuard):
+    """The timing alone: the same wrapper and clock reads around a guard that does nothing. Its figure
+    is what the measurement itself costs, and is taken off the guard's."""
+
+    def _work(self, request, client=None, default_beta=None) -> None:
+        return None
 
 
 def run(client, kwargs: dict, count: int) -> tuple:
@@ -91,13 +103,14 @@ def main(argv=None) -> int:
         typical = {"model": "claude-sonnet-5-5", "max_tokens": 256, "messages": history(), "tools": tools()}
         flagged = dict(typical, cache_control={"type": "ephemeral"})
         bare = anthropic.Anthropic(base_url=url, api_key="k", max_retries=0)
-        guard, recorder = TimedGuard(), TimedGuard(mode="record")
+        guard, recorder, floor = TimedGuard(), TimedGuard(mode="record"), TimerFloor()
         guarded = install(anthropic.Anthropic(base_url=url, api_key="k", max_retries=0), guard=guard)
         recorded = install(anthropic.Anthropic(base_url=url, api_key="k", max_retries=0), guard=recorder)
-        for client, kwargs in ((bare, typical), (guarded, typical), (recorded, flagged)):  # warm up
+        floored = install(anthropic.Anthropic(base_url=url, api_key="k", max_retries=0), guard=floor)
+        for client, kwargs in ((bare, typical), (guarded, typical), (recorded, flagged), (floored, typical)):  # warm up
             run(client, kwargs, 20)
-        guard.spent.clear()
-        recorder.spent.clear()
+        for timed in (guard, recorder, floor):
+            timed.spent.clear()
         bare_cpu, bare_wall, guarded_cpu, guarded_wall, flagged_cpu = [], [], [], [], []
         for _ in range(args.rounds):  # interleaved, so drift in the machine's load hits both alike
             cpu, wall = run(bare, typical, args.requests)
@@ -107,6 +120,7 @@ def main(argv=None) -> int:
             guarded_cpu.append(cpu)
             guarded_wall.append(wall)
             flagged_cpu.append(run(recorded, flagged, args.requests)[0])
+            run(floored, typical, args.requests)
     finally:
         server.stdin.close()
         server.wait(timeout=10)
@@ -119,11 +133,14 @@ def main(argv=None) -> int:
             warm.append((time.thread_time() - start) / args.requests)
     med = statistics.median
     client_side = med(bare_cpu)
-    own = med(guard.spent)
-    own_flagged = med(recorder.spent)
+    timer = med(floor.spent)
+    measured = med(guard.spent)
+    own = measured - timer
+    own_flagged = med(recorder.spent) - timer
     print(f"typical request: {len(typical['messages'])} messages, {len(typical['tools'])} tools; {args.rounds} rounds x {args.requests} requests per client")
     print(f"bare client, client-side (process) time per request: {client_side * 1e6:8.1f} us   (wall {med(bare_wall) * 1e6:8.1f} us)")
     print(f"guard's own time per typical request (no finding):   {own * 1e6:8.1f} us   = {own / client_side:.2%} of client-side time")
+    print(f"  (timed inside the middleware: {measured * 1e6:.1f} us, less {timer * 1e6:.1f} us that the timing costs with a guard doing nothing)")
     print(f"the same, judged in a tight loop (warm caches):      {med(warm) * 1e6:8.1f} us   = {med(warm) / client_side:.2%}")
     print(f"guard's own time with findings (record mode):        {own_flagged * 1e6:8.1f} us   = {own_flagged / med(flagged_cpu):.2%} of that request's client-side time")
     diff = med(guarded_cpu) - client_side

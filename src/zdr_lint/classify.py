@@ -462,10 +462,9 @@ def request(method: str, path: str, body: Any = None, header_map: Optional[Mappi
     `path` is the URL path (a query is ignored); `beta`: the SDK marks it as a `client.beta` call."""
     if "?" in path or "#" in path:
         path = path.split("?", 1)[0].split("#", 1)[0]
-    of_client = client_verdicts(client) if client in _JUDGED_CLIENTS else []
-    if path in MESSAGES_PATHS and not beta and not of_client and type(body) is dict and _plainly_clear(body) and not _has_beta(header_map):
-        return []  # the common request: nothing in it can fire (checked without building anything)
-    found: list = of_client
+    if plain_request(path, body, header_map, beta=beta, client=client):
+        return []
+    found: list = client_verdicts(client) if client in _JUDGED_CLIENTS else []
     if (v := endpoint(path)) is not None:
         found.append(v)
     header_verdicts = headers(header_map or {})
@@ -496,12 +495,16 @@ def request(method: str, path: str, body: Any = None, header_map: Optional[Mappi
     return found
 
 
-def _has_beta(header_map: Optional[Mapping]) -> bool:
+def plain_request(path: str, body: Any, header_map: Optional[Mapping], *, beta: bool = False, client: Optional[str] = None) -> bool:
+    """True for the common request, in which nothing can fire: a Messages call with a plain body, no
+    beta header and an unjudged client. Checked without building anything (the guard's hot path)."""
+    if path not in MESSAGES_PATHS or beta or client in _JUDGED_CLIENTS or type(body) is not dict:
+        return False
     if header_map:
         for key in header_map:
             if type(key) is str and key.lower() == catalog.BETA_HEADER:
-                return True
-    return False
+                return False
+    return _plainly_clear(body)
 
 
 def _plainly_clear(body: dict) -> bool:
@@ -524,7 +527,7 @@ def _plainly_clear(body: dict) -> bool:
         if type(tools) is not list:
             return False
         for definition in tools:
-            if type(definition) is not dict or not definition.keys() <= _PLAIN_TOOL_KEYS:
+            if type(definition) is not dict or not _PLAIN_TOOL_KEYS.issuperset(definition):
                 return False
     for key in ("system", "messages"):
         blocks = body.get(key)
@@ -533,8 +536,8 @@ def _plainly_clear(body: dict) -> bool:
         if type(blocks) is not list:
             return False
         for block in blocks:
-            if type(block) is dict and type(block.get("content")) is str and block.keys() <= _TEXT_MESSAGE_KEYS:
-                continue  # {"role": ..., "content": "text"}: most of a history
+            if type(block) is dict and len(block) == 2 and "role" in block and type(block.get("content")) is str:
+                continue  # exactly {"role": ..., "content": "text"}: most of a history (the fastest test of it)
             if type(block) is not dict or not block.keys() <= _PLAIN_BLOCK_KEYS or block.get("type") in catalog.FILE_BLOCK_TYPES or "source" in block:
                 return False
             content = block.get("content")
@@ -552,7 +555,6 @@ _JUDGED_BESIDES_MODEL = frozenset(set(catalog.REQUEST_KEYWORDS) | set(catalog.HI
 _JUDGED_CLIENTS = frozenset(catalog.CLOUD_PROCESSED_CLIENTS) | frozenset(catalog.UNNAMED_PLATFORM_CLIENTS)
 # A tool definition with only these keys cannot trigger anything (no type, callers, strict or cache_control).
 _PLAIN_TOOL_KEYS = frozenset({"name", "description", "input_schema", "input_examples", "eager_input_streaming", "defer_loading"})
-_TEXT_MESSAGE_KEYS = frozenset({"role", "content"})
 # A message or block with only these keys has no cache_control (its type and content are checked apart).
 _PLAIN_BLOCK_KEYS = frozenset({"role", "content", "type", "text", "id", "name", "input", "tool_use_id", "is_error", "citations", "source", "thinking", "signature", "data", "title", "context"})
 

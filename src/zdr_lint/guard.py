@@ -252,8 +252,13 @@ class ZdrGuard(_MiddlewareBase):
         headers = options.headers if isinstance(options.headers, dict) else {}  # NotGiven: none; Omit values are skipped by classify
         if default_beta is not None and not any(isinstance(k, str) and k.lower() == catalog.BETA_HEADER for k in headers):
             headers = {**headers, catalog.BETA_HEADER: default_beta}  # per-request headers win, as in the SDK
-        qualifiers = options.qualifiers or {}
-        self._judge(options.method, options.url, options.json_data, headers, beta=qualifiers.get("beta") == "true", client=client)
+        qualifiers = options.qualifiers
+        beta = bool(qualifiers) and qualifiers.get("beta") == "true"
+        if classify.plain_request(options.url, options.json_data, headers, beta=beta, client=client):
+            with self._lock:  # the common request: counted, nothing else built
+                self.requests += 1
+            return
+        self._judge(options.method, options.url, options.json_data, headers, beta=beta, client=client)
 
     def handle(self, request, call_next):
         self._intercept(request)
