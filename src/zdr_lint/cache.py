@@ -36,7 +36,7 @@ from zdr_lint.writing import WriteError, write_file
 
 CACHE_DIR_NAME = ".zdr_lint_cache"
 CACHE_DIR_VARIABLE = "ZDR_LINT_CACHE_DIR"
-FORMAT = 2  # 2: findings carry their trigger, basis and fix
+FORMAT = 3  # 2: findings carry their trigger, basis and fix; 3: import keys are strings, the resolved index is kept
 CACHEDIR_TAG = (
     b"Signature: 8a477f597d28d172789f06886806bc55\n"
     b"# This file is a cache directory tag created by zdr-lint.\n"

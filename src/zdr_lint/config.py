@@ -391,7 +391,14 @@ class ProjectRoots:
         self._vcs: dict = {}
 
     def of(self, path: str) -> str:
-        directory = path if os.path.isdir(path) else os.path.dirname(path) or "."
+        """The root of a file or folder."""
+        return self._of_folder(path if os.path.isdir(path) else os.path.dirname(path) or ".")
+
+    def of_file(self, path: str) -> str:
+        """The root of a path known to name a file (as discovered): no stat to tell."""
+        return self._of_folder(os.path.dirname(path) or ".")
+
+    def _of_folder(self, directory: str) -> str:
         found = self._written.get(directory)
         if found is None:
             real = os.path.realpath(directory)

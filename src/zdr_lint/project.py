@@ -128,9 +128,10 @@ _NAME = re.compile(rb"[\w.]+")
 
 
 def import_keys(lowered: bytes, module: str, is_package: bool) -> list:
-    """(module's last component, imported name) for every import line of a file, lowercased:
-    `from app.llm import client` -> ("llm", "client"); `import app.llm` -> ("app", "llm");
-    `from . import llm` in app/x.py -> ("app", "llm"); `from app.llm import *` -> ("llm", "*").
+    """"module's-last-component imported-name" for every import line of a file, lowercased:
+    `from app.llm import client` -> "llm client"; `import app.llm` -> "app llm";
+    `from . import llm` in app/x.py -> "app llm"; `from app.llm import *` -> "llm *". A key is one
+    string (a space never occurs in either part), so the cache stores and loads it cheaply.
     Read from the bytes (an import in a string counts too: it only costs a parse). Each occurrence
     of "import" is looked at on its own line: a line-anchored regular expression over the whole
     file is ten times slower."""
@@ -155,7 +156,7 @@ def import_keys(lowered: bytes, module: str, is_package: bool) -> list:
             for item in line[7:].split(b"#")[0].split(b";")[0].split(b","):
                 dotted = item.strip().split(b" as ")[0].strip().decode("utf-8", "surrogateescape")
                 parts = dotted.split(".")
-                keys.update(zip(parts, parts[1:]))
+                keys.update(map(_key, parts, parts[1:]))
         at = lowered.find(b"import", max(end, at + 6))
     return sorted(keys)
 
@@ -167,9 +168,13 @@ def _add_from(keys: set, dots: bytes, name: bytes, names: bytes, module: str, is
     tail = base.rsplit(".", 1)[-1]
     cleaned = names.split(b";")[0].replace(b" as ", b" ").strip().strip(b"()")
     for imported in _NAME.findall(cleaned) or [b"*"]:
-        keys.add((tail, imported.decode("utf-8", "surrogateescape").split(".")[0]))
+        keys.add(_key(tail, imported.decode("utf-8", "surrogateescape").split(".")[0]))
     if b"*" in cleaned:
-        keys.add((tail, "*"))
+        keys.add(_key(tail, "*"))
+
+
+def _key(module_tail: str, name: str) -> str:
+    return f"{module_tail} {name}"
 
 
 def key_pairs(qualname: str) -> set:
@@ -177,8 +182,8 @@ def key_pairs(qualname: str) -> set:
     parts = qualname.lower().split(".")
     out = set()
     for i in range(1, len(parts)):
-        out.add((parts[i - 1], parts[i]))
-        out.add((parts[i - 1], "*"))
+        out.add(_key(parts[i - 1], parts[i]))
+        out.add(_key(parts[i - 1], "*"))
     return out
 
 
@@ -645,12 +650,12 @@ class ProjectIndex:
                 lowered = [p.lower() for p in parts]
                 for i in range(1, len(parts)):
                     prefix = ".".join(parts[:i])
-                    by_key.setdefault((lowered[i - 1], lowered[i]), set()).add(prefix)
-                    by_key.setdefault((lowered[i - 1], "*"), set()).add(prefix)
+                    by_key.setdefault(_key(lowered[i - 1], lowered[i]), set()).add(prefix)
+                    by_key.setdefault(_key(lowered[i - 1], "*"), set()).add(prefix)
             object.__setattr__(self, "_by_key", by_key)
         reached: set = set()
         for key in keys:
-            reached |= by_key.get(tuple(key), set())
+            reached |= by_key.get(key, set())
         return reached
 
     def digest_for(self, imported_modules: Iterable[str]) -> str:
@@ -835,8 +840,9 @@ def resolve(summaries: dict, paths: dict, factories: Sequence[str] = (), root: O
     # every name also under its modules' aliases, as importers may spell it
     by_module = sorted(aliases.items(), key=lambda kv: kv[1])
     spelled = set(names)
+    sorted_names = sorted(names)
     for alias, target in by_module:
-        for q in _children(sorted(names), target):
+        for q in _children(sorted_names, target):
             spelled.add(alias + q[len(target):])
         if target in names:
             spelled.add(alias)

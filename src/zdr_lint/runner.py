@@ -252,7 +252,7 @@ def check_files(files: Sequence[str], resolver: SettingsResolver, options: RunOp
     projects: dict = {}
     real = RealPaths()
     for path in files:
-        root = roots.of(path)
+        root = roots.of_file(path)
         project = projects.get(root)
         if project is None:
             project = projects[root] = Project(root, resolver.for_directory(Path(root)))
@@ -265,6 +265,7 @@ def check_files(files: Sequence[str], resolver: SettingsResolver, options: RunOp
 
 
 WALK_KEY = "\0walk"  # the index cache's entry for the last walk of the project
+RESOLVED_KEY = "\0resolved"  # the index cache's entry for the last resolved index
 
 
 def _project_files(project: Project, resolver: SettingsResolver, options: RunOptions, real: Optional[RealPaths] = None,
@@ -405,6 +406,7 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
     keys: dict = {}
     opening: list = []
     summaries_cached: dict = {}
+    facts_of: dict = {}  # real -> _facts_digest of its entry
     to_read: list = []
     words = index_words(factories)
     for real, path in every.items():
@@ -416,7 +418,11 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
         modules[real] = module_name_of(real, project.root or None, resolved=bool(project.root))
         entry = cache.index.fresh(rel, stamp)
         if entry is not None and entry.get("module") == list(modules[real]):
-            keys[real] = frozenset(tuple(k) for k in entry["keys"])
+            keys[real] = frozenset(entry["keys"])
+            if "facts" not in entry:  # an entry written before facts were recorded
+                entry = dict(entry, facts=_facts_digest(entry))
+                cache.index.put(rel, entry)
+            facts_of[real] = entry["facts"]
             project.hashes[real] = entry["hash"]
             if entry["opens"]:
                 opening.append(real)
@@ -441,14 +447,17 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
         if entry is None or entry.get("module") != list(modules[real]):
             entry = {"hash": digest, "module": list(modules[real]), "opens": opens, "keys": file_keys}
         entry = dict(entry, stamp=stamp.as_list())
+        entry["facts"] = entry.get("facts") or _facts_digest(entry)
         cache.index.put(rel, entry)
-        keys[real] = frozenset(tuple(k) for k in entry["keys"])
+        keys[real] = frozenset(entry["keys"])
+        facts_of[real] = entry["facts"]
         if entry["opens"]:
             opening.append(real)
         if "summary" in entry:
             summaries_cached[real] = entry["summary"]
     project.keys = keys
-    cache.index.keep_only({project.rel(real) for real in modules} | {WALK_KEY})
+    cache.index.keep_only({project.rel(real) for real in modules} | {WALK_KEY, RESOLVED_KEY})
+    summarized: dict = {}  # real -> digest of its summary, for every file the index asked for
 
     def summarize_many(reals: list) -> list:
         out: dict = {real: summaries_cached[real] for real in reals if real in summaries_cached}
@@ -465,9 +474,50 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
             entry = cache.index.entries.get(rel)
             if isinstance(entry, dict):
                 cache.index.put(rel, dict(entry, summary=summary))
-        return [out.get(real) for real in reals]
+        found = [out.get(real) for real in reals]
+        summarized.update((real, key_of(summary)) for real, summary in zip(reals, found))
+        return found
 
-    return grow_index(modules, keys, opening, None, factories, project.root or None, summarize_many)
+    # The index is a function of every file's facts (module, opens, import keys) and of the summaries
+    # it read: when neither changed since the last run, the last run's index is the answer, and
+    # resolving it again (a third of a cached run on a large tree) is skipped.
+    facts_key = content_hash("\n".join(sorted(f"{project.rel(real)}\0{digest}" for real, digest in facts_of.items())).encode("utf-8", "surrogateescape"))
+    stored = cache.index.entries.get(RESOLVED_KEY)
+    if isinstance(stored, dict) and stored.get("facts") == facts_key and stored.get("factories") == list(factories):
+        try:
+            reals = [os.path.join(project.root, rel) for rel in stored["summarized"]]
+            if all(real in modules for real in reals):
+                summarize_many(reals)
+                if {project.rel(real): digest for real, digest in summarized.items()} == stored["summarized"]:
+                    return _index_from_json(stored["index"], project, modules)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass  # an entry of another shape: resolve afresh
+        summarized.clear()
+    index = grow_index(modules, keys, opening, None, factories, project.root or None, summarize_many)
+    cache.index.put(RESOLVED_KEY, {"facts": facts_key, "factories": list(factories), "summarized": {project.rel(real): digest for real, digest in summarized.items()}, "index": _index_to_json(index, project)})
+    return index
+
+
+def _facts_digest(entry: dict) -> str:
+    """What of a file the index's rounds read besides its summary: its module, whether it opens the index, its import keys."""
+    return key_of(entry["module"], entry["opens"], entry["keys"])
+
+
+def _index_to_json(index: ProjectIndex, project: Project) -> dict:
+    return {
+        "client_names": sorted(index.client_names), "strings": index.strings,
+        "request_constants": {module: sorted(names) for module, names in index.request_constants.items()},
+        "forced": sorted(project.rel(path) for path in index.forced_paths),
+    }
+
+
+def _index_from_json(item: dict, project: Project, modules: dict) -> ProjectIndex:
+    return ProjectIndex(
+        client_names=frozenset(item["client_names"]), strings=dict(item["strings"]),
+        request_constants={module: frozenset(names) for module, names in item["request_constants"].items()},
+        modules=dict(modules), forced_paths=frozenset(os.path.join(project.root, rel) for rel in item["forced"]),
+        root=project.root or None,
+    )
 
 
 def _file_facts(item: tuple) -> Optional[tuple]:
@@ -478,7 +528,7 @@ def _file_facts(item: tuple) -> Optional[tuple]:
     except OSError:
         return None
     lowered = data.lower()
-    return content_hash(data), opens_index(lowered, words), [list(k) for k in import_keys(lowered, module, is_package)]
+    return content_hash(data), opens_index(lowered, words), import_keys(lowered, module, is_package)
 
 
 def _summarize_path(real: str, module: str, is_package: bool) -> Optional[dict]:
@@ -610,7 +660,7 @@ def source_dependencies(index: ProjectIndex, source: str, path: str) -> tuple:
     """(import keys, module name) of a file's text, maybe unsaved: what `dependency_digest` reads."""
     module, is_package = index.module_of(path)
     lowered = source.encode("utf-8", "surrogateescape").lower()
-    return frozenset(tuple(k) for k in import_keys(lowered, module, is_package)), module
+    return frozenset(import_keys(lowered, module, is_package)), module
 
 
 def dependency_digest(index: ProjectIndex, keys: frozenset, module: str) -> str:
