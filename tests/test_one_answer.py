@@ -123,7 +123,7 @@ def test_the_cache_is_made_where_ruff_makes_its_own(project: Path) -> None:
     assert not cache.exists()
     elsewhere = project.parent / f"{project.name}-cache"
     result = run_zdr("check", ".", cwd=project, env={"ZDR_LINT_CACHE_DIR": str(elsewhere)})
-    assert result.returncode == 1 and not cache.exists() and any(elsewhere.rglob("findings-*.json"))
+    assert result.returncode == 1 and not cache.exists() and any(elsewhere.rglob("findings-*/*.json"))
 
 
 # --- the cache, in process: what a run reads and parses -------------------------------------------------
@@ -136,8 +136,14 @@ class Counting:
         self.reads: Counter = Counter()
         self.summaries: Counter = Counter()
         self.linted: Counter = Counter()
+        self.resolved = 0  # rounds of the index's resolution
         real_read, real_summarize, real_lint = runner.read_file_bytes, project.summarize_source, engine.Linter.lint_file
+        real_resolve = project.resolve
         counts = self
+
+        def resolve(*args, **kwargs):
+            counts.resolved += 1
+            return real_resolve(*args, **kwargs)
 
         def read(path):
             counts.reads[os.path.basename(path)] += 1
@@ -154,11 +160,13 @@ class Counting:
         monkeypatch.setattr(runner, "read_file_bytes", read)
         monkeypatch.setattr(runner, "summarize_source", summarize)
         monkeypatch.setattr(engine.Linter, "lint_file", lint_file)
+        monkeypatch.setattr(project, "resolve", resolve)
 
     def reset(self) -> None:
         self.reads.clear()
         self.summaries.clear()
         self.linted.clear()
+        self.resolved = 0
 
 
 def run_in_process(project: Path) -> Counter:
@@ -181,6 +189,7 @@ def test_a_second_run_reads_nothing_unchanged_and_an_edit_rechecks_only_importer
     warm = run_in_process(project)
     assert warm == cold
     assert not counting.reads and not counting.summaries and not counting.linted, (counting.reads, counting.summaries, counting.linted)
+    assert counting.resolved == 0  # the index is the last run's: nothing it was made from changed
 
     # the client module changes what it exports: its importers are checked again, nothing else
     llm = project / "src/shop/llm.py"
@@ -203,6 +212,7 @@ def test_a_comment_edit_in_the_client_module_rechecks_only_that_module(project: 
     counting.reset()
     found = run_in_process(project)
     assert set(counting.reads) == {"service.py"} and set(counting.linted) == {"service.py"}
+    assert counting.resolved == 0  # its facts (imports, module) are unchanged: the index is reused
     assert of(found, project, "src/shop/service.py") == {(line + 1, code) for line, code in SERVICE}
 
 

@@ -1,13 +1,18 @@
 """The persistent cache: `.zdr_lint_cache/` at the project root, as ruff's `.ruff_cache/`.
 
 Two kinds of facts, each in its own JSON file under a folder named for zdr-lint's version:
-- index facts per file (`index-<key>.json`): what the project index reads from a file (whether it
-  can open the index, its import keys, its module summary), keyed by the settings that shape the
-  index (client factories) and valid while the file's content hash is unchanged;
-- findings per file (`findings-<key>.json`): keyed by every setting that affects a result, the
+- index facts per file (`index-<key>.json`, and the bulky part, its import keys and module
+  summary, in `facts-<key>/`): what the project index reads from a file (whether it can open the
+  index, its import keys, its module summary), keyed by the settings that shape the index (client
+  factories) and valid while the file's content hash is unchanged; with them the last resolved
+  index, reused while no file's facts changed;
+- findings per file (`findings-<key>/`): keyed by every setting that affects a result, the
   installed plugins, and valid while the file's content hash and the digest of the index facts of
   the modules it imports are unchanged. An edit of `app/llm.py` changes the digest of its importers
   only; every other file's findings are reused.
+
+The two per-file kinds are split over 64 shard files each, so a run that checks one file (the
+pre-commit hook) reads and writes a few small files.
 
 A file is taken as unchanged without reading it when its size, modification time and inode match
 and it was last modified well before the cache was written (a change within the same clock tick
@@ -36,7 +41,7 @@ from zdr_lint.writing import WriteError, write_file
 
 CACHE_DIR_NAME = ".zdr_lint_cache"
 CACHE_DIR_VARIABLE = "ZDR_LINT_CACHE_DIR"
-FORMAT = 3  # 2: findings carry their trigger, basis and fix; 3: import keys are strings, the resolved index is kept
+FORMAT = 3  # 2: findings carry their trigger, basis and fix; 3: sharded, import keys as strings, the resolved index kept
 CACHEDIR_TAG = (
     b"Signature: 8a477f597d28d172789f06886806bc55\n"
     b"# This file is a cache directory tag created by zdr-lint.\n"
@@ -100,9 +105,16 @@ class CacheFile:
     entries: dict = field(default_factory=dict)
     written_ns: int = 0
     dirty: bool = False
+    top: Optional[str] = None  # the cache folder (its .gitignore and CACHEDIR.TAG); None: two folders up
 
     @classmethod
-    def load(cls, path: Optional[str]) -> "CacheFile":
+    def load(cls, path: Optional[str], top: Optional[str] = None) -> "CacheFile":
+        loaded = cls._load(path)
+        loaded.top = top
+        return loaded
+
+    @classmethod
+    def _load(cls, path: Optional[str]) -> "CacheFile":
         if path is None:
             return cls(None)
         try:
@@ -146,7 +158,7 @@ class CacheFile:
             return
         folder = os.path.dirname(self.path)
         try:
-            _prepare(os.path.dirname(folder))
+            _prepare(self.top or os.path.dirname(folder))
             os.makedirs(folder, exist_ok=True)
             payload = {"format": FORMAT, "version": __version__, "written_ns": time.time_ns(), "entries": self.entries}
             write_file(self.path, json.dumps(payload, separators=(",", ":")).encode("utf-8", "surrogateescape"), refuse_read_only=False)
@@ -164,23 +176,75 @@ def _prepare(folder: str) -> None:
             write_file(target, data, refuse_read_only=False)
 
 
+SHARDS = 64
+
+
+def shard_of(rel: str) -> int:
+    return hashlib.blake2b(rel.encode("utf-8", "surrogateescape"), digest_size=1).digest()[0] % SHARDS
+
+
+@dataclass
+class ShardedCache:
+    """Entries by path spread over SHARDS JSON files of one folder, each loaded when an entry in it
+    is first asked for and written only when changed: a run that needs a few entries (pre-commit's
+    staged files) reads and rewrites a few small files, not the whole project's."""
+
+    folder: Optional[str]  # None: caching is off
+    top: Optional[str] = None
+    shards: dict = field(default_factory=dict)  # number -> CacheFile
+
+    def _shard(self, rel: str) -> CacheFile:
+        number = shard_of(rel)
+        shard = self.shards.get(number)
+        if shard is None:
+            path = os.path.join(self.folder, f"{number:02x}.json") if self.folder is not None else None
+            shard = self.shards[number] = CacheFile.load(path, self.top)
+        return shard
+
+    def get(self, rel: str) -> Optional[dict]:
+        entry = self._shard(rel).entries.get(rel)
+        return entry if isinstance(entry, dict) else None
+
+    def put(self, rel: str, entry: dict) -> None:
+        self._shard(rel).put(rel, entry)
+
+    def keep_only(self, rels: set) -> None:
+        """Drop the entries of files that are gone, from the shards this run loaded (the others'
+        stale entries are never read: an entry is only used for its own path and content hash)."""
+        for shard in self.shards.values():
+            shard.keep_only(rels)
+
+    def save(self) -> None:
+        for shard in self.shards.values():
+            shard.save()
+
+
 @dataclass
 class ProjectCache:
-    """The two cache files of one project root for one run's settings."""
+    """The cache of one project root for one run's settings: the index's per-file stamps and facts
+    (one file, read by every run), the import keys and module summaries behind those facts, and
+    the findings (both sharded: read only where needed)."""
 
     index: CacheFile
-    findings: CacheFile
+    facts: ShardedCache
+    findings: ShardedCache
 
     @classmethod
     def open(cls, folder: Optional[str], index_key: str, findings_key: str) -> "ProjectCache":
         if folder is None:
-            return cls(CacheFile(None), CacheFile(None))
+            return cls(CacheFile(None), ShardedCache(None), ShardedCache(None))
         versioned = os.path.join(folder, __version__)
         return cls(
-            CacheFile.load(os.path.join(versioned, f"index-{index_key}.json")),
-            CacheFile.load(os.path.join(versioned, f"findings-{findings_key}.json")),
+            CacheFile.load(os.path.join(versioned, f"index-{index_key}.json"), folder),
+            ShardedCache(os.path.join(versioned, f"facts-{index_key}"), folder),
+            ShardedCache(os.path.join(versioned, f"findings-{findings_key}"), folder),
         )
 
     def save(self) -> None:
-        self.index.save()
+        self.save_index()
         self.findings.save()
+
+    def save_index(self) -> None:
+        """What the index learnt (a front end that checks no file itself, the language server)."""
+        self.index.save()
+        self.facts.save()

@@ -34,6 +34,7 @@ from zdr_lint.project import (
     index_words,
     module_name_of,
     opens_index,
+    read_lowered,
     summarize_source,
     _inside_sdk,
 )
@@ -210,8 +211,10 @@ class Project:
     settings: Settings  # the settings governing the root folder (index: client factories, excludes)
     files: dict = field(default_factory=dict)  # resolved path -> the path as discovered
     index: Optional[ProjectIndex] = None
-    keys: dict = field(default_factory=dict)  # resolved path -> import keys
+    index_digest: Optional[str] = None  # of the resolved index: findings cached under it need no dependency digest
+    keys: dict = field(default_factory=dict)  # resolved path -> import keys (those read or loaded this run; see keys_of)
     hashes: dict = field(default_factory=dict)  # resolved path -> content hash
+    cache: Optional[ProjectCache] = None
 
     def rel(self, real: str) -> str:
         """A resolved path relative to the root (the key of its cache entries)."""
@@ -403,32 +406,28 @@ def _plugins_key(registry) -> list:
 def _index(project: Project, every: dict, factories: Sequence[str], cache: ProjectCache, options: RunOptions, linter: Linter) -> ProjectIndex:
     """The project's index, from cached per-file facts where the file is unchanged."""
     modules: dict = {}
-    keys: dict = {}
+    rels: dict = {}  # real -> path relative to the root (the cache's key)
     opening: list = []
-    summaries_cached: dict = {}
     facts_of: dict = {}  # real -> _facts_digest of its entry
     to_read: list = []
     words = index_words(factories)
+    project.cache, project.keys = cache, {}
     for real, path in every.items():
-        rel = project.rel(real)
+        rel = rels[real] = project.rel(real)
         try:
             stamp = Stamp.of(os.stat(real))
         except OSError:
             continue
-        modules[real] = module_name_of(real, project.root or None, resolved=bool(project.root))
         entry = cache.index.fresh(rel, stamp)
-        if entry is not None and entry.get("module") == list(modules[real]):
-            keys[real] = frozenset(entry["keys"])
-            if "facts" not in entry:  # an entry written before facts were recorded
-                entry = dict(entry, facts=_facts_digest(entry))
-                cache.index.put(rel, entry)
+        if entry is not None and "facts" in entry and isinstance(entry.get("module"), list):
+            # a module name is a function of the path relative to the root, the entry's key
+            modules[real] = (entry["module"][0], entry["module"][1])
             facts_of[real] = entry["facts"]
             project.hashes[real] = entry["hash"]
             if entry["opens"]:
                 opening.append(real)
-            if "summary" in entry:
-                summaries_cached[real] = entry["summary"]
         else:
+            modules[real] = module_name_of(real, project.root or None, resolved=bool(project.root))
             to_read.append((real, rel, stamp))
     # files changed since the cache was written (all, on a cold run): read, hashed and read for
     # the index's facts, in worker processes on a large tree
@@ -443,24 +442,29 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
             continue
         digest, opens, file_keys = found
         project.hashes[real] = digest
+        project.keys[real] = frozenset(file_keys)
         entry = cache.index.with_hash(rel, digest)
-        if entry is None or entry.get("module") != list(modules[real]):
-            entry = {"hash": digest, "module": list(modules[real]), "opens": opens, "keys": file_keys}
-        entry = dict(entry, stamp=stamp.as_list())
-        entry["facts"] = entry.get("facts") or _facts_digest(entry)
-        cache.index.put(rel, entry)
-        keys[real] = frozenset(entry["keys"])
+        if entry is None or entry.get("module") != list(modules[real]) or "facts" not in entry:
+            entry = {"hash": digest, "module": list(modules[real]), "opens": opens, "facts": _facts_digest(modules[real], opens, file_keys)}
+        if cache.index.entries.get(rel) != (entry := dict(entry, stamp=stamp.as_list())):
+            cache.index.put(rel, entry)  # (a file re-read only because it was edited close to the last write is unchanged)
+        bulky = cache.facts.get(rel)
+        if bulky is None or bulky.get("hash") != digest:
+            cache.facts.put(rel, {"hash": digest, "keys": file_keys})
         facts_of[real] = entry["facts"]
         if entry["opens"]:
             opening.append(real)
-        if "summary" in entry:
-            summaries_cached[real] = entry["summary"]
-    project.keys = keys
-    cache.index.keep_only({project.rel(real) for real in modules} | {WALK_KEY, RESOLVED_KEY})
+    live = {rels[real] for real in modules}
+    cache.index.keep_only(live | {WALK_KEY, RESOLVED_KEY})
+    cache.facts.keep_only(live)
     summarized: dict = {}  # real -> digest of its summary, for every file the index asked for
 
     def summarize_many(reals: list) -> list:
-        out: dict = {real: summaries_cached[real] for real in reals if real in summaries_cached}
+        out: dict = {}
+        for real in reals:
+            bulky = cache.facts.get(project.rel(real))
+            if bulky is not None and "summary" in bulky and bulky.get("hash") == project.hashes.get(real):
+                out[real] = bulky["summary"]
         missing = [real for real in reals if real not in out and not _inside_sdk(modules[real][0])]
         if options.jobs > 1 and len(missing) >= PARALLEL_INDEX_THRESHOLD:
             results = _in_pool(linter, options.jobs, _summarize_in_worker, [(real, *modules[real]) for real in missing], max(1, len(missing) // (options.jobs * 8)))
@@ -470,10 +474,10 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
             results = [_summarize_path(real, *modules[real]) for real in missing]
         for real, summary in zip(missing, results):
             out[real] = summary
-            rel = project.rel(real)
-            entry = cache.index.entries.get(rel)
-            if isinstance(entry, dict):
-                cache.index.put(rel, dict(entry, summary=summary))
+            digest = project.hashes.get(real)
+            if digest is not None:
+                rel = project.rel(real)
+                cache.facts.put(rel, {"hash": digest, "keys": sorted(keys_of(project, real)), "summary": summary})
         found = [out.get(real) for real in reals]
         summarized.update((real, key_of(summary)) for real, summary in zip(reals, found))
         return found
@@ -481,26 +485,52 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
     # The index is a function of every file's facts (module, opens, import keys) and of the summaries
     # it read: when neither changed since the last run, the last run's index is the answer, and
     # resolving it again (a third of a cached run on a large tree) is skipped.
-    facts_key = content_hash("\n".join(sorted(f"{project.rel(real)}\0{digest}" for real, digest in facts_of.items())).encode("utf-8", "surrogateescape"))
+    facts_key = content_hash("\n".join(sorted(f"{rels[real]}\0{digest}" for real, digest in facts_of.items())).encode("utf-8", "surrogateescape"))
     stored = cache.index.entries.get(RESOLVED_KEY)
     if isinstance(stored, dict) and stored.get("facts") == facts_key and stored.get("factories") == list(factories):
         try:
-            reals = [os.path.join(project.root, rel) for rel in stored["summarized"]]
-            if all(real in modules for real in reals):
-                summarize_many(reals)
-                if {project.rel(real): digest for real, digest in summarized.items()} == stored["summarized"]:
+            before = {os.path.join(project.root, rel): tuple(item) for rel, item in stored["summarized"].items()}
+            if all(real in modules for real in before):
+                # a summary is read again only where its file's content changed (a summary is a function of the content)
+                summarize_many([real for real, (digest, _) in before.items() if project.hashes.get(real) != digest])
+                if all(summarized.get(real, summary) == summary for real, (_, summary) in before.items()):
+                    project.index_digest = stored["digest"]
                     return _index_from_json(stored["index"], project, modules)
         except (KeyError, TypeError, ValueError, AttributeError):
             pass  # an entry of another shape: resolve afresh
         summarized.clear()
+    keys = {real: keys_of(project, real) for real in modules if real in project.hashes}
     index = grow_index(modules, keys, opening, None, factories, project.root or None, summarize_many)
-    cache.index.put(RESOLVED_KEY, {"facts": facts_key, "factories": list(factories), "summarized": {project.rel(real): digest for real, digest in summarized.items()}, "index": _index_to_json(index, project)})
+    as_json = _index_to_json(index, project)
+    project.index_digest = key_of(as_json)
+    cache.index.put(RESOLVED_KEY, {
+        "facts": facts_key, "factories": list(factories), "digest": project.index_digest, "index": as_json,
+        "summarized": {project.rel(real): [project.hashes.get(real), digest] for real, digest in summarized.items()},
+    })
     return index
 
 
-def _facts_digest(entry: dict) -> str:
+def keys_of(project: Project, real: str) -> frozenset:
+    """A file's import keys: as read this run, else from the cache (valid for its content hash),
+    else read from the file again."""
+    known = project.keys.get(real)
+    if known is not None:
+        return known
+    digest = project.hashes.get(real)
+    bulky = project.cache.facts.get(project.rel(real)) if project.cache is not None else None
+    if bulky is not None and digest is not None and bulky.get("hash") == digest and isinstance(bulky.get("keys"), list):
+        known = frozenset(bulky["keys"])
+    else:
+        module, is_package = project.index.module_of(real) if project.index is not None else module_name_of(real, project.root or None)
+        lowered = read_lowered(real)
+        known = frozenset(import_keys(lowered, module, is_package)) if lowered is not None else frozenset()
+    project.keys[real] = known
+    return known
+
+
+def _facts_digest(module: tuple, opens: bool, keys: list) -> str:
     """What of a file the index's rounds read besides its summary: its module, whether it opens the index, its import keys."""
-    return key_of(entry["module"], entry["opens"], entry["keys"])
+    return key_of(list(module), opens, keys)
 
 
 def _index_to_json(index: ProjectIndex, project: Project) -> dict:
@@ -556,10 +586,18 @@ def _check_group(project: Project, linter: Linter, members: list, cache: Project
         if digest is None:  # not indexed (a notebook, unreadable): never cached
             todo.append((real, path, None, None))
             continue
-        module = (index.modules.get(real) or index.module_of(real))[0]
-        deps = _dependency_digest(index, project.keys.get(real, frozenset()), module)
-        entry = cache.findings.entries.get(rel)
-        if isinstance(entry, dict) and entry.get("hash") == digest and entry.get("deps") == deps and entry.get("linter") == linter_key:
+        entry = cache.findings.get(rel)
+        usable = entry is not None and entry.get("hash") == digest and entry.get("linter") == linter_key
+        if usable and entry.get("index") == project.index_digest:
+            deps = entry.get("deps")  # the same index as when they were found: its dependencies are unchanged
+        else:
+            module = (index.modules.get(real) or index.module_of(real))[0]
+            deps = _dependency_digest(index, keys_of(project, real), module)
+            if usable and entry.get("deps") == deps:
+                cache.findings.put(rel, dict(entry, index=project.index_digest))  # next time without the digest
+            else:
+                usable = False
+        if usable:
             found = _findings_from_json(entry["findings"], path)
             out.extend(found)
             options.noqa_warnings.extend(_rebase_warnings(entry.get("noqa", ()), entry.get("path", path), path))
@@ -577,7 +615,7 @@ def _check_group(project: Project, linter: Linter, members: list, cache: Project
             warnings = _noqa_warnings(linter, path) if found else []
             options.noqa_warnings.extend(warnings)
             if digest is not None and not any(f.code == "ZDR000" for f in found):
-                cache.findings.put(project.rel(real), {"hash": digest, "deps": deps, "linter": linter_key, "findings": _findings_to_json(found), "noqa": warnings, "path": path})
+                cache.findings.put(project.rel(real), {"hash": digest, "deps": deps, "index": project.index_digest, "linter": linter_key, "findings": _findings_to_json(found), "noqa": warnings, "path": path})
     return out
 
 
@@ -639,7 +677,7 @@ def linter_for(path: str, resolver: SettingsResolver, options: RunOptions, proje
     if project is None:
         project = Project(root, resolver.for_directory(Path(root)))
         cache, _ = _open_project(project, resolver, registry, options)
-        cache.index.save()
+        cache.save_index()
         if projects is not None:
             projects[root] = project
     return Linter(resolver.for_path(path), registry, project=project.index)
@@ -653,7 +691,7 @@ def refresh_project(project: Project, resolver: SettingsResolver, options: RunOp
     the walk finds the files as the CLI would, and the cache serves every file whose stamp is
     unchanged, so only the changed files are read and summarised again."""
     cache, _ = _open_project(project, resolver, options.registry or get_registry(), options)
-    cache.index.save()
+    cache.save_index()
 
 
 def source_dependencies(index: ProjectIndex, source: str, path: str) -> tuple:
