@@ -219,7 +219,7 @@ def test_prefilter_words_come_from_the_catalog():
     for expected in (b"anthropic", b"cache_control", b"web_search_20", b"web_fetch_20", b"code_execution_20", b"mcp_toolset", b"agent_toolset_20"):
         assert expected in words
     assert all(w == w.lower() for w in words)
-    assert (b"file_id", b"document", b"source") in catalog.TRIGGER_PAIRS and (b"input_schema", b"strict") in catalog.TRIGGER_PAIRS
+    assert (b"file_id", b"document", b"file", b"source") in catalog.TRIGGER_PAIRS and (b"input_schema", b"strict") in catalog.TRIGGER_PAIRS
 
 
 def test_prefilter_lets_through_what_a_rule_needs_and_not_openai_look_alikes():
@@ -234,6 +234,11 @@ def test_prefilter_lets_through_what_a_rule_needs_and_not_openai_look_alikes():
     assert linter.passes_prefilter(b"url = 'https://x.services.ai.azure.com/anthropic/v1/files'")
     assert not linter.passes_prefilter(b"tools = [{'type': 'web_search_preview'}]; r.output[0].file_id")
     assert not linter.passes_prefilter(b"c = {'type': 'input_image', 'file_id': f}")  # OpenAI's image by file id
+    # the paired words count only as strings or keyword arguments, as the ast stage needs them
+    assert linter.passes_prefilter(b"b = dict(type='image', source=dict(type='file', file_id=f))")
+    assert linter.passes_prefilter(b"ToolParam(name='x', input_schema=s, strict=True)")
+    assert not linter.passes_prefilter(b"def load(source, image, file_id):\n    return read(file_id, source.file, image)")
+    assert not linter.passes_prefilter(b"schema = model.input_schema\nif strict:\n    check(schema)")
 
 
 # --- profiles and policy positions ------------------------------------------------------------------

@@ -872,18 +872,17 @@ def _trigger_words(extra: frozenset = frozenset()) -> tuple[bytes, ...]:
 def _trigger_pairs() -> frozenset:
     """Words too common alone (OpenAI writes `file_id` and `input_schema` too) that count only with
     the words a finding about them also needs (PAIRED_STRINGS, below): a file block's type and
-    `source`, a strict tool's `strict`. Groups of two or more words, all of which must be present."""
+    `source`, a strict tool's `strict`. Groups of two or more words, all of which must be present,
+    each as a string or a keyword argument (`"file_id"`, `file_id=`), as the ast stage needs them."""
     groups = set()
     for key, partner_sets in PAIRED_STRINGS.items():
         for partners in partner_sets:
-            # `file` is inside `file_id`: a word contained in another adds nothing
-            words = {key} | {p for p in partners if not any(p != q and p in q for q in partners | {key})}
             # the key first: it is the rare word, so most files are settled by looking for it once
-            groups.add((key.encode(), *sorted(w.encode() for w in words - {key})))
+            groups.add((key.encode(), *sorted(w.encode() for w in partners - {key})))
     return frozenset(groups)
 
 
-TRIGGER_PAIRS: frozenset = _trigger_pairs()
+TRIGGER_PAIRS: frozenset = _trigger_pairs()  # string pairs: see prefilter.spelled_as_string
 TRIGGER_WORDS: tuple[bytes, ...] = _trigger_words()
 
 # Identifiers that can start a finding once the file refers to Anthropic: resource names, request

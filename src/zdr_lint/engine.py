@@ -70,8 +70,8 @@ class Linter:
         self.trigger_words = gated_words(words)
         # The project index can hold many names, some as common as `client`: a file must spell a
         # name together with its module to pass the prefilter, and import one to pass the gate.
-        self.base_trigger_pairs = catalog.TRIGGER_PAIRS
-        self.trigger_pairs = catalog.TRIGGER_PAIRS | (self.project.trigger_pairs() if self.project is not None else frozenset())
+        self.string_pairs = catalog.TRIGGER_PAIRS
+        self.trigger_pairs = self.project.trigger_pairs() if self.project is not None else frozenset()
         self.import_pairs = self.project.import_pairs() if self.project is not None else frozenset()
         self.index_words = index_words(self.client_factories)
         self.known_selectors = frozenset(self.registry.rules) | frozenset(r.name for r in self.registry.rules.values())
@@ -81,10 +81,10 @@ class Linter:
         ]
 
     def passes_prefilter(self, data: Union[bytes, str]) -> bool:
-        return passes_prefilter(data, self.trigger_words, self.trigger_pairs)
+        return passes_prefilter(data, self.trigger_words, self.trigger_pairs, self.string_pairs)
 
     def lowered_passes_prefilter(self, lowered: bytes) -> bool:
-        return lowered_passes(lowered, self.trigger_words, self.trigger_pairs)
+        return lowered_passes(lowered, self.trigger_words, self.trigger_pairs, self.string_pairs)
 
     def is_candidate(self, tree: ast.AST, path: str) -> bool:
         return has_candidate(tree, self.sdk_modules, self.sdk_names, self.import_pairs) or self._forced(path)

@@ -180,9 +180,11 @@ def _scan_all(linter: Linter, paths: list, jobs: int) -> list:
     return [_scan_file(linter, path) for path in paths]
 
 
-def _candidates(linter: Linter, paths: list, scanned: list) -> list:
+def _candidates(linter: Linter, paths: list, scanned: list, scanned_with_index: bool = False) -> list:
+    """The scanned files the ast stage (completed with the index) selects. A scan made before the
+    index existed is completed for the files that failed it: they may spell an indexed name."""
     selected = []
-    rescan = bool(linter.trigger_pairs - linter.base_trigger_pairs)  # a file that failed the catalog's words may spell an indexed name
+    rescan = bool(linter.trigger_pairs) and not scanned_with_index
     for path, (_, passes, facts) in zip(paths, scanned):
         if passes:
             if facts is None or linter.is_candidate_by_facts(facts, path):
@@ -605,8 +607,8 @@ def _check_group(project: Project, linter: Linter, members: list, cache: Project
             todo.append((real, path, digest, deps))
     if todo:
         paths = [path for _, path, _, _ in todo]
-        scanned = _scan_all(linter, paths, options.jobs)
-        selected = set(_candidates(linter, paths, scanned))
+        scanned = _scan_all(linter, paths, options.jobs)  # with this linter: the index's names included
+        selected = set(_candidates(linter, paths, scanned, scanned_with_index=True))
         to_lint = [p for p in paths if p in selected]
         results = dict(zip(to_lint, _lint_many(linter, to_lint, options.jobs)))
         for real, path, digest, deps in todo:
