@@ -26,6 +26,7 @@ from zdr_lint.engine import NOQA_WITHOUT_REASON, UNUSED_NOQA, Linter
 from zdr_lint.finding import Edit, Finding, Fix, Position
 from zdr_lint.gate import gate_facts
 from zdr_lint.plugins import get_registry
+from zdr_lint.prefilter import lowered_passes
 from zdr_lint.project import (
     ProjectIndex,
     build_index,
@@ -125,16 +126,41 @@ def _scan_file(linter: Linter, path: str) -> tuple:
     except OSError:
         return False, True, None
     lowered = data.lower()
-    opens = opens_index(lowered, linter.index_words)
+    return (opens_index(lowered, linter.index_words), *_scan_bytes(linter, path, data, lowered))
+
+
+def _scan_bytes(linter: Linter, path: str, data: bytes, lowered: bytes) -> tuple:
+    """(passes the prefilter, ast facts or None) of a file's bytes: _scan_file's answer."""
     if not linter.lowered_passes_prefilter(lowered):
-        return opens, _says_noqa(linter, lowered), None
+        return _says_noqa(linter, lowered), None
     if _says_noqa(linter, lowered):
-        return opens, True, None
+        return True, None
     try:
         tree = parse_ast(decode_source(data), path)
     except CannotCheck:
-        return opens, True, None
-    return opens, True, gate_facts(tree, linter.sdk_modules, linter.sdk_names)
+        return True, None
+    return True, gate_facts(tree, linter.sdk_modules, linter.sdk_names)
+
+
+def _scan_signature(linter: Linter) -> tuple:
+    """What of a Linter its first scan depends on (the index's name pairs apart): a scan made with
+    one Linter serves another with the same signature."""
+    return (linter.trigger_words, linter.string_pairs, linter.sdk_modules, linter.sdk_names,
+            UNUSED_NOQA in linter.enabled or NOQA_WITHOUT_REASON in linter.enabled)
+
+
+def _spells_indexed_pair(linter: Linter, path: str) -> bool:
+    """Does a file that failed the catalog's words spell a name of the index with its module?"""
+    try:
+        lowered = read_file_bytes(path).lower()
+    except OSError:
+        return True
+    return lowered_passes(lowered, (), linter.trigger_pairs)
+
+
+def _pairs_in_worker(paths: list) -> list:
+    assert _worker_linter is not None
+    return [_spells_indexed_pair(_worker_linter, path) for path in paths]
 
 
 def _worth_linting(linter: Linter, path: str) -> bool:
@@ -217,6 +243,10 @@ class Project:
     keys: dict = field(default_factory=dict)  # resolved path -> import keys (those read or loaded this run; see keys_of)
     hashes: dict = field(default_factory=dict)  # resolved path -> content hash
     cache: Optional[ProjectCache] = None
+    # the first scan of the files the index read this run (passes, ast facts), made with a Linter
+    # of this signature: _check_group reuses it instead of reading each file again
+    scans: dict = field(default_factory=dict)
+    scan_signature: Optional[tuple] = None
 
     def rel(self, real: str) -> str:
         """A resolved path relative to the root (the key of its cache entries)."""
@@ -433,16 +463,19 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
             to_read.append((real, rel, stamp))
     # files changed since the cache was written (all, on a cold run): read, hashed and read for
     # the index's facts, in worker processes on a large tree
+    # (the first scan of each file is made in the same pass, with `linter`: _check_group uses it)
     items = [(real, *modules[real], words) for real, _, _ in to_read]
     facts = None
     if options.jobs > 1 and len(items) >= PARALLEL_SCAN_THRESHOLD:
         facts = _in_pool(linter, options.jobs, _file_facts, items, max(1, len(items) // (options.jobs * 8)))
     if facts is None:
-        facts = [_file_facts(item) for item in items]
+        facts = [_file_facts(item, linter) for item in items]
+    project.scans, project.scan_signature = {}, _scan_signature(linter)
     for (real, rel, stamp), found in zip(to_read, facts):
         if found is None:
             continue
-        digest, opens, file_keys = found
+        digest, opens, file_keys, scan = found
+        project.scans[real] = scan
         project.hashes[real] = digest
         project.keys[real] = frozenset(file_keys)
         entry = cache.index.with_hash(rel, digest)
@@ -552,15 +585,17 @@ def _index_from_json(item: dict, project: Project, modules: dict) -> ProjectInde
     )
 
 
-def _file_facts(item: tuple) -> Optional[tuple]:
-    """(content hash, opens the index, import keys) of a file, or None when it cannot be read."""
+def _file_facts(item: tuple, linter: Optional[Linter] = None) -> Optional[tuple]:
+    """(content hash, opens the index, import keys, first scan) of a file, or None when it cannot
+    be read. One read for the index and the scan; in a worker, `linter` is the worker's."""
     real, module, is_package, words = item
     try:
         data = read_file_bytes(real)
     except OSError:
         return None
     lowered = data.lower()
-    return content_hash(data), opens_index(lowered, words), import_keys(lowered, module, is_package)
+    scan = _scan_bytes(linter or _worker_linter, real, data, lowered)
+    return content_hash(data), opens_index(lowered, words), import_keys(lowered, module, is_package), scan
 
 
 def _summarize_path(real: str, module: str, is_package: bool) -> Optional[dict]:
@@ -607,8 +642,7 @@ def _check_group(project: Project, linter: Linter, members: list, cache: Project
             todo.append((real, path, digest, deps))
     if todo:
         paths = [path for _, path, _, _ in todo]
-        scanned = _scan_all(linter, paths, options.jobs)  # with this linter: the index's names included
-        selected = set(_candidates(linter, paths, scanned, scanned_with_index=True))
+        selected = set(_candidates(linter, paths, _first_scans(project, linter, todo, options), scanned_with_index=True))
         to_lint = [p for p in paths if p in selected]
         results = dict(zip(to_lint, _lint_many(linter, to_lint, options.jobs)))
         for real, path, digest, deps in todo:
@@ -619,6 +653,42 @@ def _check_group(project: Project, linter: Linter, members: list, cache: Project
             if digest is not None and not any(f.code == "ZDR000" for f in found):
                 cache.findings.put(project.rel(real), {"hash": digest, "deps": deps, "index": project.index_digest, "linter": linter_key, "findings": _findings_to_json(found), "noqa": warnings, "path": path})
     return out
+
+
+def _first_scans(project: Project, linter: Linter, todo: list, options: RunOptions) -> list:
+    """The first scan of each file to check, with `linter` and the index's names: the one the index's
+    pass made where its Linter scans alike (completed for the index's name pairs), else a new one."""
+    reuse = project.scan_signature == _scan_signature(linter)
+    scanned: list = [None] * len(todo)
+    fresh, pairs = [], []
+    for i, (real, path, _, _) in enumerate(todo):
+        known = project.scans.get(real) if reuse else None
+        if known is None:
+            fresh.append(i)
+        elif known[0] or not linter.trigger_pairs:
+            scanned[i] = (False, *known)
+        else:
+            pairs.append(i)
+    if pairs:
+        paths = [todo[i][1] for i in pairs]
+        spelled = None
+        if options.jobs > 1 and len(paths) >= PARALLEL_SCAN_THRESHOLD:
+            batches = [paths[k:: options.jobs * 4] for k in range(options.jobs * 4)]
+            answers = _in_pool(linter, options.jobs, _pairs_in_worker, batches)
+            if answers is not None:
+                found = dict(zip((p for batch in batches for p in batch), (r for batch in answers for r in batch)))
+                spelled = [found[p] for p in paths]
+        if spelled is None:
+            spelled = [_spells_indexed_pair(linter, p) for p in paths]
+        for i, hit in zip(pairs, spelled):
+            if hit:
+                fresh.append(i)  # it passes with the index: its ast facts are needed
+            else:
+                scanned[i] = (False, False, None)
+    if fresh:
+        for i, answer in zip(fresh, _scan_all(linter, [todo[i][1] for i in fresh], options.jobs)):
+            scanned[i] = answer
+    return scanned
 
 
 def _noqa_warnings(linter: Linter, path: str) -> list:
