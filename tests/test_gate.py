@@ -116,3 +116,17 @@ def test_libcst_is_not_loaded_when_no_file_needs_it(tmp_path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_wrapper_library_importing_itself_is_not_its_user(tmp_path) -> None:
+    """`import litellm` inside litellm's own package is the library, not code that calls it: its
+    modules reach libcst only for what any module would (on the LLM-heavy tree, LiteLLM's largest
+    modules were a third of the run with nothing to find). The same code in an application still does."""
+    source = "import litellm\ndef pick(m):\n    return litellm.AnthropicConfig().map(m, litellm.completion(model=m, messages=[]))\n"
+    linter = Linter(Settings(project_root=tmp_path))
+    tree = ast.parse(source)
+    assert linter.is_candidate(tree, str(tmp_path / "app" / "routing.py"))
+    assert not linter.is_candidate(tree, str(tmp_path / "litellm" / "routing.py"))
+    assert not linter.is_candidate(tree, str(tmp_path / "src" / "litellm" / "proxy" / "routing.py"))
+    # what would reach libcst in any module still does inside the library
+    assert linter.is_candidate(ast.parse("import anthropic\nanthropic.Anthropic().files.list()\n"), str(tmp_path / "litellm" / "x.py"))

@@ -87,7 +87,16 @@ class Linter:
         return lowered_passes(lowered, self.trigger_words, self.trigger_pairs, self.string_pairs)
 
     def is_candidate(self, tree: ast.AST, path: str) -> bool:
-        return has_candidate(tree, self.sdk_modules, self.sdk_names, self.import_pairs) or self._forced(path)
+        return has_candidate(tree, self.sdk_modules, self.sdk_names, self.import_pairs, self.package_of(path)) or self._forced(path)
+
+    def module_of(self, path: str) -> tuple:
+        """(module name, is_package) of a file, from the project index when there is one."""
+        if self.project is not None:
+            return self.project.module_of(path)
+        return module_name_of(path, str(self.settings.project_root))
+
+    def package_of(self, path: str) -> str:
+        return self.module_of(path)[0].split(".")[0]
 
     def is_candidate_by_facts(self, facts, path: str) -> bool:
         """is_candidate, from the facts the first scan gathered before the project index existed."""
@@ -198,10 +207,7 @@ class Linter:
                 module = cache.parse(source, tree) if cache is not None and tree is not None else cst.parse_module(source)
             except cst.ParserSyntaxError as exc:
                 raise CannotCheck(f"syntax error: {exc.message}", exc.raw_line, exc.raw_column) from None
-            if self.project is not None:
-                module_name, is_package = self.project.module_of(path)
-            else:
-                module_name, is_package = module_name_of(path, str(self.settings.project_root))
+            module_name, is_package = self.module_of(path)
             model = SemanticModel(module, self.client_factories, module_name)
             model.project, model.is_package = self.project, is_package
             reports, failures = run_rules(model, [self.registry.rules[c] for c in sorted(codes) if c != CANNOT_CHECK], self.judge)

@@ -40,20 +40,22 @@ def _anthropic_by_shape(node: ast.Attribute) -> bool:
     return bool(name) and bool(catalog.ANTHROPIC_NAME.search(name)) and not catalog.OTHER_PROVIDER_NAME.search(name)
 
 
-def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, import_pairs: frozenset = frozenset()) -> bool:
+def has_candidate(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, import_pairs: frozenset = frozenset(), package: Optional[str] = None) -> bool:
     """Could any rule fire? True for an Anthropic spelling in a string, or for a file that refers to
     the SDK (imports it, a configured client factory, or a name of the project index) and writes a
     resource or request word; a file that imports only a wrapper library (LangChain, LiteLLM, ...)
-    must also name an Anthropic entry point of it or spell an Anthropic model id."""
-    return _gate_walk(tree, sdk_modules, sdk_names, import_pairs, None)[0]
+    must also name an Anthropic entry point of it or spell an Anthropic model id. `package`: the
+    top-level package of the file itself: a wrapper library's own modules importing it (`import
+    litellm` inside litellm) are the library, not a user of it."""
+    return _gate_walk(tree, sdk_modules, sdk_names, import_pairs, None, package)[0]
 
 
-def gate_facts(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset):
+def gate_facts(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, package: Optional[str] = None):
     """The ast stage's answer before the project index exists: True when the file is a candidate
     whatever the index holds, else (writes a resource or request word, its import keys), which
     `gate_decides` completes once the index's import pairs are known."""
     keys: set = set()
-    candidate, words = _gate_walk(tree, sdk_modules, sdk_names, frozenset(), keys)
+    candidate, words = _gate_walk(tree, sdk_modules, sdk_names, frozenset(), keys, package)
     return True if candidate else (words, frozenset(keys))
 
 
@@ -61,7 +63,7 @@ def gate_decides(facts, import_pairs: frozenset) -> bool:
     return facts is True or (facts[0] and not facts[1].isdisjoint(import_pairs))
 
 
-def _gate_walk(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, import_pairs: frozenset, keys: Optional[set]) -> tuple:
+def _gate_walk(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, import_pairs: frozenset, keys: Optional[set], package: Optional[str] = None) -> tuple:
     """(candidate, writes a resource or request word). With `keys`, the (module tail, name) keys of
     the file's imports are collected there instead of being looked up in `import_pairs`."""
     refers = wraps = anchored = words = False
@@ -71,7 +73,7 @@ def _gate_walk(tree: ast.AST, sdk_modules: frozenset, sdk_names: frozenset, impo
     unique = catalog.UNIQUE_STRING.fullmatch
     model_id = catalog.ANTHROPIC_MODEL_ID.search
     keyed = catalog.KEYED_STRINGS
-    resource_words, anchors, wrapper_modules = catalog.RESOURCE_WORDS, catalog.WRAPPER_ANCHORS, catalog.WRAPPER_MODULES
+    resource_words, anchors, wrapper_modules = catalog.RESOURCE_WORDS, catalog.WRAPPER_ANCHORS, catalog.WRAPPER_MODULES - {package}
     paired, partners, paired_seen = catalog.PAIRED_STRINGS, catalog.PAIR_PARTNERS, set()
     while stack:
         node = stack.pop()

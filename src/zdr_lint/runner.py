@@ -126,10 +126,10 @@ def _scan_file(linter: Linter, path: str) -> tuple:
     except OSError:
         return False, True, None
     lowered = data.lower()
-    return (opens_index(lowered, linter.index_words), *_scan_bytes(linter, path, data, lowered))
+    return (opens_index(lowered, linter.index_words), *_scan_bytes(linter, path, data, lowered, linter.package_of(path)))
 
 
-def _scan_bytes(linter: Linter, path: str, data: bytes, lowered: bytes) -> tuple:
+def _scan_bytes(linter: Linter, path: str, data: bytes, lowered: bytes, package: str) -> tuple:
     """(passes the prefilter, ast facts or None) of a file's bytes: _scan_file's answer."""
     if not linter.lowered_passes_prefilter(lowered):
         return _says_noqa(linter, lowered), None
@@ -139,7 +139,7 @@ def _scan_bytes(linter: Linter, path: str, data: bytes, lowered: bytes) -> tuple
         tree = parse_ast(decode_source(data), path)
     except CannotCheck:
         return True, None
-    return True, gate_facts(tree, linter.sdk_modules, linter.sdk_names)
+    return True, gate_facts(tree, linter.sdk_modules, linter.sdk_names, package)
 
 
 def _scan_signature(linter: Linter) -> tuple:
@@ -594,7 +594,7 @@ def _file_facts(item: tuple, linter: Optional[Linter] = None) -> Optional[tuple]
     except OSError:
         return None
     lowered = data.lower()
-    scan = _scan_bytes(linter or _worker_linter, real, data, lowered)
+    scan = _scan_bytes(linter or _worker_linter, real, data, lowered, module.split(".")[0])
     return content_hash(data), opens_index(lowered, words), import_keys(lowered, module, is_package), scan
 
 
