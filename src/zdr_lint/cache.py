@@ -1,18 +1,19 @@
 """The persistent cache: `.zdr_lint_cache/` at the project root, as ruff's `.ruff_cache/`.
 
 Two kinds of facts, each in its own JSON file under a folder named for zdr-lint's version:
-- index facts per file (`index-<key>.json`, and the bulky part, its import keys and module
+- index facts per file (`index-<key>/`, and the bulky part, its import keys and module
   summary, in `facts-<key>/`): what the project index reads from a file (whether it can open the
   index, its import keys, its module summary), keyed by the settings that shape the index (client
-  factories) and valid while the file's content hash is unchanged; with them the last resolved
-  index, reused while no file's facts changed;
+  factories) and valid while the file's content hash is unchanged; beside them
+  (`project-<key>.json`) the project's last walk and its resolved index, reused while no file's
+  facts changed;
 - findings per file (`findings-<key>/`): keyed by every setting that affects a result, the
   installed plugins, and valid while the file's content hash and the digest of the index facts of
   the modules it imports are unchanged. An edit of `app/llm.py` changes the digest of its importers
   only; every other file's findings are reused.
 
-The two per-file kinds are split over 64 shard files each, so a run that checks one file (the
-pre-commit hook) reads and writes a few small files.
+The per-file kinds are split over 64 shard files each, so a run that checks one file (the
+pre-commit hook) rewrites a few small files.
 
 A file is taken as unchanged without reading it when its size, modification time and inode match
 and it was last modified well before the cache was written (a change within the same clock tick
@@ -205,6 +206,12 @@ class ShardedCache:
         entry = self._shard(rel).entries.get(rel)
         return entry if isinstance(entry, dict) else None
 
+    def fresh(self, rel: str, stamp: Stamp) -> Optional[dict]:
+        return self._shard(rel).fresh(rel, stamp)
+
+    def with_hash(self, rel: str, digest: str) -> Optional[dict]:
+        return self._shard(rel).with_hash(rel, digest)
+
     def put(self, rel: str, entry: dict) -> None:
         self._shard(rel).put(rel, entry)
 
@@ -221,21 +228,24 @@ class ShardedCache:
 
 @dataclass
 class ProjectCache:
-    """The cache of one project root for one run's settings: the index's per-file stamps and facts
-    (one file, read by every run), the import keys and module summaries behind those facts, and
-    the findings (both sharded: read only where needed)."""
+    """The cache of one project root for one run's settings: the project's last walk and resolved
+    index (`meta`), each file's stamp and index facts (`index`: every run reads all of it), the
+    import keys and module summaries behind those facts (`facts`), and the findings. All but
+    `meta` are sharded, so a run that changed one file rewrites one shard of each."""
 
-    index: CacheFile
+    meta: CacheFile
+    index: ShardedCache
     facts: ShardedCache
     findings: ShardedCache
 
     @classmethod
     def open(cls, folder: Optional[str], index_key: str, findings_key: str) -> "ProjectCache":
         if folder is None:
-            return cls(CacheFile(None), ShardedCache(None), ShardedCache(None))
+            return cls(CacheFile(None), ShardedCache(None), ShardedCache(None), ShardedCache(None))
         versioned = os.path.join(folder, __version__)
         return cls(
-            CacheFile.load(os.path.join(versioned, f"index-{index_key}.json"), folder),
+            CacheFile.load(os.path.join(versioned, f"project-{index_key}.json"), folder),
+            ShardedCache(os.path.join(versioned, f"index-{index_key}"), folder),
             ShardedCache(os.path.join(versioned, f"facts-{index_key}"), folder),
             ShardedCache(os.path.join(versioned, f"findings-{findings_key}"), folder),
         )
@@ -246,5 +256,6 @@ class ProjectCache:
 
     def save_index(self) -> None:
         """What the index learnt (a front end that checks no file itself, the language server)."""
+        self.meta.save()
         self.index.save()
         self.facts.save()

@@ -299,8 +299,8 @@ def check_files(files: Sequence[str], resolver: SettingsResolver, options: RunOp
     return findings
 
 
-WALK_KEY = "\0walk"  # the index cache's entry for the last walk of the project
-RESOLVED_KEY = "\0resolved"  # the index cache's entry for the last resolved index
+WALK_KEY = "walk"  # the project cache's entry for the last walk of the project
+RESOLVED_KEY = "resolved"  # the project cache's entry for the last resolved index
 
 
 def _project_files(project: Project, resolver: SettingsResolver, options: RunOptions, real: Optional[RealPaths] = None,
@@ -319,7 +319,7 @@ def _project_files(project: Project, resolver: SettingsResolver, options: RunOpt
     if any(os.path.realpath(folder) == project.root for folder in walked) and project.settings.respect_gitignore:
         return every  # the run walked the whole project as the index would
     key = key_of(project.settings.exclude, project.settings.extend_exclude)
-    stored = cache.index.entries.get(WALK_KEY) if cache is not None else None
+    stored = cache.meta.entries.get(WALK_KEY) if cache is not None else None
     if isinstance(stored, dict) and stored.get("key") == key and _walk_unchanged(project.root, stored):
         for rel in stored["files"]:
             every.setdefault(os.path.join(project.root, rel), os.path.join(project.root, rel))
@@ -334,7 +334,7 @@ def _project_files(project: Project, resolver: SettingsResolver, options: RunOpt
             every.setdefault(path, item.path)
             found.append(project.rel(path))
     if cache is not None:
-        cache.index.put(WALK_KEY, {"key": key, "folders": _folder_stamps(project, visited), "files": found})
+        cache.meta.put(WALK_KEY, {"key": key, "folders": _folder_stamps(project, visited), "files": found})
     return every
 
 
@@ -481,7 +481,7 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
         entry = cache.index.with_hash(rel, digest)
         if entry is None or entry.get("module") != list(modules[real]) or "facts" not in entry:
             entry = {"hash": digest, "module": list(modules[real]), "opens": opens, "facts": _facts_digest(modules[real], opens, file_keys)}
-        if cache.index.entries.get(rel) != (entry := dict(entry, stamp=stamp.as_list())):
+        if cache.index.get(rel) != (entry := dict(entry, stamp=stamp.as_list())):
             cache.index.put(rel, entry)  # (a file re-read only because it was edited close to the last write is unchanged)
         bulky = cache.facts.get(rel)
         if bulky is None or bulky.get("hash") != digest:
@@ -490,7 +490,7 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
         if entry["opens"]:
             opening.append(real)
     live = {rels[real] for real in modules}
-    cache.index.keep_only(live | {WALK_KEY, RESOLVED_KEY})
+    cache.index.keep_only(live)
     cache.facts.keep_only(live)
     summarized: dict = {}  # real -> digest of its summary, for every file the index asked for
 
@@ -521,7 +521,7 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
     # it read: when neither changed since the last run, the last run's index is the answer, and
     # resolving it again (a third of a cached run on a large tree) is skipped.
     facts_key = content_hash("\n".join(sorted(f"{rels[real]}\0{digest}" for real, digest in facts_of.items())).encode("utf-8", "surrogateescape"))
-    stored = cache.index.entries.get(RESOLVED_KEY)
+    stored = cache.meta.entries.get(RESOLVED_KEY)
     if isinstance(stored, dict) and stored.get("facts") == facts_key and stored.get("factories") == list(factories):
         try:
             before = {os.path.join(project.root, rel): tuple(item) for rel, item in stored["summarized"].items()}
@@ -538,7 +538,7 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
     index = grow_index(modules, keys, opening, None, factories, project.root or None, summarize_many)
     as_json = _index_to_json(index, project)
     project.index_digest = key_of(as_json)
-    cache.index.put(RESOLVED_KEY, {
+    cache.meta.put(RESOLVED_KEY, {
         "facts": facts_key, "factories": list(factories), "digest": project.index_digest, "index": as_json,
         "summarized": {project.rel(real): [project.hashes.get(real), digest] for real, digest in summarized.items()},
     })
