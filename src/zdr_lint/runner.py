@@ -103,11 +103,21 @@ def _in_pool(linter: Linter, jobs: int, function, items: list, chunk: int = 1) -
 def _lint_many(linter: Linter, paths: list, jobs: int) -> list:
     """Findings of each path, in order, in a pool when there are enough."""
     if jobs > 1 and not linter.registry.errors and len(paths) >= PARALLEL_THRESHOLD:
-        chunk = max(1, len(paths) // (jobs * 8))
-        results = _in_pool(linter, min(jobs, len(paths)), _lint_in_worker, paths, chunk)
+        # largest first, one file a task: a file's cost grows with its size and one module can take
+        # seconds, so handing out the big ones first keeps every worker busy until the end
+        order = sorted(range(len(paths)), key=lambda i: -_size(paths[i]))
+        results = _in_pool(linter, min(jobs, len(paths)), _lint_in_worker, [paths[i] for i in order], 1)
         if results is not None:
-            return results
+            by_index = dict(zip(order, results))
+            return [by_index[i] for i in range(len(paths))]
     return [linter.lint_file(path, candidate=True) for path in paths]
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 # --- The first scan of a file to check --------------------------------------------------------------
