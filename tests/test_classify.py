@@ -56,15 +56,15 @@ def bodies(draw):
 @settings(max_examples=400, derandomize=True, deadline=None)
 @given(bodies())
 def test_the_fast_path_never_hides_a_finding(body):
-    if classify._plainly_clear(body):
+    if classify.plain_request("/v1/messages", body):
         assert classify.messages_body(body) == [], body
 
 
 def test_the_fast_path_takes_the_common_request():
     history = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": [{"type": "text", "text": "hello"}]}]
     tools = [{"name": "lookup", "description": "d", "input_schema": {"type": "object"}}]
-    assert classify._plainly_clear({"model": "claude-sonnet-5-5", "max_tokens": 8, "messages": history, "tools": tools, "system": "s"})
-    assert not classify._plainly_clear({"model": "claude-fable-5", "messages": history})
+    assert classify.plain_request("/v1/messages", {"model": "claude-sonnet-5-5", "max_tokens": 8, "messages": history, "tools": tools, "system": "s"})
+    assert not classify.plain_request("/v1/messages", {"model": "claude-fable-5", "messages": history})
 
 
 def test_key_paths_point_at_the_use():

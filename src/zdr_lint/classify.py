@@ -495,23 +495,19 @@ def request(method: str, path: str, body: Any = None, header_map: Optional[Mappi
     return found
 
 
-def plain_request(path: str, body: Any, header_map: Optional[Mapping], *, beta: bool = False, client: Optional[str] = None) -> bool:
-    """True for the common request, in which nothing can fire: a Messages call with a plain body, no
-    beta header and an unjudged client. Checked without building anything (the guard's hot path)."""
+def plain_request(path: str, body: Any, header_map: Optional[Mapping] = None, *, beta: bool = False, client: Optional[str] = None) -> bool:
+    """True for the common request, in which nothing can fire: a Messages call with no beta header,
+    an unjudged client, and a body that holds nothing `messages_body` could find (no judged keyword,
+    a model outside the Covered Models, plain custom tools, messages and blocks without
+    cache_control or file references). False means "look closer", never "found". The guard's hot
+    path: one function (a call costs as much as a loop's step here), checked without building
+    anything, the common shapes settled by C-level key-set tests (`d.keys() <= {...}`)."""
     if path not in MESSAGES_PATHS or beta or client in _JUDGED_CLIENTS or type(body) is not dict:
         return False
     if header_map:
         for key in header_map:
             if type(key) is str and key.lower() == catalog.BETA_HEADER:
                 return False
-    return _plainly_clear(body)
-
-
-def _plainly_clear(body: dict) -> bool:
-    """True when a Messages body holds nothing `messages_body` could find: no judged keyword, a model
-    outside the Covered Models, plain custom tools, and messages and blocks without cache_control or
-    file references. False means "look closer", never "found". The guard's hot path, so the common
-    shapes are settled by C-level key-set tests (`d.keys() <= {...}`) rather than a loop of lookups."""
     if not body.keys().isdisjoint(_JUDGED_BESIDES_MODEL):
         return False
     model = body.get(catalog.MODEL_KEYWORD)
