@@ -148,7 +148,6 @@ def measure_tree(name: str, root: Path, repeats: int, jobs: int, problems: Probl
         (root / MARKER).write_text("[project]\nname = 'benchmark-tree'\n")
     warm_up(zdr)
     one = single_file(root)
-    changed = {"flip": False}
 
     def prime() -> None:  # the cache as a previous run left it (untimed)
         run_command([zdr, "check", *ZDR_FLAGS, f"-j{jobs}", str(root)], problems, f"{name}: zdr-lint (priming the cache)")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ZDR_LINT, run_zdr
+from conftest import run_zdr
 
 BIN = Path(sys.executable).parent
 FLAKE8 = str(BIN / "flake8")

@@ -13,7 +13,6 @@ import ast
 import os
 import sys
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional, Union
 
 from zdr_lint import catalog, classify, notebook
