@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import threading
 import tokenize
 from collections import Counter
 from pathlib import Path
@@ -160,6 +161,29 @@ def test_cycles_stars_missing_and_broken_modules_never_stop_the_run(tmp_path: Pa
     assert ("use.py", "ZDR001") in by_file  # resolved through two star imports in a cycle
     assert ("broken.py", "ZDR000") in by_file  # the broken module is reported, the rest still checked
     assert [f.start.line for f in findings if Path(f.path).name == "use.py"] == [3]
+
+
+def test_a_package_importing_itself_adds_no_names_round_after_round(tmp_path: Path) -> None:
+    """`import pkg` inside pkg.models.message re-exports pkg's names under pkg.models.message.pkg; the
+    names that import itself produced are not re-exported again (agno's 140-part names on the
+    monorepo tree cost a second per checked file), and the use through them still resolves."""
+    paths = _write(tmp_path, {
+        "pkg/__init__.py": "from pkg.llm import client\nfrom pkg.models import *\n",
+        "pkg/llm.py": "import anthropic\nclient = anthropic.Anthropic()\n",
+        "pkg/models/__init__.py": "from pkg.models.message import *\n",
+        "pkg/models/message.py": "import pkg\nfrom pkg import client\nfrom pkg.models import *\n",
+        "app.py": "from pkg.models import message\nmessage.pkg.client.files.list()\n",
+    })
+    built: list = []
+    worker = threading.Thread(target=lambda: built.append(build_index(paths, root=str(tmp_path))), daemon=True)
+    worker.start()
+    worker.join(60)  # before the fix the names doubled every round: this never ended
+    assert built, "the index of a package importing itself did not finish in 60 s"
+    index = built[0]
+    assert "pkg.models.message.pkg.client" in index.client_names
+    assert max(name.count(".") for name in index.client_names) <= 6, sorted(index.client_names, key=len)[-1]
+    findings = lint_paths(Linter(Settings(project_root=tmp_path)), paths, jobs=1)
+    assert [(Path(f.path).name, f.code) for f in findings] == [("app.py", "ZDR001")]
 
 
 def test_module_names_and_relative_imports(tmp_path: Path) -> None:

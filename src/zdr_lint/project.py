@@ -811,12 +811,17 @@ def resolve(summaries: dict, paths: dict, factories: Sequence[str] = (), root: O
                 if target in strings:
                     strings.setdefault(prefix + local, strings[target])
                 # names below a re-exported class or module: `from .llm import Service` -> app.Service.client
+                # (not the names this import already gave: `import agno` inside agno.models.message
+                # would otherwise add agno.models.message.agno.models.message.agno..., a level a round)
+                below = prefix + local + "."
                 for known in _children(sorted_names, target):
-                    names.add(prefix + local + known[len(target):])
+                    if not known.startswith(below):
+                        names.add(prefix + local + known[len(target):])
             for star in s["stars"]:
                 star = ev.canonical(star)
                 for known in _children(sorted_names, star):
-                    names.add(prefix + known[len(star) + 1:])
+                    if not known.startswith(prefix):  # the module's own names, reached through the star
+                        names.add(prefix + known[len(star) + 1:])
                 for known in _children(sorted_strings, star, direct_only=True):
                     strings.setdefault(prefix + known[len(star) + 1:], strings[known])
             for fname, expr in s["functions"].items():
