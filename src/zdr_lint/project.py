@@ -47,6 +47,7 @@ MAX_ROUNDS = 50  # fixpoint rounds; each round adds names, so this bounds pathol
 URL_MARKERS = (catalog.API_HOST, "publishers/anthropic")
 _REQUEST_KEYS = frozenset(catalog.REQUEST_KEYWORDS) | {catalog.OUTPUT_CONFIG_KEYWORD}
 SUMMARY_VERSION = 1  # bump when the summary's shape or meaning changes (cached summaries are dropped)
+RESOLVE_VERSION = 2  # bump when `resolve` gives another index from the same summaries (a kept index is dropped)
 
 
 # --- Module names -------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from zdr_lint.gate import gate_facts
 from zdr_lint.plugins import get_registry
 from zdr_lint.prefilter import lowered_passes
 from zdr_lint.project import (
+    RESOLVE_VERSION,
     ProjectIndex,
     build_index,
     grow_index,
@@ -532,7 +533,7 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
     # resolving it again (a third of a cached run on a large tree) is skipped.
     facts_key = content_hash("\n".join(sorted(f"{rels[real]}\0{digest}" for real, digest in facts_of.items())).encode("utf-8", "surrogateescape"))
     stored = cache.meta.entries.get(RESOLVED_KEY)
-    if isinstance(stored, dict) and stored.get("facts") == facts_key and stored.get("factories") == list(factories):
+    if isinstance(stored, dict) and stored.get("facts") == facts_key and stored.get("factories") == list(factories) and stored.get("v") == RESOLVE_VERSION:
         try:
             before = {os.path.join(project.root, rel): tuple(item) for rel, item in stored["summarized"].items()}
             if all(real in modules for real in before):
@@ -549,7 +550,7 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
     as_json = _index_to_json(index, project)
     project.index_digest = key_of(as_json)
     cache.meta.put(RESOLVED_KEY, {
-        "facts": facts_key, "factories": list(factories), "digest": project.index_digest, "index": as_json,
+        "v": RESOLVE_VERSION, "facts": facts_key, "factories": list(factories), "digest": project.index_digest, "index": as_json,
         "summarized": {project.rel(real): [project.hashes.get(real), digest] for real, digest in summarized.items()},
     })
     return index
