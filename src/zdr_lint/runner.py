@@ -84,6 +84,18 @@ def _scan_in_worker(paths: list) -> list:
     return [_scan_file(_worker_linter, path) for path in paths]
 
 
+def _per_file(linter: Linter, jobs: int, one, in_worker, paths: list) -> list:
+    """`one(linter, path)` for every path, in order; on a large tree in interleaved batches in the
+    pool (`in_worker(batch)` runs `one` with the worker's Linter)."""
+    if jobs > 1 and len(paths) >= PARALLEL_SCAN_THRESHOLD:
+        batches = [paths[i:: jobs * 4] for i in range(jobs * 4)]
+        answers = _in_pool(linter, jobs, in_worker, batches)
+        if answers is not None:
+            found = dict(zip((p for batch in batches for p in batch), (r for batch in answers for r in batch)))
+            return [found[p] for p in paths]
+    return [one(linter, path) for path in paths]
+
+
 def _in_pool(linter: Linter, jobs: int, function, items: list, chunk: int = 1) -> Optional[list]:
     """`function` over `items` in worker processes, results in order; None when no pool can run
     (no /dev/shm in some containers, a worker killed by the system): the caller then does the
@@ -162,11 +174,8 @@ def _scan_signature(linter: Linter) -> tuple:
 
 def _spells_indexed_pair(linter: Linter, path: str) -> bool:
     """Does a file that failed the catalog's words spell a name of the index with its module?"""
-    try:
-        lowered = read_file_bytes(path).lower()
-    except OSError:
-        return True
-    return lowered_passes(lowered, (), linter.trigger_pairs)
+    lowered = read_lowered(path)
+    return lowered is None or lowered_passes(lowered, (), linter.trigger_pairs)
 
 
 def _pairs_in_worker(paths: list) -> list:
@@ -208,13 +217,7 @@ def lint_paths(linter: Linter, paths: Sequence[str], jobs: Optional[int] = None)
 
 
 def _scan_all(linter: Linter, paths: list, jobs: int) -> list:
-    if jobs > 1 and len(paths) >= PARALLEL_SCAN_THRESHOLD:
-        batches = [paths[i:: jobs * 4] for i in range(jobs * 4)]
-        answers = _in_pool(linter, jobs, _scan_in_worker, batches)
-        if answers is not None:
-            found = dict(zip((p for batch in batches for p in batch), (r for batch in answers for r in batch)))
-            return [found[p] for p in paths]
-    return [_scan_file(linter, path) for path in paths]
+    return _per_file(linter, jobs, _scan_file, _scan_in_worker, paths)
 
 
 def _candidates(linter: Linter, paths: list, scanned: list, scanned_with_index: bool = False) -> list:
@@ -389,9 +392,10 @@ def _walk_unchanged(root: str, stored: dict) -> bool:
 
 
 def _open_project(project: Project, resolver: SettingsResolver, registry, options: RunOptions,
-                  real: Optional[RealPaths] = None, walked: Sequence[str] = ()) -> tuple:
+                  real: Optional[RealPaths] = None, walked: Sequence[str] = (), scan: bool = False) -> tuple:
     """(cache, every file of the project) with the project's index built: what checking one of its
-    files needs, for check_files and linter_for alike."""
+    files needs, for check_files and linter_for alike. `scan`: the files are checked next (by
+    `_check_project`), so the index's pass over them also makes their first scan."""
     settings = project.settings
     base = Linter(settings, registry)
     factories = base.client_factories
@@ -401,12 +405,12 @@ def _open_project(project: Project, resolver: SettingsResolver, registry, option
     folder = cache_folder(project.root, settings.cache_dir, str(settings.project_root)) if use_cache else None
     cache = ProjectCache.open(folder, key_of("index", list(factories)), run_key)
     every = _project_files(project, resolver, options, real, walked, cache)
-    project.index = _index(project, every, factories, cache, options, base)
+    project.index = _index(project, every, factories, cache, options, base, scan)
     return cache, every
 
 
 def _check_project(project: Project, resolver: SettingsResolver, registry, options: RunOptions, real: Optional[RealPaths] = None, walked: Sequence[str] = ()) -> list:
-    cache, every = _open_project(project, resolver, registry, options, real, walked)
+    cache, every = _open_project(project, resolver, registry, options, real, walked, scan=True)
     # the files to check, each with the Linter of its own settings (nearest settings file)
     linters: dict = {}
     groups: dict = {}
@@ -446,8 +450,9 @@ def _plugins_key(registry) -> list:
     return sorted(f"{code}:{getattr(rule, '__module__', '')}" for code, rule in registry.rules.items())
 
 
-def _index(project: Project, every: dict, factories: Sequence[str], cache: ProjectCache, options: RunOptions, linter: Linter) -> ProjectIndex:
-    """The project's index, from cached per-file facts where the file is unchanged."""
+def _index(project: Project, every: dict, factories: Sequence[str], cache: ProjectCache, options: RunOptions, linter: Linter, scan: bool = False) -> ProjectIndex:
+    """The project's index, from cached per-file facts where the file is unchanged. With `scan`,
+    each file read also gets its first scan, made with `linter` (project.scans)."""
     modules: dict = {}
     rels: dict = {}  # real -> path relative to the root (the cache's key)
     opening: list = []
@@ -475,18 +480,19 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
     # files changed since the cache was written (all, on a cold run): read, hashed and read for
     # the index's facts, in worker processes on a large tree
     # (the first scan of each file is made in the same pass, with `linter`: _check_group uses it)
-    items = [(real, *modules[real], words) for real, _, _ in to_read]
+    items = [(real, *modules[real], words, scan) for real, _, _ in to_read]
     facts = None
     if options.jobs > 1 and len(items) >= PARALLEL_SCAN_THRESHOLD:
         facts = _in_pool(linter, options.jobs, _file_facts, items, max(1, len(items) // (options.jobs * 8)))
     if facts is None:
         facts = [_file_facts(item, linter) for item in items]
-    project.scans, project.scan_signature = {}, _scan_signature(linter)
+    project.scans, project.scan_signature = {}, _scan_signature(linter) if scan else None
     for (real, rel, stamp), found in zip(to_read, facts):
         if found is None:
             continue
         digest, opens, file_keys, scan = found
-        project.scans[real] = scan
+        if scan is not None:
+            project.scans[real] = scan
         project.hashes[real] = digest
         project.keys[real] = frozenset(file_keys)
         entry = cache.index.with_hash(rel, digest)
@@ -597,16 +603,16 @@ def _index_from_json(item: dict, project: Project, modules: dict) -> ProjectInde
 
 
 def _file_facts(item: tuple, linter: Optional[Linter] = None) -> Optional[tuple]:
-    """(content hash, opens the index, import keys, first scan) of a file, or None when it cannot
-    be read. One read for the index and the scan; in a worker, `linter` is the worker's."""
-    real, module, is_package, words = item
+    """(content hash, opens the index, import keys, first scan or None) of a file, or None when it
+    cannot be read. One read for the index and the scan; in a worker, `linter` is the worker's."""
+    real, module, is_package, words, scan = item
     try:
         data = read_file_bytes(real)
     except OSError:
         return None
     lowered = data.lower()
-    scan = _scan_bytes(linter or _worker_linter, real, data, lowered, module.split(".")[0])
-    return content_hash(data), opens_index(lowered, words), import_keys(lowered, module, is_package), scan
+    first = _scan_bytes(linter or _worker_linter, real, data, lowered, module.split(".")[0]) if scan else None
+    return content_hash(data), opens_index(lowered, words), import_keys(lowered, module, is_package), first
 
 
 def _summarize_path(real: str, module: str, is_package: bool) -> Optional[dict]:
@@ -681,16 +687,7 @@ def _first_scans(project: Project, linter: Linter, todo: list, options: RunOptio
         else:
             pairs.append(i)
     if pairs:
-        paths = [todo[i][1] for i in pairs]
-        spelled = None
-        if options.jobs > 1 and len(paths) >= PARALLEL_SCAN_THRESHOLD:
-            batches = [paths[k:: options.jobs * 4] for k in range(options.jobs * 4)]
-            answers = _in_pool(linter, options.jobs, _pairs_in_worker, batches)
-            if answers is not None:
-                found = dict(zip((p for batch in batches for p in batch), (r for batch in answers for r in batch)))
-                spelled = [found[p] for p in paths]
-        if spelled is None:
-            spelled = [_spells_indexed_pair(linter, p) for p in paths]
+        spelled = _per_file(linter, options.jobs, _spells_indexed_pair, _pairs_in_worker, [todo[i][1] for i in pairs])
         for i, hit in zip(pairs, spelled):
             if hit:
                 fresh.append(i)  # it passes with the index: its ast facts are needed
