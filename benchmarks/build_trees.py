@@ -16,6 +16,11 @@ Trees (each a plain folder of installed packages, never imported or run):
 Wheels are downloaded once (`pip download --no-deps --only-binary=:all:`) into .cache/wheels and
 installed from there with `--no-index`, so a rebuild is offline and gives the same files. A tree
 whose folder holds a `.complete` stamp listing the same pins is skipped.
+
+Each tree is a project of its own: an empty `.zdr-lint.toml` at its top marks its root, as a
+repository's settings file or `.git` would. Without it the nearest settings file above a tree is
+this repository's `pyproject.toml`, and zdr-lint's project index would take in the repository
+itself (its fixtures and tests, dense with Anthropic names), which no user's tree holds.
 """
 
 from __future__ import annotations
@@ -147,6 +152,17 @@ def _finish(name: str, staging: Path) -> None:
     staging.rename(final)
 
 
+PROJECT_MARKER = ".zdr-lint.toml"
+MARKER_TEXT = "# marks this benchmark tree as a project of its own (see benchmarks/build_trees.py)\n"
+
+
+def mark_project(name: str) -> None:
+    """Write the tree's root marker (also into a tree built before markers existed)."""
+    marker = tree_path(name) / PROJECT_MARKER
+    if not marker.is_file():
+        marker.write_text(MARKER_TEXT)
+
+
 def build(names=TREE_NAMES, force: bool = False, verbose: bool = True) -> dict:
     """Build the named trees (and what they derive from); return {name: path}."""
     TREES.mkdir(parents=True, exist_ok=True)
@@ -161,6 +177,8 @@ def build(names=TREE_NAMES, force: bool = False, verbose: bool = True) -> dict:
             _build_installed(name)
         else:
             _build_derived(name)
+    for name in order:
+        mark_project(name)
     return {name: tree_path(name) for name in names}
 
 
