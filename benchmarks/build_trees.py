@@ -33,6 +33,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from zdr_lint.config import CONFIG_FILES
+
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
 WHEELS = CACHE / "wheels"
@@ -153,6 +155,7 @@ def _finish(name: str, staging: Path) -> None:
 
 
 PROJECT_MARKER = ".zdr-lint.toml"
+assert PROJECT_MARKER in CONFIG_FILES, "the marker must be a file zdr-lint takes for a project's root"
 MARKER_TEXT = "# marks this benchmark tree as a project of its own (see benchmarks/build_trees.py)\n"
 
 
