@@ -34,6 +34,12 @@ _SKIPPED = (
     cst.RightCurlyBrace, cst.Comma, cst.Dot, cst.Colon, cst.Semicolon, cst.AssignEqual, cst.BaseBinaryOp,
     cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp, cst.ImportStar, cst.Asynchronous,
 )
+# The statements a node's position is rendered from (zdr_lint.positions): a line of simple
+# statements, or a compound statement (for the nodes of its header).
+STATEMENT_TYPES = frozenset({
+    cst.SimpleStatementLine, cst.FunctionDef, cst.ClassDef, cst.If, cst.For, cst.While, cst.Try,
+    cst.TryStar, cst.With, cst.Match,
+})
 _FIELDS: dict = {}  # node type -> names of its fields, in declaration order
 
 
@@ -60,9 +66,11 @@ class Collector(cst.CSTVisitor):
         self.call_of_argument: dict[int, cst.Call] = {}
         self.functions: dict[int, FunctionInfo] = {}
         self.class_scopes: dict[int, Scope] = {}
-        self.top_of: dict[int, cst.CSTNode] = {}  # node -> its top-level statement
-        self._top_ids: set = set()
-        self._top: Optional[cst.CSTNode] = None
+        # where findings are rendered from (zdr_lint.positions): node -> its innermost statement,
+        # statement -> the statement around it (None at the top level)
+        self.statement_of: dict[int, cst.CSTNode] = {}
+        self.enclosing: dict[int, Optional[cst.CSTNode]] = {}
+        self._statement: Optional[cst.CSTNode] = None
         self.container_of: dict[int, cst.CSTNode] = {}  # value -> the dict element or argument holding it
         # strings that may spell a raw API endpoint (docstrings and bare string statements left out)
         self.endpoint_strings: list = []
@@ -110,13 +118,17 @@ class Collector(cst.CSTVisitor):
         self.on_leave(node)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        # Remember each node's top-level statement: positions are then computed per statement.
-        if type(node) is cst.Module:
-            self._top_ids = {id(stmt) for stmt in node.body}
-        elif id(node) in self._top_ids:
-            self._top = node
-        self.top_of[id(node)] = self._top
+        # Remember each node's innermost statement: positions are then rendered per statement.
+        if type(node) in STATEMENT_TYPES:
+            self.enclosing[id(node)] = self._statement
+            self._statement = node
+        self.statement_of[id(node)] = self._statement
         return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        super().on_leave(original_node)
+        if type(original_node) in STATEMENT_TYPES:
+            self._statement = self.enclosing[id(original_node)]
 
     # values only compared
     def _enter_compared(self, value: int) -> None:

@@ -211,17 +211,18 @@ class Linter:
             model.project, model.is_package = self.project, is_package
             reports, failures = run_rules(model, [self.registry.rules[c] for c in sorted(codes) if c != CANNOT_CHECK], self.judge)
             reports = [r for r in reports if _confidence_rank(r.confidence) >= _confidence_rank(self.settings.min_confidence)]
-            findings = self._to_findings(module, text, path, reports, codes, tree, model.collector.top_of, blanked, cache, model.collector)
+            findings = self._to_findings(module, text, path, reports, codes, source, tree, blanked, cache, model.collector)
         for rule, exc in failures:
             findings.extend(self._if_enabled(codes, self.cannot_check(path, f"internal error in {rule.code}: {type(exc).__name__}: {exc}")))
         findings.sort(key=lambda f: f.sort_key)
         return findings
 
     def _to_findings(
-        self, module, text: str, path: str, reports: list, codes: frozenset,
-        tree: Optional[ast.Module] = None, top_of: Optional[dict] = None, blanked: frozenset = frozenset(),
+        self, module, text: str, path: str, reports: list, codes: frozenset, parsed_text: Optional[str] = None,
+        tree: Optional[ast.Module] = None, blanked: frozenset = frozenset(),
         cache: Optional["StatementCache"] = None, collector=None,
     ) -> list:
+        """`parsed_text`: the text libcst parsed (large data blanked), `text` the file's."""
         if not reports:
             return self._noqa_only(text, path, codes)
         from zdr_lint.positions import locate  # loads libcst's metadata: only files with findings need it
@@ -234,7 +235,9 @@ class Linter:
             every = parent_map(collector.calls, collector.dicts)
             parents = {id(r.node): every[id(r.node)] for r in fixable if id(r.node) in every}
         nodes = [r.node for r in reports] + list({id(p): p for p in parents.values()}.values())
-        positions = locate(module, nodes, top_of or {}, tree, blanked, cache.positions_of if cache is not None else None)
+        statement_of, enclosing = (collector.statement_of, collector.enclosing) if collector is not None else ({}, {})
+        render = cache.render if cache is not None else None
+        positions = locate(module, nodes, statement_of, enclosing, tree, parsed_text or text, blanked, render)
         suppressions = parse_suppressions(text, self.known_selectors, tree)
         findings = []
         for report in reports:

@@ -43,7 +43,7 @@ class StatementCache:
         self._statements: dict = {}  # piece text -> tuple of libcst statements
         self._config: Optional["cst.Module"] = None  # a parsed piece whose indent and newline the module takes
         # per statement (by id; `_statements` keeps each alive): the piece module it was parsed in,
-        # whose indentation renders it, and its rendered positions once a finding asked for them
+        # whose indentation renders it, and the renderings of its statements once a finding asked for them
         self._home: dict = {}
         self._positions: dict = {}
         self.reused = 0  # pieces taken from the previous version in the last parse (for tests, benchmarks)
@@ -98,15 +98,16 @@ class StatementCache:
             has_trailing_newline=text.endswith(("\n", "\r")),
         )
 
-    def positions_of(self, module: "cst.Module", stmt: "cst.CSTNode"):
-        """Rendered positions of a top-level statement (see zdr_lint.positions.locate), kept while
-        the statement is unchanged; rendered in the piece it was parsed from, whose indentation
-        its blocks assume."""
-        from zdr_lint.positions import statement_positions  # libcst metadata, loaded on first use (server start-up)
+    def render(self, module: "cst.Module", stmt: "cst.CSTNode", top: "cst.CSTNode"):
+        """`stmt` rendered alone (see zdr_lint.positions.locate), kept while its top-level statement
+        `top` is unchanged; rendered in the piece `top` was parsed from, whose indentation its blocks
+        assume."""
+        from zdr_lint.positions import render_statement  # libcst metadata, loaded on first use (server start-up)
 
-        found = self._positions.get(id(stmt))
+        kept = self._positions.get(id(top))
+        found = kept.get(id(stmt)) if kept is not None else None
         if found is None:
-            found = statement_positions(self._home.get(id(stmt)) or module, stmt)
-            if id(stmt) in self._home:
-                self._positions[id(stmt)] = found
+            found = render_statement(self._home.get(id(top)) or module, stmt, nested=stmt is not top)
+            if id(top) in self._home:
+                self._positions.setdefault(id(top), {})[id(stmt)] = found
         return found
