@@ -6,14 +6,18 @@ file checked alone is at most recognised by its shape (medium)."""
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import libcst as cst
+import pytest
 
 from zdr_lint.config import Settings
 from zdr_lint.engine import Linter
+from zdr_lint.semantic_types import literal_string
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "fixtures" / "realistic" / "typed_refs"
@@ -44,3 +48,9 @@ def test_alone_the_same_uses_are_only_shapes() -> None:
 def test_a_project_constant_set_as_cache_control_is_a_use() -> None:
     # without the constant's value, a cache_control set on a text block is caching of that block
     assert check_package()[("prompts.py", 8, "ZDR002")] == "medium"
+
+
+@pytest.mark.parametrize("literal", ["'a'", '"b c"', "''", '""', "'''x'''", '"""y\nz"""', "''''''", "'a\\nb'", "r'a\\d'", "u'x'", "'''a''b'''", '"\'"', '"""a\r\nb"""'])
+def test_a_string_literal_reads_as_python_reads_it(literal: str) -> None:
+    """A literal's value, read without `ast.literal_eval` where it has no prefix or escape."""
+    assert literal_string(cst.parse_expression(literal)) == ast.literal_eval(literal)

@@ -1,5 +1,6 @@
 """A finding's position is rendered from its innermost statement alone (zdr_lint.positions). Whatever
-the layout around it, every node must land where libcst's whole-module PositionProvider puts it."""
+the layout around it, every node must land where libcst's whole-module PositionProvider puts it. And
+the parse behind it (zdr_lint.cst_parse) builds the tree libcst's own parse builds."""
 
 from __future__ import annotations
 
@@ -146,3 +147,17 @@ def test_the_language_server_cache_renders_nested_statements_again_only_after_an
     fresh = [(f.code, f.start, f.end) for f in linter.lint_source(edited, "m.py")]
     assert first and again == fresh
     assert [f[1].line for f in again] == [f[1].line + 1 for f in first]
+
+
+def test_parsing_without_validation_builds_the_same_tree_and_keeps_validation_elsewhere() -> None:
+    from zdr_lint.cst_parse import parse_module
+
+    text = LAYOUTS["nested blocks"] + LAYOUTS["try and match"]
+    assert parse_module(text).deep_equals(cst.parse_module(text))
+    assert parse_module(text).code == text
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("not a name")  # a node our own code builds is still checked
+    with pytest.raises(cst.ParserSyntaxError):
+        parse_module("def broken(:\n")
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("still checked after a failed parse")

@@ -7,6 +7,7 @@ whose files never reach libcst never pays for it.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Optional
 
 import libcst as cst
@@ -41,14 +42,28 @@ STATEMENT_TYPES = frozenset({
     cst.TryStar, cst.With, cst.Match,
 })
 _FIELDS: dict = {}  # node type -> names of its fields, in declaration order
+# field value type -> does the walk enter it (a node type outside _SKIPPED)? Looked up by type, since
+# `isinstance` against libcst's abstract classes was a third of the walk.
+_ENTERS: dict = {}
+
+
+def _enters(kind: type) -> bool:
+    enter = _ENTERS[kind] = issubclass(kind, cst.CSTNode) and not issubclass(kind, _SKIPPED)
+    return enter
+
+
+def _only_layout(field_name: str) -> bool:
+    """Fields that by libcst's definitions hold only whitespace, comments, brackets or commas."""
+    return field_name.startswith("whitespace") or field_name in _LAYOUT_FIELDS
+
+
+_LAYOUT_FIELDS = frozenset({"lpar", "rpar", "comma", "leading_lines", "lines_after_decorators", "header", "footer", "trailing_whitespace"})
 
 
 def _fields_of(kind: type) -> tuple:
-    import dataclasses
-
     found = _FIELDS.get(kind)
     if found is None:
-        found = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+        found = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind) if not _only_layout(f.name))
     return found
 
 
@@ -71,6 +86,7 @@ class Collector(cst.CSTVisitor):
         self.statement_of: dict[int, cst.CSTNode] = {}
         self.enclosing: dict[int, Optional[cst.CSTNode]] = {}
         self._statement: Optional[cst.CSTNode] = None
+        self._plans: dict = {}  # node type -> (fields, visit_X, leave_X, is a statement): see _plan
         self.container_of: dict[int, cst.CSTNode] = {}  # value -> the dict element or argument holding it
         # strings that may spell a raw API endpoint (docstrings and bare string statements left out)
         self.endpoint_strings: list = []
@@ -105,30 +121,40 @@ class Collector(cst.CSTVisitor):
             self._drop_compared_values()
 
     def _walk(self, node: cst.CSTNode) -> None:
-        if self.on_visit(node):
-            for name in _fields_of(type(node)):
-                value = getattr(node, name)
-                if isinstance(value, cst.CSTNode):
-                    if not isinstance(value, _SKIPPED):
-                        self._walk(value)
-                elif isinstance(value, (tuple, list)):
-                    for item in value:
-                        if isinstance(item, cst.CSTNode) and not isinstance(item, _SKIPPED):
-                            self._walk(item)
-        self.on_leave(node)
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        # Remember each node's innermost statement: positions are then rendered per statement.
-        if type(node) in STATEMENT_TYPES:
+        kind = type(node)
+        plan = self._plans.get(kind) or self._plan(kind)
+        fields, visit, leave, is_statement = plan
+        if is_statement:  # each node's innermost statement: positions are rendered per statement
             self.enclosing[id(node)] = self._statement
             self._statement = node
         self.statement_of[id(node)] = self._statement
-        return super().on_visit(node)
+        if visit is None or visit(node) is not False:
+            enters = _ENTERS
+            for name in fields:
+                value = getattr(node, name)
+                value_kind = type(value)
+                if value_kind is tuple or value_kind is list:
+                    for item in value:
+                        enter = enters.get(type(item))
+                        if enter or (enter is None and _enters(type(item))):
+                            self._walk(item)
+                else:
+                    enter = enters.get(value_kind)
+                    if enter or (enter is None and _enters(value_kind)):
+                        self._walk(value)
+        if leave is not None:
+            leave(node)
+        if is_statement:
+            self._statement = self.enclosing[id(node)]
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        super().on_leave(original_node)
-        if type(original_node) in STATEMENT_TYPES:
-            self._statement = self.enclosing[id(original_node)]
+    def _plan(self, kind: type) -> tuple:
+        """How the walk treats a node type: its fields, its visit_X and leave_X (bound, or None), and
+        whether it is a statement."""
+        name = kind.__name__
+        plan = self._plans[kind] = (
+            _fields_of(kind), getattr(self, f"visit_{name}", None), getattr(self, f"leave_{name}", None), kind in STATEMENT_TYPES,
+        )
+        return plan
 
     # values only compared
     def _enter_compared(self, value: int) -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Iterable, Optional, Union
 from zdr_lint import catalog, classify, notebook
 from zdr_lint._lazy import libcst as cst
 from zdr_lint.config import Settings, expand_selector, make_spec, relative_path, resolve_selection
+from zdr_lint.cst_parse import parse_module
 
 from zdr_lint.finding import CONFIDENCE_LEVELS, Finding, Position
 from zdr_lint.gate import blank_large_data, gate_decides, has_candidate, libcst_may_decide
@@ -203,7 +204,7 @@ class Linter:
         with recursion_limit(max(sys.getrecursionlimit(), RECURSION_LIMIT)):
             try:
                 source = text if parse_text is None else parse_text
-                module = cache.parse(source, tree) if cache is not None and tree is not None else cst.parse_module(source)
+                module = cache.parse(source, tree) if cache is not None and tree is not None else parse_module(source)
             except cst.ParserSyntaxError as exc:
                 raise CannotCheck(f"syntax error: {exc.message}", exc.raw_line, exc.raw_column) from None
             module_name, is_package = self.module_of(path)

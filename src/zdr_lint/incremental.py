@@ -16,6 +16,7 @@ import ast
 from typing import Optional
 
 from zdr_lint._lazy import libcst as cst
+from zdr_lint.cst_parse import parse_module
 from zdr_lint.source import source_lines
 
 
@@ -54,13 +55,13 @@ class StatementCache:
         pieces = _pieces(source_lines(text, keepends=True), tree)
         if not pieces:
             self._statements = {}
-            return cst.parse_module(text)
+            return parse_module(text)
         try:
             return self._assemble(text, pieces)
         except cst.ParserSyntaxError:
             # a piece libcst refuses alone: the whole parse says where, with the module's own lines
             self._statements, self._home, self._positions = {}, {}, {}
-            return cst.parse_module(text)
+            return parse_module(text)
 
     def _assemble(self, text: str, pieces: list) -> "cst.Module":
         previous, current = self._statements, {}
@@ -71,7 +72,7 @@ class StatementCache:
         for piece in pieces:
             statements = previous.get(piece) or current.get(piece)
             if statements is None:
-                module = cst.parse_module(piece)
+                module = parse_module(piece)
                 statements = tuple(module.body)
                 first_module = first_module or module
                 for stmt in statements:
@@ -86,7 +87,7 @@ class StatementCache:
             body.extend(statements)
         # whole dicts assigned at once: a reader on another thread never sees a half-built one
         self._statements, self._home, self._positions, self.reused = current, home, positions, reused
-        config = first_module or self._config or cst.parse_module(pieces[0])
+        config = first_module or self._config or parse_module(pieces[0])
         self._config = config
         return cst.Module(
             body=body,

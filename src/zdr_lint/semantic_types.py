@@ -165,8 +165,12 @@ def _dotted(node: cst.BaseExpression) -> str:
 def literal_string(node: cst.BaseExpression) -> Optional[str]:
     """The value of a plain string literal (no f-string with fields), else None."""
     if isinstance(node, cst.SimpleString):
+        raw = node.value
+        if raw[0] in "'\"" and "\\" not in raw and "\r" not in raw:  # no prefix, escape or CR: the text between the quotes
+            width = 3 if len(raw) >= 6 and raw[:3] == raw[0] * 3 else 1
+            return raw[width:-width]
         try:
-            value = _ast.literal_eval(node.value)
+            value = _ast.literal_eval(raw)
         except (ValueError, SyntaxError):
             return None
         return value if isinstance(value, str) else None
