@@ -174,3 +174,15 @@ def test_the_table_is_what_ruff_does(tmp_path: Path) -> None:
                                 cwd=tmp_path, capture_output=True, text=True)
         assert (" F401 " not in result.stdout) == suppressed, (ruff_form, own_line, version)
         assert ("warning" in result.stderr) == warns, (ruff_form, own_line, version, result.stderr)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_malformed_directive_warns_once_per_file_in_one_process_or_many(tmp_path: Path, jobs: str) -> None:
+    """Ten files with a finding and an unreadable `# noqa:` each (enough for the worker pool)."""
+    for i in range(10):
+        (tmp_path / f"app{i}.py").write_text(f"{HEADER}{CALL}  # noqa:\n")
+    (tmp_path / "quiet.py").write_text("x = 1  # noqa:\n")  # no finding: no warning, as ruff
+    result = run_zdr("check", "--isolated", "--no-cache", "-j", jobs, "--output-format", "concise", ".", cwd=tmp_path)
+    warned = re.findall(r"warning: (\S+?):3: ", result.stderr.decode())
+    assert sorted(warned) == sorted(f"app{i}.py" for i in range(10)), result.stderr.decode()
+    assert len(concise(result)) == 10

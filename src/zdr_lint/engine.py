@@ -27,7 +27,7 @@ from zdr_lint.prefilter import gated_words, lowered_passes, passes_prefilter
 from zdr_lint.project import index_words, module_name_of
 from zdr_lint.rules.base import Report
 from zdr_lint.semantics import SemanticModel
-from zdr_lint.source import RECURSION_LIMIT, CannotCheck, NotRegularFile, decode_source, parse_ast, read_file_bytes, recursion_limit
+from zdr_lint.source import RECURSION_LIMIT, CannotCheck, NotRegularFile, decode_source, gc_paused, parse_ast, read_file_bytes, recursion_limit
 from zdr_lint.suppression import parse_suppressions, unused_codes
 from zdr_lint.wrappers import direct_uses
 
@@ -200,6 +200,13 @@ class Linter:
     def lint_candidate(
         self, text: str, path: str, codes: frozenset, parse_text: Optional[str] = None,
         tree: Optional[ast.Module] = None, blanked: frozenset = frozenset(), cache: Optional["StatementCache"] = None,
+    ) -> list:
+        with gc_paused():  # (source.gc_paused) the trees die with _lint_candidate's frame, before the collector resumes
+            return self._lint_candidate(text, path, codes, parse_text, tree, blanked, cache)
+
+    def _lint_candidate(
+        self, text: str, path: str, codes: frozenset, parse_text: Optional[str],
+        tree: Optional[ast.Module], blanked: frozenset, cache: Optional["StatementCache"],
     ) -> list:
         with recursion_limit(max(sys.getrecursionlimit(), RECURSION_LIMIT)):
             try:

@@ -50,8 +50,10 @@ PARALLEL_THRESHOLD = 8
 # The first scan (read, prefilter, ast stage) costs ~0.1 ms a file: below this many files a process
 # pool's start-up costs more than the second core saves.
 PARALLEL_SCAN_THRESHOLD = 1000
-# Module summaries of one index round (an ast parse each): a pool pays off past this many.
+# Module summaries of one index round (an ast parse each): a pool pays off past this many files,
+# or past this many bytes of source (a round of a few large modules: seconds in one process).
 PARALLEL_INDEX_THRESHOLD = 64
+PARALLEL_INDEX_BYTES = 1_000_000
 _worker_linter: Optional[Linter] = None
 _worker_token: Optional[int] = None
 _warned_no_pool = False
@@ -74,9 +76,16 @@ def _init_worker(settings: Settings, project=None, token: Optional[int] = None) 
         _worker_linter, _worker_token = Linter(settings, project=project), token
 
 
-def _lint_in_worker(path: str) -> list:
+def _lint_in_worker(item: tuple) -> tuple:
     assert _worker_linter is not None
-    return _worker_linter.lint_file(path, candidate=True)
+    return _lint_one(_worker_linter, *item)
+
+
+def _lint_one(linter: Linter, path: str, warnings: bool = True) -> tuple:
+    """(findings, noqa warnings) of a candidate: the warnings only for a file with findings (a
+    file without any prints none, as ruff), read where the file is linted, not in the main process."""
+    findings = linter.lint_file(path, candidate=True)
+    return findings, (_noqa_warnings(linter, path) if warnings and findings else [])
 
 
 def _scan_in_worker(paths: list) -> list:
@@ -113,17 +122,17 @@ def _in_pool(linter: Linter, jobs: int, function, items: list, chunk: int = 1) -
         return None
 
 
-def _lint_many(linter: Linter, paths: list, jobs: int) -> list:
-    """Findings of each path, in order, in a pool when there are enough."""
+def _lint_many(linter: Linter, paths: list, jobs: int, warnings: bool = True) -> list:
+    """(findings, noqa warnings) of each path, in order, in a pool when there are enough."""
     if jobs > 1 and not linter.registry.errors and len(paths) >= PARALLEL_THRESHOLD:
         # largest first, one file a task: a file's cost grows with its size and one module can take
         # seconds, so handing out the big ones first keeps every worker busy until the end
         order = sorted(range(len(paths)), key=lambda i: -_size(paths[i]))
-        results = _in_pool(linter, min(jobs, len(paths)), _lint_in_worker, [paths[i] for i in order], 1)
+        results = _in_pool(linter, min(jobs, len(paths)), _lint_in_worker, [(paths[i], warnings) for i in order], 1)
         if results is not None:
             by_index = dict(zip(order, results))
             return [by_index[i] for i in range(len(paths))]
-    return [linter.lint_file(path, candidate=True) for path in paths]
+    return [_lint_one(linter, path, warnings) for path in paths]
 
 
 def _size(path: str) -> int:
@@ -211,7 +220,7 @@ def lint_paths(linter: Linter, paths: Sequence[str], jobs: Optional[int] = None)
         candidates = _candidates(linter, list(paths), scanned)
     else:
         candidates = [p for p in paths if _worth_linting(linter, p)]
-    findings = [f for result in _lint_many(linter, candidates, jobs if parallel else 1) for f in result]
+    findings = [f for result, _ in _lint_many(linter, candidates, jobs if parallel else 1, warnings=False) for f in result]
     findings.sort(key=lambda f: f.sort_key)
     return findings
 
@@ -518,8 +527,9 @@ def _index(project: Project, every: dict, factories: Sequence[str], cache: Proje
             if bulky is not None and "summary" in bulky and bulky.get("hash") == project.hashes.get(real):
                 out[real] = bulky["summary"]
         missing = [real for real in reals if real not in out and not _inside_sdk(modules[real][0])]
-        if options.jobs > 1 and len(missing) >= PARALLEL_INDEX_THRESHOLD:
-            results = _in_pool(linter, options.jobs, _summarize_in_worker, [(real, *modules[real]) for real in missing], max(1, len(missing) // (options.jobs * 8)))
+        many = len(missing) >= PARALLEL_INDEX_THRESHOLD
+        if options.jobs > 1 and len(missing) > 1 and (many or sum(map(_size, missing)) >= PARALLEL_INDEX_BYTES):
+            results = _in_pool(linter, options.jobs, _summarize_in_worker, [(real, *modules[real]) for real in missing], max(1, len(missing) // (options.jobs * 8)) if many else 1)
         else:
             results = None
         if results is None:
@@ -663,9 +673,8 @@ def _check_group(project: Project, linter: Linter, members: list, cache: Project
         to_lint = [p for p in paths if p in selected]
         results = dict(zip(to_lint, _lint_many(linter, to_lint, options.jobs)))
         for real, path, digest, deps in todo:
-            found = results.get(path, [])
+            found, warnings = results.get(path, ([], []))
             out.extend(found)
-            warnings = _noqa_warnings(linter, path) if found else []
             options.noqa_warnings.extend(warnings)
             if digest is not None and not any(f.code == "ZDR000" for f in found):
                 cache.findings.put(project.rel(real), {"hash": digest, "deps": deps, "index": project.index_digest, "linter": linter_key, "findings": _findings_to_json(found), "noqa": warnings, "path": path})

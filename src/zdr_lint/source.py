@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import gc
 import io
 import os
 import stat
 import sys
+import threading
 import tokenize
 import warnings
 
@@ -72,10 +74,38 @@ def recursion_limit(limit: int):
         sys.setrecursionlimit(previous)
 
 
+# The cyclic garbage collector, paused while one file's trees are built and read. A tree is
+# hundreds of thousands of objects that all stay alive until the file is done: each collection the
+# allocations set off walks all of them and frees nothing (on LiteLLM's largest modules, 45% of the
+# libcst stage and ~15% of `ast.parse`). Reference counting still frees everything as usual; the
+# cycles a file leaves, if any, wait for the next collection after the pause. Nested and threaded
+# pauses share one count: the collector comes back when the last ends, if it was on before the first.
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextlib.contextmanager
+def gc_paused():
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def parse_ast(text: str, path: str) -> ast.Module:
     """CPython's ast of `text`; a file it refuses is a CannotCheck with the reason and position."""
     try:
-        with recursion_limit(AST_RECURSION_LIMIT), warnings.catch_warnings():
+        with recursion_limit(AST_RECURSION_LIMIT), warnings.catch_warnings(), gc_paused():
             warnings.simplefilter("ignore")  # the checked code's SyntaxWarnings are not ours to print
             return ast.parse(text, filename=path)
     except SyntaxError as exc:

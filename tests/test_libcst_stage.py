@@ -1,6 +1,10 @@
-"""A finding's position is rendered from its innermost statement alone (zdr_lint.positions). Whatever
-the layout around it, every node must land where libcst's whole-module PositionProvider puts it. And
-the parse behind it (zdr_lint.cst_parse) builds the tree libcst's own parse builds."""
+"""The libcst stage, done with less work, must give what the plain way gives:
+- a finding's position is rendered from its innermost statement alone (zdr_lint.positions): whatever
+  the layout around it, every node lands where libcst's whole-module PositionProvider puts it;
+- the parse (zdr_lint.cst_parse) skips libcst's re-validation of its own nodes: the same tree, and
+  nodes built anywhere else are still validated;
+- the cyclic garbage collector is paused while a file is checked (zdr_lint.source.gc_paused) and
+  comes back as the host left it."""
 
 from __future__ import annotations
 
@@ -161,3 +165,21 @@ def test_parsing_without_validation_builds_the_same_tree_and_keeps_validation_el
         parse_module("def broken(:\n")
     with pytest.raises(cst.CSTValidationError):
         cst.Name("still checked after a failed parse")
+
+
+def test_the_garbage_collector_comes_back_as_the_host_left_it() -> None:
+    """Checking pauses the cyclic collector (zdr_lint.source.gc_paused); a flake8 run, the language
+    server or any program that calls the engine finds it as it was, also after a refusal."""
+    import gc
+
+    linter = Linter(Settings())
+    sources = ["import anthropic\nc = anthropic.Anthropic()\nc.beta.files.list()\n", "def broken(:\n", "x = 1\n"]
+    was = gc.isenabled()
+    try:
+        for host_state in (True, False):
+            (gc.enable if host_state else gc.disable)()
+            for text in sources:
+                linter.lint_source(text, "m.py")
+                assert gc.isenabled() is host_state
+    finally:
+        (gc.enable if was else gc.disable)()
