@@ -233,6 +233,36 @@ def test_a_file_replaced_by_a_fifo_after_discovery_is_skipped(project: Path) -> 
     assert {(name, code) for name, code, _ in got} == {("app.py", "ZDR001"), ("other.py", "ZDR001"), ("swapped.py", "ZDR000")}
 
 
+def test_a_baseline_naming_a_fifo_is_one_line(project: Path) -> None:
+    os.mkfifo(project / "baseline.json")
+    result = subprocess.run([ZDR_LINT, "check", "--isolated", "--baseline", "baseline.json", "."], cwd=project, capture_output=True, timeout=60)
+    assert result.returncode == 2 and b"Traceback" not in result.stderr and result.stderr.count(b"\n") == 1
+    assert result.stderr.startswith(b"zdr-lint: error: --baseline: ")
+    assert result.stderr.endswith(b"baseline.json: cannot read the baseline: is a named pipe (FIFO), not a regular file\n")
+
+
+def test_a_gitignore_that_is_a_fifo_is_skipped_with_a_warning(project: Path) -> None:
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    os.mkfifo(project / ".gitignore")
+    result = subprocess.run([ZDR_LINT, "check", "--isolated", "--output-format", "concise", "."], cwd=project, capture_output=True, timeout=60)
+    assert result.returncode == 1 and b"Traceback" not in result.stderr
+    assert b"app.py:3:1: ZDR001" in result.stdout
+    assert b"zdr-lint: warning: .gitignore: ignored: is a named pipe (FIFO), not a regular file\n" in result.stderr
+
+
+def test_a_fifo_planted_in_the_cache_is_a_cold_run_not_a_hang(project: Path) -> None:
+    (project / "pyproject.toml").write_text("")  # the project root, where the cache lives
+    first = subprocess.run([ZDR_LINT, "check", "--output-format", "concise", "."], cwd=project, capture_output=True, timeout=60)
+    shards = sorted(p for p in (project / ".zdr_lint_cache").rglob("*.json"))
+    assert shards
+    for shard in shards:
+        shard.unlink()
+        os.mkfifo(shard)
+    again = subprocess.run([ZDR_LINT, "check", "--output-format", "concise", "."], cwd=project, capture_output=True, timeout=60)
+    assert again.returncode == first.returncode == 1 and again.stdout == first.stdout
+    assert b"Traceback" not in again.stderr and b"ignoring the cache" in again.stderr
+
+
 # --- old Mac line endings ------------------------------------------------------------------------------
 def test_cr_only_line_endings_honour_noqa_and_add_noqa_once(project: Path) -> None:
     (project / "mac.py").write_bytes(b"import anthropic\rc = anthropic.Anthropic()\rc.files.list()  # noqa\r")

@@ -30,6 +30,7 @@ from typing import Iterable, Optional
 
 from zdr_lint.finding import Finding
 from zdr_lint.formats._common import line_body, line_hashes, relative, text_path
+from zdr_lint.source import read_file_bytes
 from zdr_lint.writing import WriteError, write_file
 
 FORMAT_KEY = "zdr-lint-baseline"
@@ -78,8 +79,7 @@ def entries_of(findings: list, root: Path) -> list:
 def load(path: str) -> list:
     """The entries of a baseline file; BaselineError (one line) when it cannot be read."""
     try:
-        with open(path, "rb") as handle:
-            data = json.loads(handle.read().decode("utf-8"))
+        data = json.loads(read_file_bytes(path).decode("utf-8"))  # a FIFO or device is refused, never waited on
     except FileNotFoundError:
         raise BaselineError(f"{path}: baseline file not found (write one with --write-baseline {path})") from None
     except OSError as exc:

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from zdr_lint import __version__
+from zdr_lint.source import read_file_bytes
 from zdr_lint.writing import WriteError, write_file
 
 CACHE_DIR_NAME = ".zdr_lint_cache"
@@ -119,8 +120,7 @@ class CacheFile:
         if path is None:
             return cls(None)
         try:
-            with open(path, "rb") as handle:
-                data = json.loads(handle.read())
+            data = json.loads(read_file_bytes(path))  # a FIFO planted in the cache is refused, not waited on
         except FileNotFoundError:
             return cls(path)
         except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Optional, Union
 
 from zdr_lint.config import Settings, SettingsResolver, bad_pattern, display_path, make_spec, relative_path
+from zdr_lint.source import NotRegularFile, read_file_bytes
 
 if TYPE_CHECKING:  # pathspec is imported when a pattern needs it (plain names and no .gitignore: never)
     import pathspec
@@ -76,8 +77,10 @@ def read_gitignore(directory: str, warn: Warn = _print_warning) -> Optional["pat
     with a warning naming the file and line."""
     path = os.path.join(directory, ".gitignore")
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_file_bytes(path)
+    except NotRegularFile as exc:  # a FIFO would block the run: git does not read one either
+        warn(f"{display_path(path)}: ignored: {exc}")
+        return None
     except OSError:
         return None
     kept = []

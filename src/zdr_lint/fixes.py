@@ -17,6 +17,7 @@ the result must parse (CPython's ast) or nothing is changed.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import tokenize
 import warnings
@@ -163,11 +164,21 @@ def _advance(line: int, column: int, text: str) -> tuple:
 
 
 def _at(text: str, line: int, column: int, expected: str) -> bool:
-    lines = source_lines(text, keepends=True)
-    if not 0 < line <= len(lines):
+    starts = _line_starts(text)
+    if not 0 < line < len(starts):
         return False
-    offset = sum(len(x) for x in lines[: line - 1]) + column
+    offset = starts[line - 1] + column
     return text[offset: offset + len(expected)] == expected
+
+
+@functools.lru_cache(maxsize=4)
+def _line_starts(text: str) -> tuple:
+    """Offset of each line of `text`, and its end: one split per file, however many fixes it has
+    (a string keeps its hash, so finding the file's table again costs nothing)."""
+    starts = [0]
+    for line in source_lines(text, keepends=True):
+        starts.append(starts[-1] + len(line))
+    return tuple(starts)
 
 
 # --- applying fixes ---------------------------------------------------------------------------------------

@@ -152,7 +152,7 @@ def platform_env_settings(model: "SemanticModel") -> list:
     if cached is None:
         cached = []
         names = catalog.PLATFORM_ENV_VARS
-        for node, name, value, scope in _environment_writes(model):
+        for node, name, value, scope in environment_writes(model):
             if name not in names or value is None:
                 continue
             verdict = truthy(model, value, scope)
@@ -163,10 +163,18 @@ def platform_env_settings(model: "SemanticModel") -> list:
     return cached
 
 
-def _environment_writes(model: "SemanticModel"):
+def environment_writes(model: "SemanticModel") -> list:
     """(node, key, value, scope) of every mapping entry written with a string key: dict literals,
     `env[...] = v`, `setdefault`, `update(K=v)`, `dict(K=v)`, `os.putenv`. The variable names looked for
-    are Claude Code's own, so any mapping that sets one is an environment for it."""
+    (the platform switches here, telemetry's in rules/telemetry.py) are Claude Code's own, so any
+    mapping that sets one is an environment for it. Found once per module."""
+    found = model.memo.get("environment_writes")
+    if found is None:
+        found = model.memo["environment_writes"] = list(_environment_writes(model))
+    return found
+
+
+def _environment_writes(model: "SemanticModel"):
     for node in model.collector.dicts:
         scope = model.scope_of(node)
         for element in node.elements:

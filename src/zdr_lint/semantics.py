@@ -59,7 +59,7 @@ def _enter(depth: int, kind: str, node: "cst.BaseExpression", scope: "Scope"):
         return None
     if not isinstance(depth, _Depth):
         depth = _Depth(depth)  # one set of followed names for the whole query
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         return _follow(depth, kind, node.value, scope)
     return depth
 
@@ -141,14 +141,14 @@ class SemanticModel:
     # names
     def qualified_name(self, node: cst.BaseExpression, scope: Scope) -> Optional[str]:
         """The dotted import name an expression refers to (`ac.Anthropic` -> `anthropic.Anthropic`)."""
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             for binding in self.bindings(node.value, scope):
                 if binding.kind == "import":
                     return binding.qualname
             if not self.bindings(node.value, scope) and node.value in _BUILTINS:
                 return f"builtins.{node.value}"
             return None
-        if isinstance(node, cst.Attribute):
+        if type(node) is cst.Attribute:
             base = self.qualified_name(node.value, scope)
             return f"{base}.{node.attr.value}" if base else None
         return None
@@ -156,13 +156,15 @@ class SemanticModel:
     def is_sdk_name(self, qualname: Optional[str]) -> bool:
         return bool(qualname) and qualname.split(".")[0] == catalog.SDK_ROOT
 
-    # values
+    # values (here and in the other hot lookups, `type(x) is cst.Name` rather than `isinstance`: libcst's
+    # classes are abstract-base subclasses, whose isinstance of a non-match costs several times more;
+    # the parser makes these node classes exactly, never a subclass)
     def values(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Iterator[tuple]:
         """The expressions `node` may evaluate to, following names, awaits, branches and local calls."""
         depth = _enter(depth, "values", node, scope)
         if depth is None:
             return
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             bindings = self.bindings(node.value, scope)
             followed = False
             for binding in bindings:
@@ -178,30 +180,30 @@ class SemanticModel:
                     yield from self.elements(binding.value, binding.scope, depth + 1)
             if not followed:
                 yield node, scope
-        elif isinstance(node, cst.Await):
+        elif type(node) is cst.Await:
             yield from self.values(node.expression, scope, depth + 1)
-        elif isinstance(node, cst.IfExp):
+        elif type(node) is cst.IfExp:
             yield from self.values(node.body, scope, depth + 1)
             yield from self.values(node.orelse, scope, depth + 1)
-        elif isinstance(node, cst.BooleanOperation):
+        elif type(node) is cst.BooleanOperation:
             yield from self.values(node.left, scope, depth + 1)
             yield from self.values(node.right, scope, depth + 1)
-        elif isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+        elif type(node) is cst.Subscript and len(node.slice) == 1 and type(node.slice[0].slice) is cst.Index:
             # a value looked up in a mapping of this module: `MODEL_IDS[name]` may be any of its values
             yield from self._looked_up(node.value, node.slice[0].slice.value, None, node, scope, depth)
         elif (
-            isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get"
+            type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value == "get"
             and node.args and node.args[0].keyword is None and not node.args[0].star
         ):
             default = node.args[1].value if len(node.args) > 1 and node.args[1].keyword is None else None
             yield from self._looked_up(node.func.value, node.args[0].value, default, node, scope, depth)
-        elif isinstance(node, cst.Call) and (function := self.local_function(node.func, scope)) is not None:
+        elif type(node) is cst.Call and (function := self.local_function(node.func, scope)) is not None:
             # each function's returns are followed once per query (recursion and call diamonds)
             if _first_time(depth, ("returns", id(function.node))):
                 for returned in function.returns:
                     yield from self.values(returned, function.scope, depth + 1)
             yield node, scope
-        elif isinstance(node, cst.Attribute) and (attrs := self.self_attribute(node, scope)) is not None:
+        elif type(node) is cst.Attribute and (attrs := self.self_attribute(node, scope)) is not None:
             if not _first_time(depth, ("attribute", tuple(id(b) for b in attrs))):
                 return  # these bindings were already followed in this query
             followed = False
@@ -412,30 +414,30 @@ class SemanticModel:
         depth = _enter(depth, "entries", node, scope)
         if depth is None:
             return
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             for method, call, value, where in self._mutations(node, scope):
-                if method == "__setitem__" and isinstance(call, cst.Subscript) and len(call.slice) == 1:
+                if method == "__setitem__" and type(call) is cst.Subscript and len(call.slice) == 1:
                     index = call.slice[0].slice
-                    if isinstance(index, cst.Index):
+                    if type(index) is cst.Index:
                         yield Entry(self.string(index.value, where), value, call, where)
-                elif method in ("update", "setdefault") and isinstance(call, cst.Call):
+                elif method in ("update", "setdefault") and type(call) is cst.Call:
                     if method == "setdefault" and len(call.args) > 1:
                         yield Entry(self.string(call.args[0].value, where), call.args[1].value, call, where)
                     elif method == "update":
                         yield from self._call_entries(call, where, depth)
         for value, where in self.values(node, scope, depth + 1):
-            if isinstance(value, cst.Dict):
+            if type(value) is cst.Dict:
                 for element in value.elements:
-                    if isinstance(element, cst.StarredDictElement):
+                    if type(element) is cst.StarredDictElement:
                         yield from self.entries(element.value, where, depth + 1)
                     else:
                         yield Entry(self.string(element.key, where), element.value, element, where)
-            elif isinstance(value, cst.Call) and self.is_dict_constructor(value, where):
+            elif type(value) is cst.Call and self.is_dict_constructor(value, where):
                 yield from self._call_entries(value, where, depth)
-            elif isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.BitOr):
+            elif type(value) is cst.BinaryOperation and type(value.operator) is cst.BitOr:
                 yield from self.entries(value.left, where, depth + 1)
                 yield from self.entries(value.right, where, depth + 1)
-            elif isinstance(value, cst.Name) and value is not node:
+            elif type(value) is cst.Name and value is not node:
                 yield from self.entries(value, where, depth + 1)
 
     def _call_entries(self, call: cst.Call, scope: Scope, depth: int) -> Iterator[Entry]:

@@ -5,10 +5,9 @@ from typing import Optional
 from zdr_lint._lazy import libcst as cst
 
 from zdr_lint import catalog, classify
+from zdr_lint.platforms import environment_writes
 from zdr_lint.rules.base import Rule
 from zdr_lint.semantic_types import ResourceCall, Scope, literal_string
-
-_PUTENV = "os.putenv"
 
 
 class Telemetry(Rule):
@@ -116,35 +115,16 @@ class Telemetry(Rule):
                 return False
         return bool(values)
 
-    def visit_Dict(self, node: cst.Dict) -> None:
-        scope = self.model.scope_of(node)
-        for element in node.elements:
-            if isinstance(element, cst.DictElement):
-                self._check(element, self.model.string(element.key, scope), element.value, scope)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        scope = self.model.scope_of(node)
-        for target in node.targets:
-            sub = target.target
-            # `os.environ[...] = ...`, or an env dict being built (`env[...] = ...`): the names are
-            # Claude Code's own, so any mapping set this way is an environment for it.
-            if isinstance(sub, cst.Subscript) and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
-                self._check(sub, self.model.string(sub.slice[0].slice.value, scope), node.value, scope)
+    def visit_Module(self) -> None:
+        # `os.environ[...] = ...`, `env.update(X="1")`, `dict(os.environ, X="1")`, `os.putenv`, a dict
+        # literal: the variable names are Claude Code's own, so any mapping they are set in is an
+        # environment for it (the same writes the platform switches are looked for in).
+        for node, name, value, scope in environment_writes(self.model):
+            self._check(node, name, value, scope)
 
     def visit_Call(self, node: cst.Call) -> None:
         scope = self.model.scope_of(node)
-        qualname = self.model.qualified_name(node.func, scope)
-        positional = [a.value for a in node.args if a.keyword is None and not a.star]
-        # The variable names are Claude Code's own, so any mapping they are set in is an environment
-        # for it: `os.environ.setdefault`, `env.update(X="1")`, `dict(os.environ, X="1")`, `os.putenv`.
-        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
-        if (method == "setdefault" or qualname == _PUTENV) and len(positional) == 2:
-            self._check(node, self.model.string(positional[0], scope), positional[1], scope)
-        elif method == "update" or self.model.is_dict_constructor(node, scope):
-            for arg in node.args:
-                if arg.keyword is not None:
-                    self._check(arg, arg.keyword.value, arg.value, scope)
-        elif self.model.constructed_client(node, scope) is not None:
+        if self.model.constructed_client(node, scope) is not None:
             for arg in self.model.call_arguments(node, scope):
                 if arg.name == catalog.OPEN_TELEMETRY_KEYWORD:
                     self._content_mode(arg.value, arg.scope, classify.open_telemetry)
