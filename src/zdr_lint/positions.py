@@ -22,7 +22,6 @@ from typing import Callable, Iterable, Mapping, Optional
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
-from zdr_lint.collector import STATEMENT_TYPES  # noqa: F401  (the statements `statement_of` names)
 from zdr_lint.source import source_lines
 
 # The `ast` statements each compound libcst statement (collector.STATEMENT_TYPES) may parse as.
@@ -143,7 +142,7 @@ def locate(
     render: Optional[Callable] = None,
 ) -> dict:
     """{node: CodeRange} for `nodes`. `statement_of` maps id(node) to its innermost statement (one
-    of STATEMENT_TYPES), `enclosing` id(statement) to the statement around it (None at the top).
+    of collector.STATEMENT_TYPES), `enclosing` id(statement) to the statement around it (None at the top).
     `text` is the source libcst parsed. `render(module, stmt, top)` renders one statement (default
     `render_statement`; the language server's StatementCache keeps the renderings of the statements
     an edit did not touch)."""
