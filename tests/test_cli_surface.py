@@ -235,6 +235,33 @@ def test_watch_checks_again_on_change_and_ctrl_c_exits_0(project: Path) -> None:
     assert code == 0
 
 
+def test_watch_follows_each_sub_projects_own_settings(project: Path) -> None:
+    """`--watch` watches what `check` checks: a sub-project's files under its own settings (its
+    excludes), and its settings file: an edit there takes effect without a restart."""
+    sub = project / "service"
+    (sub / "vendor").mkdir(parents=True)
+    (sub / "pyproject.toml").write_text('[tool.zdr-lint]\nextend-exclude = ["vendor"]\n')
+    (sub / "api.py").write_text(APP)
+    (sub / "vendor" / "lib.py").write_text(APP)  # excluded by the sub-project: no finding, ever
+    watched = Watched(project, "--no-cache", "--output-format", "concise")  # no cache folder appearing: one change, one check
+    try:
+        first = watched.wait_for_run()
+        assert any("service/api.py:4:1: ZDR001" in line for line in first)
+        assert not any("vendor" in line and "ZDR" in line for line in first)
+        time.sleep(0.1)
+        (sub / "pyproject.toml").write_text('[tool.zdr-lint]\nextend-exclude = ["vendor"]\nignore = ["ZDR001"]\n')
+        def root_only(lines: list) -> bool:
+            findings = [line for line in lines if re.search(r": ZDR\d+ ", line)]
+            return any(line.startswith("app.py:4:1: ZDR001") for line in findings) and not any("service/" in line for line in findings)
+
+        later = watched.wait_until(root_only)
+        assert any("File change detected:" in line and "pyproject.toml" in line for line in later)
+        assert not any("vendor" in line and "ZDR" in line for line in later)
+    finally:
+        code = watched.stop()
+    assert code == 0
+
+
 def test_watch_of_a_file_ignores_what_happens_around_its_folder(tmp_path: Path) -> None:
     """Watching `proj/app.py` watches that file and its folder, not the folders above it (their
     times change whenever anything is created beside them)."""

@@ -690,33 +690,41 @@ def run_watch(args) -> int:
         except ConfigError as exc:  # a settings file being edited: say so and keep watching
             _error(str(exc))
 
+    watched: list = []
+
     def targets() -> list:
         try:
-            settings = resolve_settings(args)
+            watched[:] = watched_paths(args.paths or ["."], settings_resolver(args))
         except ConfigError:
-            settings = None
-        return watched_paths(args.paths or ["."], settings)
+            pass  # a settings file mid-edit: keep watching what was watched (that file among it)
+        return watched or watched_paths(args.paths or ["."], None)
 
     return watch(run, targets, clear=sys.stdout.isatty())
 
 
-def watched_paths(paths: Sequence[str], settings: Optional[Settings]) -> list:
-    """What --watch stats: the files to check, each folder between them and the paths given (an
-    added or removed file changes its folder), each such folder's .gitignore, and the settings files."""
+def watched_paths(paths: Sequence[str], resolver: Optional[SettingsResolver]) -> list:
+    """What --watch stats: the files to check (each under its nearest settings, as `check` finds
+    them), each folder between them and the paths given (an added or removed file changes its
+    folder), each such folder's .gitignore and settings files (a sub-project's `pyproject.toml`
+    included), and the settings files that apply."""
     from zdr_lint.config import CONFIG_FILES
     from zdr_lint.discovery import discover
 
     out: set = set()
     folders: set = set()
-    if settings is not None:
+    settings = resolver.default() if resolver is not None else None
+    if resolver is not None:
         # the folders named, and the folder of each file named: never their parents, whose times
         # change with every unrelated file created beside them
         roots = {os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p)) for p in paths}
-        for item in discover(paths, settings):
+        for item in discover(paths, resolver):
             if item.error:
                 continue
             path = os.path.abspath(item.path)
             out.add(path)
+            config_path = resolver.for_path(path).config_path
+            if config_path is not None:
+                out.add(os.path.abspath(config_path))
             folder = os.path.dirname(path)
             while folder not in folders:
                 folders.add(folder)
@@ -725,9 +733,7 @@ def watched_paths(paths: Sequence[str], settings: Optional[Settings]) -> list:
                     break
                 folder = parent
         folders.update(roots)
-        if settings.config_path is not None:
-            out.add(os.path.abspath(settings.config_path))
-    for base in _settings_folders(settings):
+    for base in _settings_folders(settings) | folders:
         out.update(os.path.join(base, name) for name in CONFIG_FILES)
     out.update(folders)
     out.update(os.path.join(folder, ".gitignore") for folder in folders)
