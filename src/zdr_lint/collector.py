@@ -148,13 +148,17 @@ class Collector(cst.CSTVisitor):
             self._statement = self.enclosing[id(node)]
 
     def _plan(self, kind: type) -> tuple:
-        """How the walk treats a node type: its fields, its visit_X and leave_X (bound, or None), and
-        whether it is a statement."""
+        """How the walk treats a node type: its fields, its visit_X and leave_X (bound, or None where
+        only libcst's empty stub exists: no call at all), and whether it is a statement."""
         name = kind.__name__
-        plan = self._plans[kind] = (
-            _fields_of(kind), getattr(self, f"visit_{name}", None), getattr(self, f"leave_{name}", None), kind in STATEMENT_TYPES,
-        )
+        plan = self._plans[kind] = (_fields_of(kind), self._own(f"visit_{name}"), self._own(f"leave_{name}"), kind in STATEMENT_TYPES)
         return plan
+
+    def _own(self, method: str):
+        found = getattr(type(self), method, None)
+        if found is None or found is getattr(cst.CSTVisitor, method, None):
+            return None
+        return getattr(self, method)
 
     # values only compared
     def _enter_compared(self, value: int) -> None:
