@@ -551,7 +551,7 @@ class _TextCheck:
         else:
             findings = _lint(linter, self.text, self.path, self.cache)
         state = self._place(findings)
-        _note_dependencies(state, linter, root, self.text, self.path)
+        _note_dependencies([state], linter, root, self.text, self.path)
         return self, [(self.key, state)]
 
     def _place(self, findings: list) -> DocState:
@@ -590,8 +590,8 @@ class _NotebookCheck:
                 continue
             lines = split_lines(cell.source)
             state = DocState(version, cell.source, place_in_text(by_cell.get(cell.number, []), lines), uri=uri)
-            _note_dependencies(state, linter, root, joined, self.path)
             results.append((key_of(uri), state))
+        _note_dependencies([state for _, state in results], linter, root, joined, self.path)  # the notebook's imports, read once
         return self, results
 
     def is_current(self, server: ZdrLanguageServer) -> bool:
@@ -616,11 +616,13 @@ def _lint(linter: Linter, text: str, path: str, cache: Optional[StatementCache])
         return [linter.cannot_check(path, f"internal error: {type(exc).__name__}: {exc}")]
 
 
-def _note_dependencies(state: DocState, linter: Linter, root: str, text: str, path: str) -> None:
-    """Record what of the project's index these findings depended on (see `_refresh`)."""
-    state.root = root
-    state.keys, state.module = dependencies(linter.project, text, path)
-    state.digest = digest(linter.project, state.keys, state.module)
+def _note_dependencies(states: list, linter: Linter, root: str, text: str, path: str) -> None:
+    """Record what of the project's index these findings depended on (see `_refresh`): the same for
+    every cell of a notebook, whose imports are the joined cells'."""
+    keys, module = dependencies(linter.project, text, path)
+    depends = digest(linter.project, keys, module)
+    for state in states:
+        state.root, state.keys, state.module, state.digest = root, keys, module, depends
 
 
 # --- The features --------------------------------------------------------------------------------------
