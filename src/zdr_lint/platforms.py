@@ -182,10 +182,8 @@ def _environment_writes(model: "SemanticModel"):
                 yield element, model.string(element.key, scope), element.value, scope
     for node in model.collector.assigns:
         scope = model.scope_of(node)
-        for target in node.targets:
-            sub = target.target
-            if isinstance(sub, cst.Subscript) and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
-                yield sub, model.string(sub.slice[0].slice.value, scope), node.value, scope
+        for sub, key in model.keyed_stores(node, scope):
+            yield sub, key, node.value, scope
     for call in model.collector.calls:
         scope = model.scope_of(call)
         method = call.func.attr.value if isinstance(call.func, cst.Attribute) else None

@@ -287,6 +287,14 @@ class SemanticModel:
             )
         return False
 
+    def keyed_stores(self, node: cst.Assign, scope: Scope) -> Iterator[tuple]:
+        """(target, key) of each `mapping[key] = ...` target of an assignment, the key the one string
+        it evaluates to (or None)."""
+        for target in node.targets:
+            sub = target.target
+            if isinstance(sub, cst.Subscript) and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
+                yield sub, self.string(sub.slice[0].slice.value, scope)
+
     def string(self, node: cst.BaseExpression, scope: Scope) -> Optional[str]:
         """The one string constant `node` evaluates to, if it is one."""
         found = None

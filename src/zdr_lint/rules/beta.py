@@ -109,12 +109,9 @@ class BetaFeatures(Rule):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         scope = self.model.scope_of(node)
-        for target in node.targets:
-            sub = target.target
-            if isinstance(sub, cst.Subscript) and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
-                key = self.model.string(sub.slice[0].slice.value, scope)
-                if key is not None and key.lower() == catalog.BETA_HEADER:
-                    self._header(sub, key, node.value, scope)
+        for sub, key in self.model.keyed_stores(node, scope):
+            if key is not None and key.lower() == catalog.BETA_HEADER:
+                self._header(sub, key, node.value, scope)
 
     def _header(self, node: cst.CSTNode, key: str, value: cst.BaseExpression, scope) -> None:
         text = self.model.string(value, scope)

@@ -103,17 +103,14 @@ class PromptCaching(Rule):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         scope = self.model.scope_of(node)
-        for target in node.targets:
-            sub = target.target
-            if isinstance(sub, cst.Subscript) and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
-                key = self.model.string(sub.slice[0].slice.value, scope)
-                if key != catalog.CACHE_CONTROL_KEY or is_none(node.value) or self._forwarded(node.value, scope):
-                    continue
-                # an ephemeral value is Anthropic's spelling; another value (an imported constant) on
-                # a content block is caching too, with the confidence of a block written in a literal
-                confidence = "high" if self._is_cache_value(node.value, scope) else self._confidence(sub.value, node.value, scope)
-                if confidence is not None:
-                    self.report(sub, "prompt caching (cache_control set on a block)", confidence=confidence)
+        for sub, key in self.model.keyed_stores(node, scope):
+            if key != catalog.CACHE_CONTROL_KEY or is_none(node.value) or self._forwarded(node.value, scope):
+                continue
+            # an ephemeral value is Anthropic's spelling; another value (an imported constant) on
+            # a content block is caching too, with the confidence of a block written in a literal
+            confidence = "high" if self._is_cache_value(node.value, scope) else self._confidence(sub.value, node.value, scope)
+            if confidence is not None:
+                self.report(sub, "prompt caching (cache_control set on a block)", confidence=confidence)
 
     def visit_Call(self, node: cst.Call) -> None:
         scope = self.model.scope_of(node)
