@@ -7,6 +7,7 @@ whose files never reach libcst never pays for it.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 from typing import Optional
 
@@ -36,11 +37,14 @@ _SKIPPED = (
     cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp, cst.ImportStar, cst.Asynchronous,
 )
 # The statements a node's position is rendered from (zdr_lint.positions): a line of simple
-# statements, or a compound statement (for the nodes of its header).
-STATEMENT_TYPES = frozenset({
-    cst.SimpleStatementLine, cst.FunctionDef, cst.ClassDef, cst.If, cst.For, cst.While, cst.Try,
-    cst.TryStar, cst.With, cst.Match,
-})
+# statements, or a compound statement (for the nodes of its header), each with the `ast` statements
+# it may parse as.
+COMPOUND_STATEMENTS = {
+    cst.FunctionDef: (ast.FunctionDef, ast.AsyncFunctionDef), cst.ClassDef: (ast.ClassDef,), cst.If: (ast.If,),
+    cst.For: (ast.For, ast.AsyncFor), cst.While: (ast.While,), cst.Try: (ast.Try,),
+    cst.TryStar: (getattr(ast, "TryStar", ast.Try),), cst.With: (ast.With, ast.AsyncWith), cst.Match: (ast.Match,),
+}
+STATEMENT_TYPES = frozenset({cst.SimpleStatementLine, *COMPOUND_STATEMENTS})
 _FIELDS: dict = {}  # node type -> names of its fields, in declaration order
 # field value type -> does the walk enter it (a node type outside _SKIPPED)? Looked up by type, since
 # `isinstance` against libcst's abstract classes was a third of the walk.

@@ -190,13 +190,10 @@ def applicable(finding: Finding, unsafe: bool) -> bool:
 def apply_to_text(text: str, fixes: Iterable[Fix]) -> tuple:
     """(text with the fixes' edits, how many fixes were applied). A fix whose edits overlap one
     already taken is left for the next round (its finding is checked again on the new text)."""
-    lines = source_lines(text, keepends=True)
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
+    starts = _line_starts(text)
 
     def offset(position: Position) -> int:
-        if not 0 < position.line <= len(lines) + 1:
+        if not 0 < position.line <= len(starts):
             raise FixError(f"an edit starts outside the file (line {position.line})")
         return starts[position.line - 1] + position.column
 

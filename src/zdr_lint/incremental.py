@@ -46,7 +46,7 @@ class StatementCache:
         # per statement (by id; `_statements` keeps each alive): the piece module it was parsed in,
         # whose indentation renders it, and the renderings of its statements once a finding asked for them
         self._home: dict = {}
-        self._positions: dict = {}
+        self._renderings: dict = {}
         self.reused = 0  # pieces taken from the previous version in the last parse (for tests, benchmarks)
 
     def parse(self, text: str, tree: ast.Module) -> "cst.Module":
@@ -60,12 +60,12 @@ class StatementCache:
             return self._assemble(text, pieces)
         except cst.ParserSyntaxError:
             # a piece libcst refuses alone: the whole parse says where, with the module's own lines
-            self._statements, self._home, self._positions = {}, {}, {}
+            self._statements, self._home, self._renderings = {}, {}, {}
             return parse_module(text)
 
     def _assemble(self, text: str, pieces: list) -> "cst.Module":
         previous, current = self._statements, {}
-        home, positions = {}, {}
+        home, renderings = {}, {}
         body: list = []
         reused = 0
         first_module = None
@@ -81,12 +81,12 @@ class StatementCache:
                 reused += 1
                 for stmt in statements:
                     home[id(stmt)] = self._home.get(id(stmt))
-                    if id(stmt) in self._positions:
-                        positions[id(stmt)] = self._positions[id(stmt)]
+                    if id(stmt) in self._renderings:
+                        renderings[id(stmt)] = self._renderings[id(stmt)]
             current[piece] = statements
             body.extend(statements)
         # whole dicts assigned at once: a reader on another thread never sees a half-built one
-        self._statements, self._home, self._positions, self.reused = current, home, positions, reused
+        self._statements, self._home, self._renderings, self.reused = current, home, renderings, reused
         config = first_module or self._config or parse_module(pieces[0])
         self._config = config
         return cst.Module(
@@ -105,10 +105,10 @@ class StatementCache:
         assume."""
         from zdr_lint.positions import render_statement  # libcst metadata, loaded on first use (server start-up)
 
-        kept = self._positions.get(id(top))
+        kept = self._renderings.get(id(top))
         found = kept.get(id(stmt)) if kept is not None else None
         if found is None:
             found = render_statement(self._home.get(id(top)) or module, stmt, nested=stmt is not top)
             if id(top) in self._home:
-                self._positions.setdefault(id(top), {})[id(stmt)] = found
+                self._renderings.setdefault(id(top), {})[id(stmt)] = found
         return found

@@ -22,15 +22,10 @@ from typing import Callable, Iterable, Mapping, Optional
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
+from zdr_lint.collector import COMPOUND_STATEMENTS
 from zdr_lint.source import source_lines
 
-# The `ast` statements each compound libcst statement (collector.STATEMENT_TYPES) may parse as.
-_AST_COMPOUND = {
-    cst.FunctionDef: (ast.FunctionDef, ast.AsyncFunctionDef), cst.ClassDef: (ast.ClassDef,), cst.If: (ast.If,),
-    cst.For: (ast.For, ast.AsyncFor), cst.While: (ast.While,), cst.Try: (ast.Try,),
-    cst.TryStar: (getattr(ast, "TryStar", ast.Try),), cst.With: (ast.With, ast.AsyncWith), cst.Match: (ast.Match,),
-}
-_AST_COMPOUND_TYPES = tuple({kind for kinds in _AST_COMPOUND.values() for kind in kinds})
+_AST_COMPOUND_KINDS = tuple({kind for kinds in COMPOUND_STATEMENTS.values() for kind in kinds})
 
 
 @dataclass(frozen=True)
@@ -79,7 +74,7 @@ def _cst_units(stmt: cst.CSTNode) -> list:
     elif kind in (cst.Try, cst.TryStar):
         blocks = [stmt.body, *(handler.body for handler in stmt.handlers)]
         blocks += [part.body for part in (stmt.orelse, stmt.finalbody) if part is not None]
-    elif kind in _AST_COMPOUND:
+    elif kind in COMPOUND_STATEMENTS:
         blocks = [stmt.body]
         orelse = getattr(stmt, "orelse", None)
         if isinstance(orelse, cst.If):
@@ -108,8 +103,8 @@ def _ast_children(stmt: ast.stmt) -> list:
 
 
 def _matches(node: cst.CSTNode, counterpart: ast.stmt) -> bool:
-    kinds = _AST_COMPOUND.get(type(node))
-    return isinstance(counterpart, kinds) if kinds is not None else not isinstance(counterpart, _AST_COMPOUND_TYPES)
+    kinds = COMPOUND_STATEMENTS.get(type(node))
+    return isinstance(counterpart, kinds) if kinds is not None else not isinstance(counterpart, _AST_COMPOUND_KINDS)
 
 
 def _nested_start(stmt: cst.CSTNode, chain: list, outer: ast.stmt) -> Optional[ast.stmt]:
