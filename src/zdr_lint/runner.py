@@ -83,13 +83,16 @@ def _lint_in_worker(item: tuple) -> tuple:
 
 def _lint_one(linter: Linter, path: str, warnings: bool = True) -> tuple:
     """(findings, noqa warnings) of a candidate: the warnings only for a file with findings (a
-    file without any prints none, as ruff), from the same read, where the file is linted."""
+    file without any prints none, as ruff), read where the file is linted, not in the main process."""
+    findings = linter.lint_file(path, candidate=True)
+    return findings, (_noqa_warnings(linter, path) if warnings and findings else [])
+
+
+def _noqa_warnings(linter: Linter, path: str) -> list:
     try:
-        data = read_file_bytes(path)
+        return linter.noqa_warnings(path, read_file_bytes(path))
     except OSError:
-        return linter.lint_file(path, candidate=True), []  # lint_file says why, as a ZDR000
-    findings = linter.lint_source(data, path, candidate=True)
-    return findings, (linter.noqa_warnings(path, data) if warnings and findings else [])
+        return []
 
 
 def _scan_in_worker(paths: list) -> list:
