@@ -10,6 +10,10 @@ process, so the client's process time is the client-side time of a request. Repo
   that (and the same request judged in a tight loop, where the caches are warm: on a busy machine
   the gap is large);
 - the same for a request with findings in record mode (the guard also finds the caller's line);
+- where the gap between the two comes from: inside the middleware, the request judged twice in a
+  row, and (on alternate requests) a fresh deep copy of it judged first, then the request. If the
+  copy's first look costs what the request's does, the gap is the classifier's code running cold
+  after the SDK's own work, not the request's objects;
 - the difference between the guarded and the bare client, measured end to end: the median of the
   per-round differences (each round runs both clients back to back), with their range (noisier:
   use `--requests 2000 --rounds 10` for a figure that resolves a few microseconds).
@@ -20,6 +24,7 @@ process, so the client's process time is the client-side time of a request. Repo
 from __future__ import annotations
 
 import argparse
+import copy
 import statistics
 import subprocess
 import sys
@@ -31,6 +36,7 @@ sys.path.insert(0, str(REPO / "tests"))  # the local server the guard's tests us
 
 import anthropic  # noqa: E402
 
+from zdr_lint import classify  # noqa: E402
 from zdr_lint import guard as guard_module  # noqa: E402
 from zdr_lint.guard import ZdrGuard, install  # noqa: E402
 
@@ -86,6 +92,25 @@ class TimerFloor(TimedGuard):
         return None
 
 
+class ColdProbe(ZdrGuard):
+    """Times the classifier's first and second look inside the middleware (see the module's text)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.looks: dict = {"first": [], "second": [], "copy first": [], "request after the copy": []}
+        self.turn = 0
+
+    def _intercept(self, request, client=None, default_beta=None) -> None:
+        options = request.options
+        self.turn += 1
+        first = copy.deepcopy(options.json_data) if self.turn % 2 else options.json_data
+        names = ("copy first", "request after the copy") if self.turn % 2 else ("first", "second")
+        for name, body in zip(names, (first, options.json_data)):
+            start = time.thread_time()
+            classify.plain_request(options.url, body, {}, client=client)
+            self.looks[name].append(time.thread_time() - start)
+
+
 def run(client, kwargs: dict, count: int) -> tuple:
     """(process seconds per request, wall seconds per request) over `count` requests."""
     cpu, wall = time.process_time(), time.perf_counter()
@@ -123,6 +148,8 @@ def main(argv=None) -> int:
             guarded_wall.append(wall)
             flagged_cpu.append(run(recorded, flagged, args.requests)[0])
             run(floored, typical, args.requests)
+        probe = ColdProbe()
+        run(install(anthropic.Anthropic(base_url=url, api_key="k", max_retries=0), guard=probe), typical, 2 * args.requests)
     finally:
         server.stdin.close()
         try:
@@ -149,6 +176,9 @@ def main(argv=None) -> int:
     print(f"  (timed inside the middleware: {measured * 1e6:.1f} us, less {timer * 1e6:.1f} us that the timing costs with a guard doing nothing)")
     print(f"the same, judged in a tight loop (warm caches):      {med(warm) * 1e6:8.1f} us   = {med(warm) / client_side:.2%}")
     print(f"guard's own time with findings (record mode):        {own_flagged * 1e6:8.1f} us   = {own_flagged / med(flagged_cpu):.2%} of that request's client-side time")
+    looks = {name: med(times[len(times) // 10:]) for name, times in probe.looks.items()}  # past the warm-up
+    print(f"inside the middleware, the classifier's first look:  {looks['first'] * 1e6:8.1f} us, its second {looks['second'] * 1e6:.1f} us;"
+          f" a fresh copy first {looks['copy first'] * 1e6:.1f} us, the request after it {looks['request after the copy'] * 1e6:.1f} us")
     # paired per round (the two clients ran back to back, so drift in the machine's load cancels)
     diffs = sorted(g - b for g, b in zip(guarded_cpu, bare_cpu))
     diff = med(diffs)
