@@ -335,3 +335,29 @@ def test_the_guard_follows_the_profile_and_policy_as_the_linter_does():
     schema = dict(CACHED, cache_control=None, output_config={"format": {"type": "json_schema", "schema": {"type": "object"}}})
     assert [f.severity for f in ZdrGuard().check("POST", "/v1/messages", schema)] == ["error"]
     assert [f.severity for f in ZdrGuard(policy="docs").check("POST", "/v1/messages", schema)] == ["warning"]
+
+
+def test_requests_from_many_threads_are_each_counted_once(api):
+    """The common request is counted without the lock: concurrent requests, and reads of the count
+    while they run, must still add up exactly."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = client_for(api, mode="record")
+    guard = guard_of(client)
+    seen_midway = []
+
+    def send(i):
+        if i % 2:
+            create(client)
+        else:
+            create(client, cache_control={"type": "ephemeral"})  # a finding: counted under the lock
+        seen_midway.append(guard.requests)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(send, range(60)))
+    assert guard.requests == 60 and guard.requests == 60  # reading does not change it
+    assert json.loads(guard.report())["requests"] == 60 and guard.counts == {"ZDR002": 30}
+    assert max(seen_midway) == 60 and len(api.log) == 60
+    guard.reset()
+    create(client)
+    assert guard.requests == 1 and json.loads(guard.report())["requests"] == 1
