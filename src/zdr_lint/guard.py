@@ -179,9 +179,7 @@ class ZdrGuard(_MiddlewareBase):
         # The common request is counted without the lock: `next()` on an itertools.count is one C call
         # the GIL makes atomic, while the lock costs the guard several microseconds of cold code per
         # request (benchmarks/guard.py). A build without the GIL counts under the lock.
-        self._plain = itertools.count()
-        self._plain_reads = 0  # reading the count takes one from it (`_plain_so_far`)
-        self._count_plain = self._plain.__next__ if _GIL_ENABLED else self._count_locked
+        self._start_plain_count()
         self.flagged = 0  # requests with at least one finding
         self.blocked = 0
         self._by_endpoint: dict = {}
@@ -325,6 +323,11 @@ class ZdrGuard(_MiddlewareBase):
         with self._lock:
             return self._judged + self._plain_so_far()
 
+    def _start_plain_count(self) -> None:
+        self._plain = itertools.count()
+        self._plain_reads = 0  # reading the count takes one from it (`_plain_so_far`)
+        self._count_plain = self._plain.__next__ if _GIL_ENABLED else self._count_locked
+
     def _plain_so_far(self) -> int:
         """The common requests counted so far (under the lock): each read advances the count once."""
         seen = next(self._plain) - self._plain_reads
@@ -356,8 +359,7 @@ class ZdrGuard(_MiddlewareBase):
             self.counts.clear()
             self._by_endpoint.clear()
             self._judged = self.flagged = self.blocked = 0
-            self._plain, self._plain_reads = itertools.count(), 0
-            self._count_plain = self._plain.__next__ if _GIL_ENABLED else self._count_locked
+            self._start_plain_count()
 
 
 class _BoundGuard(_MiddlewareBase):
