@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -340,8 +341,6 @@ def test_the_guard_follows_the_profile_and_policy_as_the_linter_does():
 def test_requests_from_many_threads_are_each_counted_once(api):
     """The common request is counted without the lock: concurrent requests, and reads of the count
     while they run, must still add up exactly."""
-    from concurrent.futures import ThreadPoolExecutor
-
     client = client_for(api, mode="record")
     guard = guard_of(client)
     seen_midway = []

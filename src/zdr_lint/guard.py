@@ -321,18 +321,19 @@ class ZdrGuard(_MiddlewareBase):
     def requests(self) -> int:
         """Requests judged (first attempts only)."""
         with self._lock:
-            return self._judged + self._plain_so_far()
+            return self._requests_so_far()
 
     def _start_plain_count(self) -> None:
         self._plain = itertools.count()
-        self._plain_reads = 0  # reading the count takes one from it (`_plain_so_far`)
+        self._plain_reads = 0  # reading the count takes one from it (`_requests_so_far`)
         self._count_plain = self._plain.__next__ if _GIL_ENABLED else self._count_locked
 
-    def _plain_so_far(self) -> int:
-        """The common requests counted so far (under the lock): each read advances the count once."""
-        seen = next(self._plain) - self._plain_reads
+    def _requests_so_far(self) -> int:
+        """Every request counted so far (under the lock). Reading the common requests' count advances
+        it once, so each read is taken off."""
+        plain = next(self._plain) - self._plain_reads
         self._plain_reads += 1
-        return seen
+        return self._judged + plain
 
     def _count_locked(self) -> None:
         with self._lock:
@@ -346,7 +347,7 @@ class ZdrGuard(_MiddlewareBase):
                 "profile": self.profile,
                 "policy": self.policy,
                 "allow": sorted(self.allow),
-                "requests": self._judged + self._plain_so_far(),
+                "requests": self._requests_so_far(),
                 "requests_with_findings": self.flagged,
                 "blocked": self.blocked,
                 "counts": dict(sorted(self.counts.items())),
